@@ -1,0 +1,267 @@
+package org.deeptoy.graph;
+
+import org.deeptoy.ops.*;
+import org.deeptoy.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A computational graph: connections (constants, inputs, variables, op outputs) joined by
+ * operations. Building the graph computes nothing; a {@link SimulationContext} runs it.
+ *
+ * <pre>{@code
+ * ComputationalGraph cg = new ComputationalGraph();
+ * Connection sum = cg.sum(cg.constant(1), cg.constant(2));
+ * SimulationContext ctx = new SimulationContext().forward(cg);
+ * ctx.get(sum).value().item();   // 3.0
+ * }</pre>
+ *
+ * Every op method takes an optional last argument, a name shown in errors and pictures.
+ */
+public final class ComputationalGraph {
+    private final List<Connection> connections = new ArrayList<>();
+    private final List<Node> nodes = new ArrayList<>();
+
+    // ---- leaves -----------------------------------------------------------------------------
+
+    /** A constant scalar. */
+    public Connection constant(double value) {
+        return leaf(Connection.Kind.CONSTANT, Tensor.scalar(value), null);
+    }
+
+    public Connection constant(double value, String name) {
+        return leaf(Connection.Kind.CONSTANT, Tensor.scalar(value), name);
+    }
+
+    /** A constant tensor (never trained). */
+    public Connection constant(Tensor value) {
+        return leaf(Connection.Kind.CONSTANT, value, null);
+    }
+
+    public Connection constant(Tensor value, String name) {
+        return leaf(Connection.Kind.CONSTANT, value, name);
+    }
+
+    /** An input: a constant without a value, fed at forward time with {@code ctx.forward(cg, Map.of(x, t))}. */
+    public Connection constant(String name) {
+        return leaf(Connection.Kind.INPUT, null, name);
+    }
+
+    /** Same as {@link #constant(String)}: an input fed at forward time. */
+    public Connection input(String name) {
+        return constant(name);
+    }
+
+    /** A variable with an initial value, trained by optimizers. */
+    public Connection variable(Tensor initial, String name) {
+        if (initial == null) throw new DeepToyException("variable(" + name + "): a variable needs an initial value");
+        return leaf(Connection.Kind.VARIABLE, initial, name);
+    }
+
+    public Connection variable(double initial, String name) {
+        return variable(Tensor.scalar(initial), name);
+    }
+
+    // ---- arithmetic (numpy broadcasting) ----------------------------------------------------
+
+    /** a + b. */
+    public Connection sum(Connection a, Connection b) { return add(new Sum(), null, a, b); }
+    public Connection sum(Connection a, Connection b, String name) { return add(new Sum(), name, a, b); }
+
+    /** a - b. */
+    public Connection subtract(Connection a, Connection b) { return add(new Subtract(), null, a, b); }
+    public Connection subtract(Connection a, Connection b, String name) { return add(new Subtract(), name, a, b); }
+
+    /** a * b, element by element. */
+    public Connection multiply(Connection a, Connection b) { return add(new Multiply(), null, a, b); }
+    public Connection multiply(Connection a, Connection b, String name) { return add(new Multiply(), name, a, b); }
+
+    /** a / b, element by element. */
+    public Connection div(Connection a, Connection b) { return add(new Div(), null, a, b); }
+    public Connection div(Connection a, Connection b, String name) { return add(new Div(), name, a, b); }
+
+    /** max(a, b), element by element. */
+    public Connection max(Connection a, Connection b) { return add(new Max(), null, a, b); }
+    public Connection max(Connection a, Connection b, String name) { return add(new Max(), name, a, b); }
+
+    /** max(x, c) with a scalar c, element by element (max(x, 0) is relu). */
+    public Connection max(Connection x, double c) { return add(new Max(), null, x, constant(c)); }
+    public Connection max(Connection x, double c, String name) { return add(new Max(), name, x, constant(c)); }
+
+    /** -x. */
+    public Connection negate(Connection x) { return add(new Negate(), null, x); }
+    public Connection negate(Connection x, String name) { return add(new Negate(), name, x); }
+
+    /** Matrix product of a [m, k] and b [k, n]. */
+    public Connection matrixMultiply(Connection a, Connection b) { return add(new MatrixMultiply(), null, a, b); }
+    public Connection matrixMultiply(Connection a, Connection b, String name) { return add(new MatrixMultiply(), name, a, b); }
+
+    // ---- element-wise functions -------------------------------------------------------------
+
+    public Connection exp(Connection x) { return add(new Exp(), null, x); }
+    public Connection exp(Connection x, String name) { return add(new Exp(), name, x); }
+
+    /** Natural logarithm. */
+    public Connection log(Connection x) { return add(new Log(), null, x); }
+    public Connection log(Connection x, String name) { return add(new Log(), name, x); }
+
+    /** x^p for a constant exponent p. */
+    public Connection pow(Connection x, double p) { return add(new Pow(p), null, x); }
+    public Connection pow(Connection x, double p, String name) { return add(new Pow(p), name, x); }
+
+    public Connection sqrt(Connection x) { return add(new Sqrt(), null, x); }
+    public Connection sqrt(Connection x, String name) { return add(new Sqrt(), name, x); }
+
+    public Connection square(Connection x) { return add(new Square(), null, x); }
+    public Connection square(Connection x, String name) { return add(new Square(), name, x); }
+
+    public Connection sigmoid(Connection x) { return add(new Sigmoid(), null, x); }
+    public Connection sigmoid(Connection x, String name) { return add(new Sigmoid(), name, x); }
+
+    public Connection tanh(Connection x) { return add(new Tanh(), null, x); }
+    public Connection tanh(Connection x, String name) { return add(new Tanh(), name, x); }
+
+    public Connection relu(Connection x) { return add(new Relu(), null, x); }
+    public Connection relu(Connection x, String name) { return add(new Relu(), name, x); }
+
+    // ---- reductions and shapes --------------------------------------------------------------
+
+    /** The sum of all values: a scalar. */
+    public Connection reduceSum(Connection x) { return add(new ReduceSum(null, false), null, x); }
+    /** The sum along one axis, which disappears from the shape (as numpy's default). */
+    public Connection reduceSum(Connection x, int axis) { return add(new ReduceSum(axis, false), null, x); }
+    public Connection reduceSum(Connection x, int axis, String name) { return add(new ReduceSum(axis, false), name, x); }
+    /** The sum along one axis, keeping it with size 1 when {@code keepDims}. */
+    public Connection reduceSum(Connection x, int axis, boolean keepDims) { return add(new ReduceSum(axis, keepDims), null, x); }
+
+    /** The mean of all values: a scalar. */
+    public Connection mean(Connection x) { return add(new Mean(null, false), null, x); }
+    /** The mean along one axis, which disappears from the shape. */
+    public Connection mean(Connection x, int axis) { return add(new Mean(axis, false), null, x); }
+    public Connection mean(Connection x, int axis, String name) { return add(new Mean(axis, false), name, x); }
+    public Connection mean(Connection x, int axis, boolean keepDims) { return add(new Mean(axis, keepDims), null, x); }
+
+    /** x repeated to a larger shape by numpy's broadcasting rules. */
+    public Connection broadcast(Connection x, int... shape) { return add(new Broadcast(shape), null, x); }
+
+    /** Axes permuted: output axis i is input axis {@code axes[i]}; no axes reverses them. */
+    public Connection transpose(Connection x, int... axes) { return add(new Transpose(axes), null, x); }
+
+    /** The same values in another shape (one size may be -1). */
+    public Connection reshape(Connection x, int... shape) { return add(new Reshape(shape), null, x); }
+
+    /** Softmax along the last axis. */
+    public Connection softmax(Connection x) { return add(new Softmax(-1), null, x); }
+    /** Softmax along {@code axis}, numerically stable. */
+    public Connection softmax(Connection x, int axis) { return add(new Softmax(axis), null, x); }
+    public Connection softmax(Connection x, int axis, String name) { return add(new Softmax(axis), name, x); }
+
+    /** log(softmax(x)) along the last axis, computed stably. */
+    public Connection logSoftmax(Connection x) { return add(new LogSoftmax(-1), null, x); }
+    public Connection logSoftmax(Connection x, int axis) { return add(new LogSoftmax(axis), null, x); }
+    public Connection logSoftmax(Connection x, int axis, String name) { return add(new LogSoftmax(axis), name, x); }
+
+    // ---- the graph itself -------------------------------------------------------------------
+
+    /** All connections in creation order (a topological order). */
+    public List<Connection> connections() {
+        return Collections.unmodifiableList(connections);
+    }
+
+    /** All operations in creation order (a topological order). */
+    public List<Node> nodes() {
+        return Collections.unmodifiableList(nodes);
+    }
+
+    /** The variables, in creation order. */
+    public List<Connection> variables() {
+        return connections.stream().filter(Connection::isVariable).toList();
+    }
+
+    /** The inputs (constants without a value), in creation order. */
+    public List<Connection> inputs() {
+        return connections.stream().filter(Connection::isInput).toList();
+    }
+
+    /** The operations that read {@code c}. */
+    public List<Node> consumers(Connection c) {
+        return nodes.stream().filter(n -> n.inputs().contains(c)).toList();
+    }
+
+    /** The first connection with this name, or null. */
+    public Connection find(String name) {
+        for (Connection c : connections) if (name.equals(c.name())) return c;
+        return null;
+    }
+
+    /** Adds an operation (for ops defined outside DeepToy, e.g. in a notebook) and returns its output. */
+    public Connection add(Node node, String name, Connection... inputs) {
+        if (node.output() != null) throw new DeepToyException(node.op() + ": this node is already in a graph");
+        for (Connection c : inputs) {
+            if (c == null) throw new DeepToyException(node.op() + ": an input is null (was it created?)");
+            checkOwns(c, node.op());
+        }
+        Connection out = new Connection(this, connections.size(), Connection.Kind.OPERATION, null, name, node);
+        node.wire(List.of(inputs), out);
+        connections.add(out);
+        nodes.add(node);
+        return out;
+    }
+
+    /** DOT text (Graphviz) of the graph; with a context, also shapes. */
+    public String toDot() {
+        return GraphDot.toDot(this, null);
+    }
+
+    public String toDot(SimulationContext ctx) {
+        return GraphDot.toDot(this, ctx);
+    }
+
+    @Override
+    public String toString() {
+        return "ComputationalGraph(" + nodes.size() + " operations, " + variables().size() + " variables, "
+                + inputs().size() + " inputs)";
+    }
+
+    // ---- engine helpers ---------------------------------------------------------------------
+
+    void checkOwns(Connection c, String where) {
+        if (c.graph() != this) {
+            throw new DeepToyException(where + ": " + c.label() + " belongs to another ComputationalGraph");
+        }
+    }
+
+    /** Which connections the targets depend on (all of them when targets is null), by id. */
+    boolean[] ancestors(List<Connection> targets) {
+        boolean[] mark = new boolean[connections.size()];
+        if (targets == null) {
+            java.util.Arrays.fill(mark, true);
+            return mark;
+        }
+        for (Connection t : targets) {
+            checkOwns(t, "forward");
+            mark[t.id()] = true;
+        }
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (mark[n.output().id()]) for (Connection in : n.inputs()) mark[in.id()] = true;
+        }
+        return mark;
+    }
+
+    /** Which connections are variables or computed from one, by id. */
+    boolean[] dependsOnVariable() {
+        boolean[] mark = new boolean[connections.size()];
+        for (Connection c : connections) if (c.isVariable()) mark[c.id()] = true;
+        for (Node n : nodes) for (Connection in : n.inputs()) if (mark[in.id()]) mark[n.output().id()] = true;
+        return mark;
+    }
+
+    private Connection leaf(Connection.Kind kind, Tensor value, String name) {
+        Connection c = new Connection(this, connections.size(), kind, value, name, null);
+        connections.add(c);
+        return c;
+    }
+}

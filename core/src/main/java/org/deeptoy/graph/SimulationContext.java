@@ -1,0 +1,240 @@
+package org.deeptoy.graph;
+
+import org.deeptoy.tensor.Shapes;
+import org.deeptoy.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a graph: {@link #forward} computes values, {@link #backward} computes gradients, and
+ * {@link #get} reads both. One graph can be simulated by many contexts.
+ *
+ * <pre>{@code
+ * ctx.forward(cg, Map.of(x, batch));
+ * ctx.backward(cg, loss);
+ * ctx.get(W).gradient();
+ * }</pre>
+ */
+public final class SimulationContext {
+
+    /** The value and gradient of one connection in this context. */
+    public record Data(Connection connection, Tensor value, Tensor gradient) {
+        /** The value; throws a clear error if forward has not computed it. */
+        @Override
+        public Tensor value() {
+            if (value == null) {
+                throw new DeepToyException(connection.label() + " has no value in this context yet: run ctx.forward(cg"
+                        + (connection.isInput() ? ", Map.of(" + connection.label() + ", tensor)" : "") + ") first");
+            }
+            return value;
+        }
+
+        /** dL/d(this connection) after {@link SimulationContext#backward}, shaped like the value. */
+        @Override
+        public Tensor gradient() {
+            if (gradient == null) {
+                throw new DeepToyException(connection.label() + " has no gradient in this context: run "
+                        + "ctx.backward(cg, loss) after forward (gradients flow only to what the loss depends on)");
+            }
+            return gradient;
+        }
+
+        public boolean hasValue() {
+            return value != null;
+        }
+
+        public boolean hasGradient() {
+            return gradient != null;
+        }
+    }
+
+    private final Map<Connection, Tensor> values = new HashMap<>();
+    private final Map<Connection, Tensor> gradients = new HashMap<>();
+    private boolean checkFinite = !"false".equals(System.getProperty("deeptoy.checkFinite"));
+    private boolean variableGradientsOnly;
+    private boolean backwardRan;
+
+    /**
+     * Whether forward checks each op's output for NaN and infinity and names the op that made
+     * one (on by default; switch off for speed once a model works).
+     */
+    public SimulationContext checkFinite(boolean on) {
+        this.checkFinite = on;
+        return this;
+    }
+
+    /**
+     * When on, backward computes only what the variables' gradients need (training); by default
+     * every connection the loss depends on gets its gradient (teaching).
+     */
+    public SimulationContext variableGradientsOnly(boolean on) {
+        this.variableGradientsOnly = on;
+        return this;
+    }
+
+    public SimulationContext forward(ComputationalGraph cg) {
+        return forward(cg, Map.of());
+    }
+
+    public SimulationContext forward(ComputationalGraph cg, Connection... outputs) {
+        return forward(cg, Map.of(), outputs);
+    }
+
+    /**
+     * Computes the values the requested outputs need (everything when none are named), feeding
+     * {@code feeds} to inputs (constants created without a value) or overriding constants.
+     */
+    public SimulationContext forward(ComputationalGraph cg, Map<Connection, Tensor> feeds, Connection... outputs) {
+        values.clear();
+        gradients.clear();
+        backwardRan = false;
+        for (Map.Entry<Connection, Tensor> feed : feeds.entrySet()) {
+            Connection c = feed.getKey();
+            cg.checkOwns(c, "forward");
+            if (c.kind() == Connection.Kind.OPERATION || c.kind() == Connection.Kind.VARIABLE) {
+                throw new DeepToyException("forward: cannot feed " + c.label() + ", it is " + c.article()
+                        + "; only inputs and constants are fed" + (c.isVariable() ? " (use " + c.label() + ".set(tensor))" : ""));
+            }
+            if (feed.getValue() == null) throw new DeepToyException("forward: the value fed to " + c.label() + " is null");
+            values.put(c, feed.getValue());
+        }
+        boolean[] needed = cg.ancestors(outputs.length == 0 ? null : List.of(outputs));
+        for (Connection c : cg.connections()) {
+            if (!needed[c.id()] || c.producer() != null || values.containsKey(c)) continue;
+            if (c.value() == null) {
+                throw new DeepToyException("forward: input " + c.label() + " was not fed; pass its value as "
+                        + "ctx.forward(cg, Map.of(" + c.label() + ", tensor))");
+            }
+            values.put(c, c.value());
+        }
+        for (Node node : cg.nodes()) {
+            if (!needed[node.output().id()]) continue;
+            Tensor[] x = inputValues(node);
+            Tensor y;
+            try {
+                y = node.forward(x);
+            } catch (DeepToyException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new DeepToyException(node.describe() + ": " + e.getMessage(), e);
+            }
+            if (checkFinite) checkFinite(node, x, y);
+            values.put(node.output(), y);
+        }
+        return this;
+    }
+
+    /**
+     * Seeds dL/dL = 1 on {@code loss} (which must hold one value), walks the graph in reverse and
+     * accumulates every gradient the loss reaches. Call after {@link #forward}.
+     */
+    public SimulationContext backward(ComputationalGraph cg, Connection loss) {
+        cg.checkOwns(loss, "backward");
+        Tensor l = values.get(loss);
+        if (l == null) {
+            throw new DeepToyException("backward: " + loss.label() + " has no value; run ctx.forward(cg) before backward");
+        }
+        if (l.size() != 1) {
+            throw new DeepToyException("backward: the loss " + loss.label() + " has shape " + Shapes.toString(l.shape())
+                    + "; backward needs one number (reduce it first, e.g. cg.reduceSum(" + loss.label() + "))");
+        }
+        gradients.clear();
+        boolean[] reach = cg.ancestors(List.of(loss));
+        boolean[] wanted = variableGradientsOnly ? cg.dependsOnVariable() : null;
+        gradients.put(loss, Tensor.ones(l.shape()));
+        List<Node> nodes = cg.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node node = nodes.get(i);
+            Tensor dy = gradients.get(node.output());
+            if (dy == null || !reach[node.output().id()]) continue;
+            List<Connection> in = node.inputs();
+            boolean[] need = new boolean[in.size()];
+            boolean any = false;
+            for (int k = 0; k < need.length; k++) {
+                need[k] = wanted == null || wanted[in.get(k).id()];
+                any |= need[k];
+            }
+            if (!any) continue;
+            Tensor[] x = inputValues(node);
+            Tensor[] dx;
+            try {
+                dx = node.backward(x, values.get(node.output()), dy, need);
+            } catch (DeepToyException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new DeepToyException(node.describe() + " (backward): " + e.getMessage(), e);
+            }
+            for (int k = 0; k < need.length; k++) {
+                if (!need[k] || dx[k] == null) continue;
+                accumulate(node, in.get(k), x[k], dx[k]);
+            }
+        }
+        backwardRan = true;
+        return this;
+    }
+
+    /** The value and gradient of a connection in this context. */
+    public Data get(Connection c) {
+        Tensor v = values.get(c);
+        if (v == null && c.producer() == null && c.value() != null) v = c.value();
+        Tensor g = gradients.get(c);
+        if (g == null && backwardRan && v != null) g = Tensor.zeros(v.shape());
+        return new Data(c, v, g);
+    }
+
+    /** Shorthand for {@code get(c).value()}. */
+    public Tensor value(Connection c) {
+        return get(c).value();
+    }
+
+    /** Shorthand for {@code get(c).gradient()}. */
+    public Tensor gradient(Connection c) {
+        return get(c).gradient();
+    }
+
+    /** Whether a backward pass has run since the last forward. */
+    public boolean hasGradients() {
+        return backwardRan;
+    }
+
+    private Tensor[] inputValues(Node node) {
+        List<Connection> in = node.inputs();
+        Tensor[] x = new Tensor[in.size()];
+        for (int k = 0; k < x.length; k++) x[k] = values.get(in.get(k));
+        return x;
+    }
+
+    private void accumulate(Node node, Connection input, Tensor x, Tensor dx) {
+        if (!Arrays.equals(dx.shape(), x.shape())) {
+            if (!Shapes.broadcastsTo(x.shape(), dx.shape())) {
+                throw new IllegalStateException(node.describe() + ": backward returned a gradient of shape "
+                        + Shapes.toString(dx.shape()) + " for " + input.label() + " of shape " + Shapes.toString(x.shape()));
+            }
+            dx = Shapes.sumTo(dx, x.shape());
+        }
+        Tensor old = gradients.get(input);
+        if (old == null) {
+            gradients.put(input, dx);
+        } else {
+            // Gradients add up: a connection used twice receives both contributions.
+            double[] sum = old.toArray(), d = dx.data();
+            for (int i = 0; i < sum.length; i++) sum[i] += d[i];
+            gradients.put(input, Tensor.wrap(sum, x.shape()));
+        }
+    }
+
+    private static void checkFinite(Node node, Tensor[] x, Tensor y) {
+        int bad = y.firstNonFinite();
+        if (bad < 0) return;
+        for (Tensor t : x) if (t.firstNonFinite() >= 0) return; // reported at the op that made it
+        double v = y.data()[bad];
+        throw new DeepToyException(node.describe() + " produced " + (Double.isNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity")
+                + " at index " + Arrays.toString(y.unravel(bad)) + " of its output " + Shapes.toString(y.shape())
+                + " from finite inputs. Check the inputs' ranges (e.g. log of 0, exp of a large number, "
+                + "division by 0); turn this check off with ctx.checkFinite(false)");
+    }
+}

@@ -1,0 +1,66 @@
+package org.deeptoy.ops;
+
+import org.deeptoy.graph.Node;
+import org.deeptoy.tensor.Tensor;
+
+/**
+ * {@code y_i = x_i - m - log Σ_j e^(x_j - m)} along an axis (m the maximum: stable for any
+ * logits); {@code dL/dx_i = dL/dy_i - softmax(x)_i Σ_j dL/dy_j}.
+ */
+public final class LogSoftmax extends Node {
+    private final int axis;
+
+    public LogSoftmax(int axis) {
+        super("logSoftmax");
+        this.axis = axis;
+    }
+
+    @Override
+    protected Tensor forward(Tensor[] x) {
+        int[] shape = x[0].shape();
+        Axes ax = Axes.around(shape, axisOf(shape));
+        double[] d = x[0].data(), y = new double[d.length];
+        for (int o = 0; o < ax.outer(); o++) {
+            for (int i = 0; i < ax.inner(); i++) {
+                int base = o * ax.n() * ax.inner() + i, st = ax.inner();
+                double m = Double.NEGATIVE_INFINITY, s = 0;
+                for (int j = 0; j < ax.n(); j++) m = Math.max(m, d[base + j * st]);
+                for (int j = 0; j < ax.n(); j++) s += Math.exp(d[base + j * st] - m);
+                double logZ = m + Math.log(s);
+                for (int j = 0; j < ax.n(); j++) y[base + j * st] = d[base + j * st] - logZ;
+            }
+        }
+        return Tensor.wrap(y, shape);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor[] x, Tensor out, Tensor dout, boolean[] need) {
+        int[] shape = x[0].shape();
+        Axes ax = Axes.around(shape, axisOf(shape));
+        double[] y = out.data(), dy = dout.data(), dx = new double[y.length];
+        for (int o = 0; o < ax.outer(); o++) {
+            for (int i = 0; i < ax.inner(); i++) {
+                int base = o * ax.n() * ax.inner() + i, st = ax.inner();
+                double total = 0;
+                for (int j = 0; j < ax.n(); j++) total += dy[base + j * st];
+                for (int j = 0; j < ax.n(); j++) {
+                    dx[base + j * st] = dy[base + j * st] - Math.exp(y[base + j * st]) * total;
+                }
+            }
+        }
+        return new Tensor[] {Tensor.wrap(dx, shape)};
+    }
+
+    @Override
+    public String attributes() {
+        return "axis=" + axis;
+    }
+
+    private int axisOf(int[] shape) {
+        int r = shape.length;
+        if (r == 0 || axis < -r || axis >= r) {
+            throw error("axis " + axis + " does not exist for shape " + java.util.Arrays.toString(shape));
+        }
+        return axis < 0 ? axis + r : axis;
+    }
+}

@@ -1,0 +1,18 @@
+package org.deeptoy.ops;
+
+/** {@code y = 1 / (1 + e^-x)};  {@code dL/dx = dL/dy * y(1 - y)}. Computed without overflow for large |x|. */
+public final class Sigmoid extends UnaryOp {
+    public Sigmoid() {
+        super("sigmoid");
+    }
+
+    @Override
+    double f(double x) {
+        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    }
+
+    @Override
+    double df(double x, double y) {
+        return y * (1 - y);
+    }
+}

@@ -1,0 +1,63 @@
+package org.deeptoy.ops;
+
+import org.deeptoy.graph.Node;
+import org.deeptoy.tensor.Tensor;
+
+/**
+ * {@code y_i = e^(x_i - m) / Σ_j e^(x_j - m)} along an axis, with m the maximum (so logits of
+ * 1000 give no overflow); {@code dL/dx_i = y_i (dL/dy_i - Σ_j dL/dy_j y_j)}.
+ */
+public final class Softmax extends Node {
+    private final int axis;
+
+    public Softmax(int axis) {
+        super("softmax");
+        this.axis = axis;
+    }
+
+    @Override
+    protected Tensor forward(Tensor[] x) {
+        int[] shape = x[0].shape();
+        Axes ax = Axes.around(shape, axisOf(shape));
+        double[] d = x[0].data(), y = new double[d.length];
+        for (int o = 0; o < ax.outer(); o++) {
+            for (int i = 0; i < ax.inner(); i++) {
+                int base = o * ax.n() * ax.inner() + i, st = ax.inner();
+                double m = Double.NEGATIVE_INFINITY, s = 0;
+                for (int j = 0; j < ax.n(); j++) m = Math.max(m, d[base + j * st]);
+                for (int j = 0; j < ax.n(); j++) s += y[base + j * st] = Math.exp(d[base + j * st] - m);
+                for (int j = 0; j < ax.n(); j++) y[base + j * st] /= s;
+            }
+        }
+        return Tensor.wrap(y, shape);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor[] x, Tensor out, Tensor dout, boolean[] need) {
+        int[] shape = x[0].shape();
+        Axes ax = Axes.around(shape, axisOf(shape));
+        double[] y = out.data(), dy = dout.data(), dx = new double[y.length];
+        for (int o = 0; o < ax.outer(); o++) {
+            for (int i = 0; i < ax.inner(); i++) {
+                int base = o * ax.n() * ax.inner() + i, st = ax.inner();
+                double dot = 0;
+                for (int j = 0; j < ax.n(); j++) dot += dy[base + j * st] * y[base + j * st];
+                for (int j = 0; j < ax.n(); j++) dx[base + j * st] = y[base + j * st] * (dy[base + j * st] - dot);
+            }
+        }
+        return new Tensor[] {Tensor.wrap(dx, shape)};
+    }
+
+    @Override
+    public String attributes() {
+        return "axis=" + axis;
+    }
+
+    int axisOf(int[] shape) {
+        int r = shape.length;
+        if (r == 0 || axis < -r || axis >= r) {
+            throw error("axis " + axis + " does not exist for shape " + java.util.Arrays.toString(shape));
+        }
+        return axis < 0 ? axis + r : axis;
+    }
+}

@@ -1,0 +1,30 @@
+package org.deeptoy.ops;
+
+import org.deeptoy.tensor.Tensor;
+
+/** {@code y = a + b} (broadcasting);  {@code dL/da = dL/dy,  dL/db = dL/dy} (summed back to each shape). */
+public final class Sum extends BinaryOp {
+    public Sum() {
+        super("sum");
+    }
+
+    @Override
+    double f(double a, double b) {
+        return a + b;
+    }
+
+    @Override
+    double dfa(double a, double b, double y) {
+        return 1;
+    }
+
+    @Override
+    double dfb(double a, double b, double y) {
+        return 1;
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need) {
+        return new Tensor[] {need[0] ? dy : null, need[1] ? dy : null}; // the engine sums back broadcasts
+    }
+}

@@ -1,0 +1,31 @@
+package org.deeptoy.tensor;
+
+/**
+ * Matrix multiplication kernels: {@code C = alpha * op(A) * op(B) + beta * C} on row-major
+ * {@code double[]} storage, where {@code op(X)} is X or its transpose. The hot path of training.
+ *
+ * <p>Two implementations: pure-Java EJML (always there) and native OpenBLAS (used where it loads).
+ * {@link #current()} picks one: system property {@code deeptoy.blas} or environment variable
+ * {@code DEEPTOY_BLAS} = {@code openblas} | {@code ejml}; by default OpenBLAS where it loads.
+ */
+public interface Blas {
+
+    /**
+     * C[m x n] = alpha * op(A) * op(B) + beta * C, row-major, where op(A) is m x k and op(B) is k x n.
+     * A is stored m x k (k x m when transA), B is k x n (n x k when transB). A and B are not modified.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, double[] b,
+              double beta, double[] c);
+
+    /** A short name for messages and benchmarks: "ejml" or "openblas". */
+    String name();
+
+    static Blas current() {
+        return BlasHolder.current;
+    }
+
+    /** Chooses the backend for this JVM: "ejml" or "openblas". */
+    static void use(String name) {
+        BlasHolder.current = BlasHolder.byName(name);
+    }
+}

@@ -1,0 +1,159 @@
+package org.deeptoy.tensor;
+
+import java.util.Arrays;
+
+/** Shape arithmetic: sizes, strides, numpy broadcasting and its reverse (summing a gradient back). */
+public final class Shapes {
+    private Shapes() {}
+
+    public static String toString(int[] shape) {
+        return Arrays.toString(shape);
+    }
+
+    /** The number of elements, rejecting negative sizes and more than 2^31 - 1 elements. */
+    public static int checkedSize(int[] shape) {
+        long n = 1;
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException("shape " + toString(shape) + " has a negative size");
+            n *= s;
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("shape " + toString(shape) + " has too many elements for one tensor");
+            }
+        }
+        return (int) n;
+    }
+
+    public static int size(int[] shape) {
+        int n = 1;
+        for (int s : shape) n *= s;
+        return n;
+    }
+
+    /** Row-major strides (in elements). */
+    public static int[] strides(int[] shape) {
+        int[] st = new int[shape.length];
+        int s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            st[i] = s;
+            s *= shape[i];
+        }
+        return st;
+    }
+
+    /** Normalises a possibly negative axis; {@code what} names the caller in the error. */
+    public static int axis(int axis, int rank, String what) {
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw new IllegalArgumentException(what + ": axis " + axis + " is out of range for a tensor with "
+                    + rank + " axes");
+        }
+        return a;
+    }
+
+    public static int[] unravel(int flat, int[] shape) {
+        int[] idx = new int[shape.length];
+        for (int i = shape.length - 1; i >= 0; i--) {
+            idx[i] = shape[i] == 0 ? 0 : flat % shape[i];
+            flat = shape[i] == 0 ? 0 : flat / shape[i];
+        }
+        return idx;
+    }
+
+    /** Resolves one {@code -1} in a reshape target and checks the element count. */
+    public static int[] resolveReshape(int[] from, int[] to) {
+        int n = size(from);
+        int[] s = to.clone();
+        int unknown = -1;
+        long known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                if (unknown >= 0) throw new IllegalArgumentException("reshape " + toString(from) + " -> " + toString(to)
+                        + ": only one size may be -1");
+                unknown = i;
+            } else if (s[i] < 0) {
+                throw new IllegalArgumentException("reshape " + toString(from) + " -> " + toString(to)
+                        + ": sizes must be positive (or -1 once)");
+            } else {
+                known *= s[i];
+            }
+        }
+        if (unknown >= 0) {
+            if (known == 0 || n % known != 0) {
+                throw new IllegalArgumentException("reshape " + toString(from) + " -> " + toString(to) + ": " + n
+                        + " values do not divide into that shape");
+            }
+            s[unknown] = (int) (n / known);
+        } else if (known != n) {
+            throw new IllegalArgumentException("reshape " + toString(from) + " -> " + toString(to) + ": " + n
+                    + " values cannot become " + known);
+        }
+        return s;
+    }
+
+    /** The numpy broadcast of two shapes, or null when they are incompatible. */
+    public static int[] broadcast(int[] a, int[] b) {
+        int r = Math.max(a.length, b.length);
+        int[] out = new int[r];
+        for (int i = 0; i < r; i++) {
+            int da = i < r - a.length ? 1 : a[i - (r - a.length)];
+            int db = i < r - b.length ? 1 : b[i - (r - b.length)];
+            if (da == db || db == 1) out[i] = da;
+            else if (da == 1) out[i] = db;
+            else return null;
+        }
+        return out;
+    }
+
+    /** True when {@code from} broadcasts to exactly {@code to}. */
+    public static boolean broadcastsTo(int[] from, int[] to) {
+        int[] b = broadcast(from, to);
+        return b != null && Arrays.equals(b, to);
+    }
+
+    /**
+     * For each position of the (broadcast) output of shape {@code out}, the flat position in an
+     * input of shape {@code in}. Computed once per op call; cheap next to the arithmetic.
+     */
+    public static int[] broadcastIndex(int[] in, int[] out) {
+        int n = size(out);
+        int[] map = new int[n];
+        int r = out.length, off = r - in.length;
+        int[] inStrides = strides(in);
+        int[] st = new int[r];
+        for (int i = 0; i < r; i++) st[i] = i < off || in[i - off] == 1 ? 0 : inStrides[i - off];
+        int[] idx = new int[r];
+        int pos = 0;
+        for (int k = 0; k < n; k++) {
+            map[k] = pos;
+            for (int i = r - 1; i >= 0; i--) {
+                idx[i]++;
+                pos += st[i];
+                if (idx[i] < out[i]) break;
+                pos -= st[i] * idx[i];
+                idx[i] = 0;
+            }
+        }
+        return map;
+    }
+
+    /** Expands {@code t} to shape {@code to} by numpy broadcasting (copying). */
+    public static Tensor expand(Tensor t, int[] to) {
+        if (Arrays.equals(t.shape(), to)) return t;
+        int[] map = broadcastIndex(t.shape(), to);
+        double[] src = t.data(), d = new double[map.length];
+        for (int i = 0; i < d.length; i++) d[i] = src[map[i]];
+        return Tensor.wrap(d, to);
+    }
+
+    /**
+     * The reverse of broadcasting: sums {@code grad} (of a broadcast shape) down to {@code shape}.
+     * This is what makes {@code W·x + b} give {@code b} the sum of the per-example gradients.
+     */
+    public static Tensor sumTo(Tensor grad, int[] shape) {
+        if (Arrays.equals(grad.shape(), shape)) return grad;
+        int[] map = broadcastIndex(shape, grad.shape());
+        double[] g = grad.data(), d = new double[size(shape)];
+        for (int i = 0; i < g.length; i++) d[map[i]] += g[i];
+        return Tensor.wrap(d, shape);
+    }
+}
