@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Builds the course notebooks from their sources, for students and for teachers.
+
+A source (src/NN-name.java) is a sequence of cells, each opened by a marker line:
+
+    // %% md          a markdown cell: the following lines, each starting with "// "
+    // %%             a code cell
+    // %% exercise    a code cell the student completes
+
+Inside code cells, lines between "// BEGIN SOLUTION" and "// END SOLUTION" are the teacher's
+solution; the student's version drops them and keeps the lines written as "// STUDENT: code"
+(uncommented). One source gives both versions, so they never drift.
+
+    python3 build.py                 # write student notebooks and solutions/ (not executed)
+    python3 build.py --execute       # and run every notebook on the deeptoy kernel, keeping outputs
+    python3 build.py --execute 04    # only sources whose name starts with 04
+
+A run with --execute fails (exit 1) when any cell of any notebook produces an error.
+"""
+import argparse
+import pathlib
+import re
+import sys
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = pathlib.Path(__file__).resolve().parent
+MARKER = re.compile(r"^// %%\s*(\w*)\s*$")
+
+
+def parse(path):
+    """Returns [(kind, [lines])] with kind in md / code / exercise."""
+    cells, kind, lines = [], None, []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        m = MARKER.match(line)
+        if m:
+            if kind is not None:
+                cells.append((kind, lines))
+            kind, lines = (m.group(1) or "code"), []
+            if kind not in ("md", "code", "exercise"):
+                sys.exit(f"{path.name}:{lineno}: unknown cell kind '{kind}' (md, code or exercise)")
+        elif kind is None:
+            if line.strip():
+                sys.exit(f"{path.name}:{lineno}: text before the first '// %%' marker")
+        else:
+            lines.append(line)
+    if kind is not None:
+        cells.append((kind, lines))
+    return cells
+
+
+def code_for(lines, teacher, where):
+    out, in_solution = [], False
+    for line in lines:
+        s = line.strip()
+        if s == "// BEGIN SOLUTION":
+            if in_solution:
+                sys.exit(f"{where}: nested BEGIN SOLUTION")
+            in_solution = True
+        elif s == "// END SOLUTION":
+            if not in_solution:
+                sys.exit(f"{where}: END SOLUTION without BEGIN")
+            in_solution = False
+        elif s.startswith("// STUDENT:"):
+            if not teacher:
+                indent = line[: len(line) - len(line.lstrip())]
+                out.append(indent + s[len("// STUDENT:"):].strip())
+        elif teacher or not in_solution:
+            out.append(line)
+    if in_solution:
+        sys.exit(f"{where}: BEGIN SOLUTION without END")
+    return "\n".join(out).strip("\n")
+
+
+def notebook(path, teacher):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "deeptoy", "display_name": "Java (DeepToy)", "language": "java"}
+    nb.metadata["language_info"] = {"name": "java", "file_extension": ".jshell", "mimetype": "text/x-java-source"}
+    for i, (kind, lines) in enumerate(parse(path)):
+        where = f"{path.name} cell {i + 1}"
+        if kind == "md":
+            text = "\n".join(l[3:] if l.startswith("// ") else l[2:] if l.startswith("//") else l for l in lines)
+            nb.cells.append(new_markdown_cell(text.strip("\n")))
+        else:
+            cell = new_code_cell(code_for(lines, teacher, where))
+            if kind == "exercise":
+                cell.metadata["tags"] = ["exercise"]
+            nb.cells.append(cell)
+    return nb
+
+
+def execute(nb, name, timeout):
+    from nbclient import NotebookClient
+    client = NotebookClient(nb, kernel_name="deeptoy", timeout=timeout, allow_errors=True,
+                            resources={"metadata": {"path": str(HERE)}})
+    client.execute()
+    errors = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                errors.append(f"{name} cell {i + 1}: {out.get('ename')}: {out.get('evalue')}")
+    return errors
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("only", nargs="*", help="build only sources whose name starts with one of these")
+    ap.add_argument("--execute", action="store_true", help="run the notebooks on the deeptoy kernel")
+    ap.add_argument("--timeout", type=int, default=1200, help="seconds a cell may take")
+    ap.add_argument("--out", default=str(HERE), help="where student notebooks go (solutions/ below it)")
+    args = ap.parse_args()
+
+    out = pathlib.Path(args.out)
+    (out / "solutions").mkdir(parents=True, exist_ok=True)
+    sources = sorted((HERE / "src").glob("*.java"))
+    if args.only:
+        sources = [s for s in sources if any(s.name.startswith(o) for o in args.only)]
+    if not sources:
+        sys.exit("no notebook sources matched")
+    failures = []
+    for src in sources:
+        for teacher in (False, True):
+            nb = notebook(src, teacher)
+            target = (out / "solutions" if teacher else out) / (src.stem + ".ipynb")
+            if args.execute:
+                print(f"executing {target.relative_to(out)} ...", flush=True)
+                failures += execute(nb, str(target.relative_to(out)), args.timeout)
+            nbformat.write(nb, target)
+    for f in failures:
+        print("ERROR", f, file=sys.stderr)
+    print(f"{len(sources) * 2} notebooks built, {len(failures)} cells with errors")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
