@@ -81,6 +81,7 @@ public final class Connection {
             throw new DeepToyException(label() + " is " + article() + "; only variables and constants hold a value"
                     + (kind == Kind.INPUT ? " (feed inputs with ctx.forward(cg, Map.of(" + label() + ", tensor)))" : ""));
         }
+        if (newValue == null) throw new DeepToyException("set(" + label() + "): the new value is null");
         if (value != null && !Arrays.equals(value.shape(), newValue.shape())) {
             throw new DeepToyException("set(" + label() + "): new value has shape " + Shapes.toString(newValue.shape())
                     + " but " + label() + " has shape " + Shapes.toString(value.shape()));

@@ -230,11 +230,31 @@ public final class SimulationContext {
     private static void checkFinite(Node node, Tensor[] x, Tensor y) {
         int bad = y.firstNonFinite();
         if (bad < 0) return;
-        for (Tensor t : x) if (t.firstNonFinite() >= 0) return; // reported at the op that made it
-        double v = y.data()[bad];
-        throw new DeepToyException(node.describe() + " produced " + (Double.isNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity")
+        List<Connection> in = node.inputs();
+        for (int k = 0; k < x.length; k++) {
+            int b = x[k].firstNonFinite();
+            if (b < 0) continue;
+            Connection c = in.get(k);
+            // An op's output was already checked when that op ran: the error belongs there.
+            if (c.producer() != null) return;
+            String hint = switch (c.kind()) {
+                case INPUT -> "check the data fed to " + c.label();
+                case VARIABLE -> "check how " + c.label() + " was initialised or updated (too large a learning rate "
+                        + "makes weights overflow)";
+                default -> "check the value given to the constant";
+            };
+            throw new DeepToyException(c.kind().name().toLowerCase() + " " + c.label() + " contains "
+                    + nonFinite(x[k].data()[b]) + " at " + Arrays.toString(x[k].unravel(b)) + ", so " + node.describe()
+                    + " gives " + nonFinite(y.data()[bad]) + ". " + Character.toUpperCase(hint.charAt(0)) + hint.substring(1)
+                    + "; turn this check off with ctx.checkFinite(false)");
+        }
+        throw new DeepToyException(node.describe() + " produced " + nonFinite(y.data()[bad])
                 + " at index " + Arrays.toString(y.unravel(bad)) + " of its output " + Shapes.toString(y.shape())
                 + " from finite inputs. Check the inputs' ranges (e.g. log of 0, exp of a large number, "
                 + "division by 0); turn this check off with ctx.checkFinite(false)");
+    }
+
+    private static String nonFinite(double v) {
+        return Double.isNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity";
     }
 }
