@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * Compares backward's gradients with central differences
- * {@code (L(x + ε) - L(x - ε)) / 2ε}, element by element. Inputs are restored after each
- * probe, also when the loss throws.
+ * {@code (L(x + ε) - L(x - ε)) / 2ε}, element by element. Each probe runs on a copy, and the
+ * original value is put back afterwards, also when the loss throws.
  *
  * <pre>{@code
  * GradientCheck.Result r = GradientCheck.check(cg, loss, Map.of(x, batch));
@@ -79,6 +79,12 @@ public final class GradientCheck {
     public static Result check(ComputationalGraph cg, Connection loss, Map<Connection, Tensor> feeds,
                                Collection<Connection> wrt, double epsilon, double tolerance) {
         if (wrt.isEmpty()) throw new DeepToyException("gradient check: nothing to check (the graph has no variables; name the connections to check)");
+        for (Connection c : wrt) {
+            if (c.producer() != null) {
+                throw new DeepToyException("gradient check: " + c.label() + " is the output of " + c.producer().describe()
+                        + "; check the variables, inputs or constants it is computed from");
+            }
+        }
         SimulationContext ctx = new SimulationContext();
         ctx.forward(cg, feeds, loss).backward(cg, loss);
         Map<Connection, Tensor> analytic = new HashMap<>();
@@ -110,13 +116,13 @@ public final class GradientCheck {
                                    Connection c, int i, double delta) {
         SimulationContext ctx = new SimulationContext().checkFinite(false);
         if (c.isVariable() || (c.kind() == Connection.Kind.CONSTANT && !feeds.containsKey(c))) {
-            double[] d = c.value().data();
-            double old = d[i];
-            d[i] = old + delta;
+            // Probe a copy: the value's storage may be shared (two variables made from one tensor).
+            Tensor old = c.value();
+            c.set(old.with(old.data()[i] + delta, old.unravel(i)));
             try {
                 return ctx.forward(cg, feeds, loss).get(loss).value().item();
             } finally {
-                d[i] = old;
+                c.set(old);
             }
         }
         Tensor fed = feeds.get(c);
