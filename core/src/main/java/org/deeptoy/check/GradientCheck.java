@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +36,7 @@ public final class GradientCheck {
         @Override
         public String toString() {
             return connection.label() + Arrays.toString(index) + ": backward says " + analytic
-                    + ", finite differences say " + numeric + " (relative error " + String.format("%.2e", relativeError) + ")";
+                    + ", finite differences say " + numeric + " (relative error " + String.format(Locale.ROOT, "%.2e", relativeError) + ")";
         }
     }
 
@@ -59,8 +60,8 @@ public final class GradientCheck {
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder(passed() ? "gradient check passed" : "gradient check FAILED");
-            sb.append(String.format(" (max relative error %.2e, tolerance %.0e)", maxError(), tolerance));
-            errors.forEach((c, e) -> sb.append(String.format("%n  %-12s %.2e%s", c.label(), e, e > tolerance ? "  <- wrong" : "")));
+            sb.append(String.format(Locale.ROOT, " (max relative error %.2e, tolerance %.0e)", maxError(), tolerance));
+            errors.forEach((c, e) -> sb.append(String.format(Locale.ROOT, "%n  %-12s %.2e%s", c.label(), e, e > tolerance ? "  <- wrong" : "")));
             if (!passed()) sb.append("\n  worst: ").append(worst);
             return sb.toString();
         }

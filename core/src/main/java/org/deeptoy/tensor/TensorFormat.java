@@ -1,5 +1,7 @@
 package org.deeptoy.tensor;
 
+import java.util.Locale;
+
 /** numpy-style printing: nested brackets, aligned columns, "..." past a threshold. */
 final class TensorFormat {
     static final int THRESHOLD = 1000;
@@ -45,17 +47,17 @@ final class TensorFormat {
         sb.append(']');
     }
 
-    /** Short, exact-looking numbers: 3.0 -> "3.", 0.1234567 -> "0.1235". */
+    /** Short, exact-looking numbers: 3.0 -> "3.", 0.1234567 -> "0.1235"; always a decimal point, whatever the locale. */
     static String number(double v) {
         if (Double.isNaN(v)) return "nan";
         if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format("%.0f.", v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%.0f.", v);
         double a = Math.abs(v);
         if (a >= 1e-4 && a < 1e6) {
-            String s = String.format("%.4f", v);
+            String s = String.format(Locale.ROOT, "%.4f", v);
             s = s.replaceAll("0+$", "");
             return s;
         }
-        return String.format("%.4e", v);
+        return String.format(Locale.ROOT, "%.4e", v);
     }
 }
