@@ -232,4 +232,10 @@ class TensorTest {
         assertEquals(7, m.split("\n").length, m);     // three rows, "...", three rows
         assertTrue(Tensor.zeros(100, 100, 100).toString().length() < 2000);
     }
+
+    @Test
+    void hiddenValuesDoNotWidenTheColumns() {
+        Tensor t = Tensor.arange(1001).with(-1234567.5, 500);
+        assertEquals("tensor([   0.,    1.,    2., ...,  998.,  999., 1000.], shape=[1001])", t.toString());
+    }
 }
