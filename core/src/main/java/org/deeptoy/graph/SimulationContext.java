@@ -122,6 +122,7 @@ public final class SimulationContext {
             } catch (RuntimeException e) {
                 throw new DeepToyException(node.describe() + ": " + e.getMessage(), e);
             }
+            if (y == null) throw new DeepToyException(node.describe() + ": forward returned null instead of a Tensor");
             if (checkFinite) checkFinite(node, x, y);
             values.put(node.output(), y);
         }
@@ -168,6 +169,11 @@ public final class SimulationContext {
             } catch (RuntimeException e) {
                 throw new DeepToyException(node.describe() + " (backward): " + e.getMessage(), e);
             }
+            if (dx == null || dx.length != need.length) {
+                throw new DeepToyException(node.describe() + " (backward): returned "
+                        + (dx == null ? "null" : dx.length + " gradients") + " for " + need.length + " inputs; return one "
+                        + "Tensor per input (null where need[i] is false)");
+            }
             for (int k = 0; k < need.length; k++) {
                 if (!need[k] || dx[k] == null) continue;
                 accumulate(node, in.get(k), x[k], dx[k]);
@@ -211,8 +217,9 @@ public final class SimulationContext {
     private void accumulate(Node node, Connection input, Tensor x, Tensor dx) {
         if (!Arrays.equals(dx.shape(), x.shape())) {
             if (!Shapes.broadcastsTo(x.shape(), dx.shape())) {
-                throw new IllegalStateException(node.describe() + ": backward returned a gradient of shape "
-                        + Shapes.toString(dx.shape()) + " for " + input.label() + " of shape " + Shapes.toString(x.shape()));
+                throw new DeepToyException(node.describe() + " (backward): returned a gradient of shape "
+                        + Shapes.toString(dx.shape()) + " for " + input.label() + " of shape " + Shapes.toString(x.shape())
+                        + "; a gradient has its input's shape (or the output's, when forward broadcast the input)");
             }
             dx = Shapes.sumTo(dx, x.shape());
         }

@@ -225,4 +225,67 @@ class ErrorMessagesTest {
         assertStartsWith("W has no gradient in this context: run ctx.backward(cg, loss)",
                 assertThrows(DeepToyException.class, () -> ctx.gradient(w)).getMessage());
     }
+
+    /** A student's own op (cg.add) whose forward or backward returns something wrong. */
+    static final class Faulty extends Node {
+        final Tensor out;
+        final Tensor[] grads;
+
+        Faulty(Tensor out, Tensor[] grads) {
+            super("myOp");
+            this.out = out;
+            this.grads = grads;
+        }
+
+        @Override
+        protected Tensor forward(Tensor[] x) {
+            return out;
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need) {
+            return grads;
+        }
+    }
+
+    private static String backwardError(Tensor out, Tensor[] grads) {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection a = cg.variable(Tensor.zeros(2, 3), "a");
+        Connection b = cg.variable(Tensor.zeros(3), "b");
+        Connection loss = cg.reduceSum(cg.add(new Faulty(out, grads), null, a, b));
+        SimulationContext ctx = new SimulationContext().forward(cg);
+        return assertThrows(DeepToyException.class, () -> ctx.backward(cg, loss)).getMessage();
+    }
+
+    @Test
+    void customOpReturningNullFromForwardIsNamed() {
+        ComputationalGraph cg = new ComputationalGraph();
+        cg.add(new Faulty(null, null), null, cg.constant(1, "x"));
+        assertStartsWith("myOp(x): forward returned null", forwardError(cg, Map.of()));
+    }
+
+    @Test
+    void customOpReturningAGradientOfTheWrongShapeIsNamed() {
+        assertStartsWith("myOp(a, b) (backward): returned a gradient of shape [2] for b of shape [3]",
+                backwardError(Tensor.zeros(2, 3), new Tensor[] {Tensor.zeros(2, 3), Tensor.zeros(2)}));
+    }
+
+    @Test
+    void customOpReturningTooFewGradientsIsNamed() {
+        assertStartsWith("myOp(a, b) (backward): returned 1 gradients for 2 inputs",
+                backwardError(Tensor.zeros(2, 3), new Tensor[] {Tensor.zeros(2, 3)}));
+        assertStartsWith("myOp(a, b) (backward): returned null",
+                backwardError(Tensor.zeros(2, 3), null));
+    }
+
+    @Test
+    void customOpGradientInTheOutputShapeIsSummedBack() {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection a = cg.variable(Tensor.zeros(2, 3), "a");
+        Connection b = cg.variable(Tensor.zeros(3), "b");
+        Connection loss = cg.reduceSum(cg.add(new Faulty(Tensor.zeros(2, 3), new Tensor[] {null, Tensor.ones(2, 3)}), null, a, b));
+        SimulationContext ctx = new SimulationContext().forward(cg).backward(cg, loss);
+        assertEquals(Tensor.full(2, 3), ctx.gradient(b));
+        assertEquals(Tensor.zeros(2, 3), ctx.gradient(a));
+    }
 }
