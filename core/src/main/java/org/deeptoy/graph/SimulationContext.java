@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -245,15 +246,14 @@ public final class SimulationContext {
             // An op's output was already checked when that op ran: the error belongs there.
             if (c.producer() != null) return;
             String hint = switch (c.kind()) {
-                case INPUT -> "check the data fed to " + c.label();
-                case VARIABLE -> "check how " + c.label() + " was initialised or updated (too large a learning rate "
+                case INPUT -> "Check the data fed to " + c.label();
+                case VARIABLE -> "Check how " + c.label() + " was initialised or updated (too large a learning rate "
                         + "makes weights overflow)";
-                default -> "check the value given to the constant";
+                default -> "Check the value given to the constant";
             };
-            throw new DeepToyException(c.kind().name().toLowerCase() + " " + c.label() + " contains "
+            throw new DeepToyException(c.kind().name().toLowerCase(Locale.ROOT) + " " + c.label() + " contains "
                     + nonFinite(x[k].data()[b]) + " at " + Arrays.toString(x[k].unravel(b)) + ", so " + node.describe()
-                    + " gives " + nonFinite(y.data()[bad]) + ". " + Character.toUpperCase(hint.charAt(0)) + hint.substring(1)
-                    + "; turn this check off with ctx.checkFinite(false)");
+                    + " gives " + nonFinite(y.data()[bad]) + ". " + hint + "; turn this check off with ctx.checkFinite(false)");
         }
         throw new DeepToyException(node.describe() + " produced " + nonFinite(y.data()[bad])
                 + " at index " + Arrays.toString(y.unravel(bad)) + " of its output " + Shapes.toString(y.shape())

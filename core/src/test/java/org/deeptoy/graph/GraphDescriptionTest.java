@@ -42,6 +42,21 @@ class GraphDescriptionTest {
     }
 
     @Test
+    void unnamedConnectionsAreLabelledByKindInEveryLocale() {
+        java.util.Locale saved = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));   // where "I".toLowerCase() is "ı"
+            ComputationalGraph g = new ComputationalGraph();
+            Connection in = g.input(null);
+            assertEquals("input#0", in.label());
+            assertEquals("Connection(input#0, input)", in.toString());
+            assertEquals("exp#1", g.exp(in).label());
+        } finally {
+            java.util.Locale.setDefault(saved);
+        }
+    }
+
+    @Test
     void dotHasEveryNodeAndEdgeWithNames() {
         String dot = cg.toDot();
         assertTrue(dot.startsWith("digraph G {"), dot);
