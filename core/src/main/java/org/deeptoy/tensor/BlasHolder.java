@@ -13,7 +13,7 @@ final class BlasHolder {
     }
 
     static Blas byName(String name) {
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (name.toLowerCase()) {
             case "ejml", "default" -> new EjmlBlas();
             default -> throw new IllegalArgumentException("unknown BLAS backend '" + name
                     + "': use \"ejml\" or \"openblas\"");
