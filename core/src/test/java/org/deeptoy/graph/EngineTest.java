@@ -110,6 +110,17 @@ class EngineTest {
     }
 
     @Test
+    void variableTheLossDoesNotReachHasAZeroGradientOfItsShape() {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection x = cg.variable(Tensor.vector(1, 2), "x");
+        Connection unused = cg.variable(Tensor.ones(2, 3), "unused");
+        cg.exp(unused);
+        Connection loss = cg.reduceSum(cg.square(x));
+        SimulationContext ctx = new SimulationContext().forward(cg).backward(cg, loss);
+        assertClose(Tensor.zeros(2, 3), ctx.gradient(unused), 0);
+    }
+
+    @Test
     void secondBackwardReplacesTheGradientsInsteadOfAddingToThem() {
         ComputationalGraph cg = new ComputationalGraph();
         Connection x = cg.variable(Tensor.vector(1, 2), "x");

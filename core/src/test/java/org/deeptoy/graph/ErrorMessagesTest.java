@@ -90,6 +90,19 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void logOfZeroNamesTheOp() {
+        assertStartsWith("log(x) produced -infinity at index [0, 1] of its output [1, 2]",
+                errorOf(Tensor.matrix(new double[] {1, 0}), x -> x.graph().log(x)));
+    }
+
+    @Test
+    void divisionByZeroNamesTheOp() {
+        ComputationalGraph cg = new ComputationalGraph();
+        cg.div(cg.constant(Tensor.vector(1, 2), "a"), cg.constant(Tensor.vector(4, 0), "b"));
+        assertStartsWith("div(a, b) produced +infinity at index [1]", forwardError(cg, Map.of()));
+    }
+
+    @Test
     void finiteCheckCanBeSwitchedOff() {
         ComputationalGraph cg = new ComputationalGraph();
         Connection y = cg.log(cg.constant(Tensor.vector(1, -2), "x"));
