@@ -10,12 +10,13 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Compares backward's gradients with central differences
- * {@code (L(x + ε) - L(x - ε)) / 2ε}, element by element. Inputs are restored after each
- * probe, also when the loss throws.
+ * {@code (L(x + ε) - L(x - ε)) / 2ε}, element by element. Each probe runs on a copy, and the
+ * original value is put back afterwards, also when the loss throws.
  *
  * <pre>{@code
  * GradientCheck.Result r = GradientCheck.check(cg, loss, Map.of(x, batch));
@@ -35,7 +36,7 @@ public final class GradientCheck {
         @Override
         public String toString() {
             return connection.label() + Arrays.toString(index) + ": backward says " + analytic
-                    + ", finite differences say " + numeric + " (relative error " + String.format("%.2e", relativeError) + ")";
+                    + ", finite differences say " + numeric + " (relative error " + String.format(Locale.ROOT, "%.2e", relativeError) + ")";
         }
     }
 
@@ -59,8 +60,8 @@ public final class GradientCheck {
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder(passed() ? "gradient check passed" : "gradient check FAILED");
-            sb.append(String.format(" (max relative error %.2e, tolerance %.0e)", maxError(), tolerance));
-            errors.forEach((c, e) -> sb.append(String.format("%n  %-12s %.2e%s", c.label(), e, e > tolerance ? "  <- wrong" : "")));
+            sb.append(String.format(Locale.ROOT, " (max relative error %.2e, tolerance %.0e)", maxError(), tolerance));
+            errors.forEach((c, e) -> sb.append(String.format(Locale.ROOT, "%n  %-12s %.2e%s", c.label(), e, e > tolerance ? "  <- wrong" : "")));
             if (!passed()) sb.append("\n  worst: ").append(worst);
             return sb.toString();
         }
@@ -79,6 +80,12 @@ public final class GradientCheck {
     public static Result check(ComputationalGraph cg, Connection loss, Map<Connection, Tensor> feeds,
                                Collection<Connection> wrt, double epsilon, double tolerance) {
         if (wrt.isEmpty()) throw new DeepToyException("gradient check: nothing to check (the graph has no variables; name the connections to check)");
+        for (Connection c : wrt) {
+            if (c.producer() != null) {
+                throw new DeepToyException("gradient check: " + c.label() + " is the output of " + c.producer().describe()
+                        + "; check the variables, inputs or constants it is computed from");
+            }
+        }
         SimulationContext ctx = new SimulationContext();
         ctx.forward(cg, feeds, loss).backward(cg, loss);
         Map<Connection, Tensor> analytic = new HashMap<>();
@@ -110,13 +117,13 @@ public final class GradientCheck {
                                    Connection c, int i, double delta) {
         SimulationContext ctx = new SimulationContext().checkFinite(false);
         if (c.isVariable() || (c.kind() == Connection.Kind.CONSTANT && !feeds.containsKey(c))) {
-            double[] d = c.value().data();
-            double old = d[i];
-            d[i] = old + delta;
+            // Probe a copy: the value's storage may be shared (two variables made from one tensor).
+            Tensor old = c.value();
+            c.set(old.with(old.data()[i] + delta, old.unravel(i)));
             try {
                 return ctx.forward(cg, feeds, loss).get(loss).value().item();
             } finally {
-                d[i] = old;
+                c.set(old);
             }
         }
         Tensor fed = feeds.get(c);

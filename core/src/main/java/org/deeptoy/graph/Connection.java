@@ -4,6 +4,7 @@ import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * An edge of the graph: a constant, an input (a constant fed at forward time), a variable
@@ -81,6 +82,7 @@ public final class Connection {
             throw new DeepToyException(label() + " is " + article() + "; only variables and constants hold a value"
                     + (kind == Kind.INPUT ? " (feed inputs with ctx.forward(cg, Map.of(" + label() + ", tensor)))" : ""));
         }
+        if (newValue == null) throw new DeepToyException("set(" + label() + "): the new value is null");
         if (value != null && !Arrays.equals(value.shape(), newValue.shape())) {
             throw new DeepToyException("set(" + label() + "): new value has shape " + Shapes.toString(newValue.shape())
                     + " but " + label() + " has shape " + Shapes.toString(value.shape()));
@@ -96,7 +98,7 @@ public final class Connection {
             return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
         }
         if (producer != null) return producer.op() + "#" + id;
-        return kind.name().toLowerCase() + "#" + id;
+        return kind.name().toLowerCase(Locale.ROOT) + "#" + id;
     }
 
     String article() {
@@ -111,6 +113,6 @@ public final class Connection {
     @Override
     public String toString() {
         String v = value == null ? "" : " " + Shapes.toString(value.shape());
-        return "Connection(" + label() + ", " + kind.name().toLowerCase() + v + ")";
+        return "Connection(" + label() + ", " + kind.name().toLowerCase(Locale.ROOT) + v + ")";
     }
 }

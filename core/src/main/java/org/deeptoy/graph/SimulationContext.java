@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -122,6 +123,7 @@ public final class SimulationContext {
             } catch (RuntimeException e) {
                 throw new DeepToyException(node.describe() + ": " + e.getMessage(), e);
             }
+            if (y == null) throw new DeepToyException(node.describe() + ": forward returned null instead of a Tensor");
             if (checkFinite) checkFinite(node, x, y);
             values.put(node.output(), y);
         }
@@ -168,6 +170,11 @@ public final class SimulationContext {
             } catch (RuntimeException e) {
                 throw new DeepToyException(node.describe() + " (backward): " + e.getMessage(), e);
             }
+            if (dx == null || dx.length != need.length) {
+                throw new DeepToyException(node.describe() + " (backward): returned "
+                        + (dx == null ? "null" : dx.length + " gradients") + " for " + need.length + " inputs; return one "
+                        + "Tensor per input (null where need[i] is false)");
+            }
             for (int k = 0; k < need.length; k++) {
                 if (!need[k] || dx[k] == null) continue;
                 accumulate(node, in.get(k), x[k], dx[k]);
@@ -211,8 +218,9 @@ public final class SimulationContext {
     private void accumulate(Node node, Connection input, Tensor x, Tensor dx) {
         if (!Arrays.equals(dx.shape(), x.shape())) {
             if (!Shapes.broadcastsTo(x.shape(), dx.shape())) {
-                throw new IllegalStateException(node.describe() + ": backward returned a gradient of shape "
-                        + Shapes.toString(dx.shape()) + " for " + input.label() + " of shape " + Shapes.toString(x.shape()));
+                throw new DeepToyException(node.describe() + " (backward): returned a gradient of shape "
+                        + Shapes.toString(dx.shape()) + " for " + input.label() + " of shape " + Shapes.toString(x.shape())
+                        + "; a gradient has its input's shape (or the output's, when forward broadcast the input)");
             }
             dx = Shapes.sumTo(dx, x.shape());
         }
@@ -230,11 +238,30 @@ public final class SimulationContext {
     private static void checkFinite(Node node, Tensor[] x, Tensor y) {
         int bad = y.firstNonFinite();
         if (bad < 0) return;
-        for (Tensor t : x) if (t.firstNonFinite() >= 0) return; // reported at the op that made it
-        double v = y.data()[bad];
-        throw new DeepToyException(node.describe() + " produced " + (Double.isNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity")
+        List<Connection> in = node.inputs();
+        for (int k = 0; k < x.length; k++) {
+            int b = x[k].firstNonFinite();
+            if (b < 0) continue;
+            Connection c = in.get(k);
+            // An op's output was already checked when that op ran: the error belongs there.
+            if (c.producer() != null) return;
+            String hint = switch (c.kind()) {
+                case INPUT -> "Check the data fed to " + c.label();
+                case VARIABLE -> "Check how " + c.label() + " was initialised or updated (too large a learning rate "
+                        + "makes weights overflow)";
+                default -> "Check the value given to the constant";
+            };
+            throw new DeepToyException(c.kind().name().toLowerCase(Locale.ROOT) + " " + c.label() + " contains "
+                    + nonFinite(x[k].data()[b]) + " at " + Arrays.toString(x[k].unravel(b)) + ", so " + node.describe()
+                    + " gives " + nonFinite(y.data()[bad]) + ". " + hint + "; turn this check off with ctx.checkFinite(false)");
+        }
+        throw new DeepToyException(node.describe() + " produced " + nonFinite(y.data()[bad])
                 + " at index " + Arrays.toString(y.unravel(bad)) + " of its output " + Shapes.toString(y.shape())
                 + " from finite inputs. Check the inputs' ranges (e.g. log of 0, exp of a large number, "
                 + "division by 0); turn this check off with ctx.checkFinite(false)");
+    }
+
+    private static String nonFinite(double v) {
+        return Double.isNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity";
     }
 }

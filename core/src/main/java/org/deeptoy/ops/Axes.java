@@ -23,7 +23,16 @@ record Axes(int outer, int n, int inner) {
         return s;
     }
 
-    static int normalise(int axis, int[] shape, String what) {
-        return Shapes.axis(axis, shape.length, what);
+    /**
+     * The axis as 0..rank-1, negative axes counting from the end. Throws IllegalArgumentException,
+     * which the engine prefixes with the op's call, e.g. {@code softmax(x, axis=2): axis 2 does not exist ...}.
+     */
+    static int resolve(int axis, int[] shape) {
+        int r = shape.length;
+        if (axis < -r || axis >= r) {
+            throw new IllegalArgumentException("axis " + axis + " does not exist for shape " + Shapes.toString(shape)
+                    + (r == 0 ? " (a scalar has no axes)" : " (axes 0.." + (r - 1) + ", or -1 for the last)"));
+        }
+        return axis < 0 ? axis + r : axis;
     }
 }

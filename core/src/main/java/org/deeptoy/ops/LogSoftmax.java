@@ -18,7 +18,7 @@ public final class LogSoftmax extends Node {
     @Override
     protected Tensor forward(Tensor[] x) {
         int[] shape = x[0].shape();
-        Axes ax = Axes.around(shape, axisOf(shape));
+        Axes ax = Axes.around(shape, Axes.resolve(axis, shape));
         double[] d = x[0].data(), y = new double[d.length];
         for (int o = 0; o < ax.outer(); o++) {
             for (int i = 0; i < ax.inner(); i++) {
@@ -36,7 +36,7 @@ public final class LogSoftmax extends Node {
     @Override
     protected Tensor[] backward(Tensor[] x, Tensor out, Tensor dout, boolean[] need) {
         int[] shape = x[0].shape();
-        Axes ax = Axes.around(shape, axisOf(shape));
+        Axes ax = Axes.around(shape, Axes.resolve(axis, shape));
         double[] y = out.data(), dy = dout.data(), dx = new double[y.length];
         for (int o = 0; o < ax.outer(); o++) {
             for (int i = 0; i < ax.inner(); i++) {
@@ -54,13 +54,5 @@ public final class LogSoftmax extends Node {
     @Override
     public String attributes() {
         return "axis=" + axis;
-    }
-
-    private int axisOf(int[] shape) {
-        int r = shape.length;
-        if (r == 0 || axis < -r || axis >= r) {
-            throw error("axis " + axis + " does not exist for shape " + java.util.Arrays.toString(shape));
-        }
-        return axis < 0 ? axis + r : axis;
     }
 }

@@ -16,7 +16,7 @@ public final class Pow extends UnaryOp {
 
     @Override
     double df(double x, double y) {
-        return p * Math.pow(x, p - 1);
+        return p == 0 ? 0 : p * Math.pow(x, p - 1); // 0 * 0^-1 would be NaN at x = 0
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.deeptoy.ops;
 
 import org.deeptoy.graph.Node;
-import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 
 /**
@@ -47,7 +46,7 @@ public class ReduceSum extends Node {
             int[] out = keepDims ? ones(shape.length) : new int[0];
             return Tensor.wrap(new double[] {s * scale}, out);
         }
-        int a = checkAxis(shape);
+        int a = Axes.resolve(axis, shape);
         Axes ax = Axes.around(shape, a);
         double[] y = new double[ax.outer() * ax.inner()];
         for (int o = 0; o < ax.outer(); o++) {
@@ -68,7 +67,7 @@ public class ReduceSum extends Node {
             java.util.Arrays.fill(dx, g[0] * scale);
             return Tensor.wrap(dx, shape);
         }
-        Axes ax = Axes.around(shape, checkAxis(shape));
+        Axes ax = Axes.around(shape, Axes.resolve(axis, shape));
         for (int o = 0; o < ax.outer(); o++) {
             for (int j = 0; j < ax.n(); j++) {
                 int base = (o * ax.n() + j) * ax.inner();
@@ -79,16 +78,7 @@ public class ReduceSum extends Node {
     }
 
     int count(Tensor x) {
-        return axis == null ? x.size() : x.shape()[checkAxis(x.shape())];
-    }
-
-    private int checkAxis(int[] shape) {
-        int r = shape.length;
-        if (axis < -r || axis >= r) {
-            throw error("axis " + axis + " does not exist for shape " + Shapes.toString(shape) + " (axes 0.." + (r - 1)
-                    + ", or -1 for the last)");
-        }
-        return axis < 0 ? axis + r : axis;
+        return axis == null ? x.size() : x.shape()[Axes.resolve(axis, x.shape())];
     }
 
     private static int[] ones(int n) {

@@ -192,11 +192,23 @@ public final class Tensor {
 
     /** The rows at {@code indices[from..to)} along the first axis (a mini-batch). */
     public Tensor gather(int[] indices, int from, int to) {
+        if (shape.length == 0) throw new IllegalStateException("gather: a scalar has no rows");
+        if (from < 0 || to > indices.length || from > to) {
+            throw new IndexOutOfBoundsException("gather(indices, " + from + ", " + to + "): positions must lie within the "
+                    + indices.length + " indices, from <= to");
+        }
         int[] s = shape.clone();
         s[0] = to - from;
-        int n = data.length / shape[0];
+        int n = shape[0] == 0 ? 0 : data.length / shape[0];
         double[] d = new double[(to - from) * n];
-        for (int i = from; i < to; i++) System.arraycopy(data, indices[i] * n, d, (i - from) * n, n);
+        for (int i = from; i < to; i++) {
+            int row = indices[i];
+            if (row < 0 || row >= shape[0]) {
+                throw new IndexOutOfBoundsException("gather: index " + row + " (at position " + i + ") is outside the "
+                        + shape[0] + " rows of a tensor of shape " + Shapes.toString(shape));
+            }
+            System.arraycopy(data, row * n, d, (i - from) * n, n);
+        }
         return new Tensor(d, s);
     }
 
@@ -264,7 +276,10 @@ public final class Tensor {
 
     // ---- comparison and printing -------------------------------------------------------------
 
-    /** Same shape and every value within {@code tolerance} (absolute) of the other's. */
+    /**
+     * Same shape and every value within {@code tolerance} of the other's: absolute for values up
+     * to 1 in size, relative to the larger one above that.
+     */
     public boolean allClose(Tensor other, double tolerance) {
         if (!Arrays.equals(shape, other.shape)) return false;
         for (int i = 0; i < data.length; i++) {
