@@ -151,6 +151,24 @@ class Conv2dTest {
         assertTrue(GradientCheck.check(cg, loss, feeds).passed());
     }
 
+    @Test
+    void splittingTheBatchIntoSeveralProductsChangesNothing() {
+        int saved = Conv2d.chunk;
+        try {
+            for (int chunk : new int[] {1, 2}) {
+                Conv2d.chunk = chunk;
+                // batch 5 in chunks of 2 leaves a last chunk of 1
+                Tensor x = Tensor.randomNormal(13, 5, 2, 6, 7);
+                Tensor f = Tensor.randomNormal(14, 3, 2, 3, 2);
+                assertTrue(naiveConv(x, f, 2, 1).allClose(conv(x, f, 2, 1), 1e-12));
+                GradientCheck.Result r = gradientCheck(5, 2, 6, 7, 3, 3, 2, 2, 1);
+                assertTrue(r.passed(), () -> "chunk " + Conv2d.chunk + ": " + r);
+            }
+        } finally {
+            Conv2d.chunk = saved;
+        }
+    }
+
     private static DeepToyException convError(int[] xs, int[] fs, int stride, int padding) {
         ComputationalGraph cg = new ComputationalGraph();
         Connection y = cg.conv2d(cg.constant(Tensor.zeros(xs), "x"), cg.constant(Tensor.zeros(fs), "W1"), stride, padding);
