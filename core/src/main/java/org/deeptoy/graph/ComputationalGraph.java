@@ -163,6 +163,20 @@ public final class ComputationalGraph {
     public Connection logSoftmax(Connection x, int axis) { return add(new LogSoftmax(axis), null, x); }
     public Connection logSoftmax(Connection x, int axis, String name) { return add(new LogSoftmax(axis), name, x); }
 
+    // ---- convolution ------------------------------------------------------------------------
+
+    /**
+     * 2-D convolution of an NCHW input [N, C, H, W] with OIHW filters [O, C, KH, KW]: the output is
+     * [N, O, (H + 2·padding - KH) / stride + 1, (W + 2·padding - KW) / stride + 1]. No bias: add one
+     * of shape [O, 1, 1] with {@code sum}.
+     */
+    public Connection conv2d(Connection input, Connection filters, int stride, int padding) { return add(new Conv2d(stride, padding), null, input, filters); }
+    public Connection conv2d(Connection input, Connection filters, int stride, int padding, String name) { return add(new Conv2d(stride, padding), name, input, filters); }
+
+    /** The maximum of each size x size window moved by {@code stride}, per image and channel (NCHW). */
+    public Connection maxPool2d(Connection x, int size, int stride) { return add(new MaxPool2d(size, stride), null, x); }
+    public Connection maxPool2d(Connection x, int size, int stride, String name) { return add(new MaxPool2d(size, stride), name, x); }
+
     // ---- the graph itself -------------------------------------------------------------------
 
     /** All connections in creation order (a topological order). */

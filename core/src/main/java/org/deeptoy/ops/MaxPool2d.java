@@ -1,0 +1,109 @@
+package org.deeptoy.ops;
+
+import org.deeptoy.graph.DeepToyException;
+import org.deeptoy.graph.Node;
+import org.deeptoy.tensor.Tensor;
+
+/**
+ * Max pooling over size x size windows moved by a stride, per image and channel, on NCHW input
+ * X [N, C, H, W]:
+ * <pre>
+ *   Y[n, c, i, j] = max over 0 ≤ u, v &lt; size of X[n, c, i·s + u, j·s + v]
+ *   Y has shape [N, C, OH, OW] with OH = ⌊(H - size) / s⌋ + 1, OW = ⌊(W - size) / s⌋ + 1
+ *   dL/dX[n, c, a, b] = Σ over the windows whose argmax is (a, b) of dL/dY[n, c, i, j]
+ * </pre>
+ * The argmax of a window with ties is its first maximum in row-major order (top row first, then
+ * left to right). Rows and columns past the last whole window are ignored (get no gradient);
+ * windows overlap when the stride is smaller than the size, and then gradients add up.
+ */
+public final class MaxPool2d extends Node {
+    private final int size;
+    private final int stride;
+
+    public MaxPool2d(int size, int stride) {
+        super("maxPool2d");
+        if (size < 1) throw new DeepToyException("maxPool2d: size must be at least 1 but is " + size);
+        if (stride < 1) throw new DeepToyException("maxPool2d: stride must be at least 1 but is " + stride);
+        this.size = size;
+        this.stride = stride;
+    }
+
+    @Override
+    public String attributes() {
+        return "size=" + size + ", stride=" + stride;
+    }
+
+    @Override
+    protected Tensor forward(Tensor[] in) {
+        int[] s = outputShape(in[0]);
+        int h = in[0].dim(2), w = in[0].dim(3), oh = s[2], ow = s[3];
+        double[] x = in[0].data(), y = new double[s[0] * s[1] * oh * ow];
+        int out = 0;
+        for (int plane = 0; plane < s[0] * s[1]; plane++) {
+            int base = plane * h * w;
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    y[out++] = max(x, base + i * stride * w + j * stride, w);
+                }
+            }
+        }
+        return Tensor.wrap(y, s);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor[] in, Tensor out, Tensor dout, boolean[] need) {
+        if (!need[0]) return new Tensor[1];
+        int[] s = outputShape(in[0]);
+        int h = in[0].dim(2), w = in[0].dim(3), oh = s[2], ow = s[3];
+        double[] x = in[0].data(), y = out.data(), dy = dout.data(), dx = new double[x.length];
+        int o = 0;
+        for (int plane = 0; plane < s[0] * s[1]; plane++) {
+            int base = plane * h * w;
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++, o++) {
+                    dx[firstEqual(x, base + i * stride * w + j * stride, w, y[o])] += dy[o];
+                }
+            }
+        }
+        return new Tensor[] {Tensor.wrap(dx, in[0].shape())};
+    }
+
+    /** The maximum of the window whose top-left element is {@code corner}. */
+    private double max(double[] x, int corner, int w) {
+        double max = x[corner];
+        for (int u = 0; u < size; u++) {
+            int row = corner + u * w;
+            for (int v = 0; v < size; v++) max = Math.max(max, x[row + v]);
+        }
+        return max;
+    }
+
+    /**
+     * The flat index of the first element of the window equal to its maximum {@code m}, i.e. the
+     * argmax with ties to the first in row-major order. Scanning backwards without an early exit
+     * compiles to conditional moves: on real data the position of the maximum is random, and a
+     * branch on it mispredicts (measured 2-3x slower).
+     */
+    private int firstEqual(double[] x, int corner, int w, double m) {
+        int best = corner;
+        for (int u = size - 1; u >= 0; u--) {
+            int row = corner + u * w;
+            for (int v = size - 1; v >= 0; v--) best = x[row + v] == m ? row + v : best;
+        }
+        return best;
+    }
+
+    private int[] outputShape(Tensor x) {
+        if (x.rank() != 4) {
+            throw error("the input must have 4 axes [batch, channels, height, width] but has shape " + shape(x)
+                    + (x.rank() == 3 ? "; for a single image reshape it to [1, " + x.dim(0) + ", " + x.dim(1)
+                    + ", " + x.dim(2) + "]" : ""));
+        }
+        int h = x.dim(2), w = x.dim(3);
+        if (size > h || size > w) {
+            throw error("a " + size + "x" + size + " window does not fit the " + h + "x" + w + " images of shape "
+                    + shape(x) + "; use a smaller size");
+        }
+        return new int[] {x.dim(0), x.dim(1), (h - size) / stride + 1, (w - size) / stride + 1};
+    }
+}
