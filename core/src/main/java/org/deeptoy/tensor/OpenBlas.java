@@ -1,0 +1,111 @@
+package org.deeptoy.tensor;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+
+/**
+ * Native matrix multiplication: OpenBLAS's {@code cblas_dgemm} through the JavaCPP preset, called
+ * on the tensors' own {@code double[]} storage (row-major order, transposes as flags, no copies in
+ * Java). Only the BLAS part of OpenBLAS is loaded, not LAPACK.
+ *
+ * <p>Threads: {@link #threads(int)}, or system property {@code deeptoy.blas.threads} / environment
+ * variable {@code DEEPTOY_BLAS_THREADS}; by default {@value #DEFAULT_THREADS}, because at MLP shapes
+ * a second thread gained little with an idle core and lost a lot with a busy one
+ * (see bench/README.md for the figures).
+ */
+public final class OpenBlas implements Blas {
+    /** The thread count used unless configured; chosen from measurements (bench/README.md). */
+    public static final int DEFAULT_THREADS = 1;
+
+    private OpenBlas() {}
+
+    /**
+     * Loads the native library and sets the thread count from the settings.
+     *
+     * @throws IllegalStateException naming why OpenBLAS could not load (e.g. no natives for this platform)
+     */
+    static OpenBlas load() {
+        try {
+            Loader.load(openblas_nolapack.class);
+        } catch (Throwable e) { // UnsatisfiedLinkError, or a JavaCPP error while extracting the natives
+            throw new IllegalStateException("OpenBLAS did not load on " + Loader.getPlatform() + ": " + firstLine(e), e);
+        }
+        OpenBlas blas = new OpenBlas();
+        int threads = DEFAULT_THREADS;
+        try {
+            threads = threadsSetting();
+        } catch (IllegalArgumentException e) { // a typo should not cost the native backend
+            System.err.println("DeepToy: " + e.getMessage() + "; using " + DEFAULT_THREADS);
+        }
+        blas.threads(threads);
+        return blas;
+    }
+
+    /** Sets the number of threads OpenBLAS uses for one multiplication (1 or more). */
+    public void threads(int n) {
+        if (n < 1) throw new IllegalArgumentException("OpenBLAS threads must be at least 1, got " + n);
+        openblas_nolapack.blas_set_num_threads(n);
+    }
+
+    /** The number of threads OpenBLAS uses for one multiplication. */
+    public int threads() {
+        return openblas_nolapack.blas_get_num_threads();
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, double[] b,
+                     double beta, double[] c) {
+        // Native code does not check bounds: a short array would corrupt memory instead of throwing.
+        check("A", a, (long) m * k);
+        check("B", b, (long) k * n);
+        check("C", c, (long) m * n);
+        if (m == 0 || n == 0) return;
+        if (k == 0) { // OpenBLAS rejects a leading dimension of 0; the product is empty
+            for (int i = 0; i < m * n; i++) c[i] = beta == 0 ? 0 : beta * c[i];
+            return;
+        }
+        openblas_nolapack.cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                m, n, k, alpha, a, transA ? m : k, b, transB ? k : n, beta, c, n);
+    }
+
+    @Override
+    public String name() {
+        return "openblas";
+    }
+
+    /** The thread count from {@code deeptoy.blas.threads} / {@code DEEPTOY_BLAS_THREADS}, else the default. */
+    static int threadsSetting() {
+        String s = System.getProperty("deeptoy.blas.threads");
+        String from = "system property deeptoy.blas.threads";
+        if (s == null) {
+            s = System.getenv("DEEPTOY_BLAS_THREADS");
+            from = "environment variable DEEPTOY_BLAS_THREADS";
+        }
+        if (s == null || s.isBlank()) return DEFAULT_THREADS;
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(from + " is '" + s + "'; it must be a whole number of threads, 1 or more");
+    }
+
+    private static void check(String what, double[] x, long need) {
+        if (x.length < need) {
+            throw new IllegalArgumentException("gemm: " + what + " holds " + x.length + " values but the shapes need " + need);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String m = String.valueOf(root.getMessage());
+        int nl = m.indexOf('\n');
+        return root.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
+    }
+}
