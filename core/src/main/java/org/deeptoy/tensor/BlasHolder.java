@@ -7,9 +7,21 @@ final class BlasHolder {
     private static OpenBlas openBlas;
     private static String openBlasFailure;
 
-    static volatile Blas current = byName(setting());
+    static volatile Blas current = initial();
 
     private BlasHolder() {}
+
+    /** The configured backend; a bad setting costs one line on standard error, not a broken class. */
+    private static Blas initial() {
+        String name = setting();
+        try {
+            return byName(name);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            Blas fallback = openBlas() != null ? openBlas : new EjmlBlas();
+            System.err.println("DeepToy: BLAS setting '" + name + "': " + e.getMessage() + "; using " + fallback.name());
+            return fallback;
+        }
+    }
 
     static String setting() {
         String s = System.getProperty("deeptoy.blas");
