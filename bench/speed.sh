@@ -19,9 +19,11 @@ np_out="$("${clean[@]}" /usr/bin/python3 "$here/mlp_numpy.py" "$epochs")"
 echo "$np_out"
 dt_out="$("${clean[@]}" java -Xmx1g -cp "$cp" org.deeptoy.bench.SpeedBench "$epochs")"
 echo "$dt_out"
-if [ -z "${DEEPTOY_BLAS_THREADS:-}" ]; then # also show what a second BLAS thread gives on this machine now
+if [ -z "${DEEPTOY_BLAS_THREADS:-}" ]; then # thread counts matched both ways, for comparison only
   "${clean[@]}" DEEPTOY_BLAS_THREADS=2 java -Xmx1g -cp "$cp" org.deeptoy.bench.SpeedBench "$epochs" \
     | grep -E 'backend|epoch' | sed 's/^/(for comparison) /'
+  "${clean[@]}" OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$here/mlp_numpy.py" "$epochs" \
+    | sed 's/^/(for comparison, OPENBLAS_NUM_THREADS=1) /'
 fi
 echo "load after: $(uptime)"
 np="$(echo "$np_out" | epoch_seconds)"

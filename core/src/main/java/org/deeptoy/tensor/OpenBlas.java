@@ -19,9 +19,10 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
  * without any copy: 51 and 52).
  *
  * <p>Threads: {@link #threads(int)}, or system property {@code deeptoy.blas.threads} / environment
- * variable {@code DEEPTOY_BLAS_THREADS}; by default {@value #DEFAULT_THREADS}, because at MLP shapes
- * a second thread gained little with an idle core and lost a lot with a busy one
- * (see bench/README.md for the figures).
+ * variable {@code DEEPTOY_BLAS_THREADS}; by default {@value #DEFAULT_THREADS}. On the 2-core test
+ * machine a second thread made an MNIST MLP epoch about 1.35x faster while the other core was
+ * idle, but a training step over 2x slower while it was busy; a notebook shares its machine, so
+ * one thread is the safe default (figures in bench/README.md).
  */
 public final class OpenBlas implements Blas {
     /** The thread count used unless configured; chosen from measurements (bench/README.md). */
