@@ -5,7 +5,7 @@
 # (with them OpenBLAS picks older kernels; see shared STYLE notes).
 set -euo pipefail
 cp="$("$(dirname "$0")/build.sh")"
-run() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java -Xmx1g -cp "$cp" org.deeptoy.bench.MatmulBench "$@"; }
+run() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java -Xmx1g -XX:+UseSerialGC -cp "$cp" org.deeptoy.bench.MatmulBench "$@"; }
 echo "load before: $(uptime)"
 run "other core idle"
 # A busy loop on the other core, as when another program (or student) is computing.
