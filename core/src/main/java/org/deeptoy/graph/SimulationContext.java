@@ -229,8 +229,8 @@ public final class SimulationContext {
             gradients.put(input, dx);
         } else {
             // Gradients add up: a connection used twice receives both contributions.
-            double[] sum = old.toArray(), d = dx.data();
-            for (int i = 0; i < sum.length; i++) sum[i] += d[i];
+            double[] o = old.data(), d = dx.data(), sum = new double[o.length];
+            for (int i = 0; i < sum.length; i++) sum[i] = o[i] + d[i];
             gradients.put(input, Tensor.wrap(sum, x.shape()));
         }
     }

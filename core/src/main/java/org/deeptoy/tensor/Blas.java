@@ -6,7 +6,8 @@ package org.deeptoy.tensor;
  *
  * <p>Two implementations: pure-Java EJML (always there) and native OpenBLAS (used where it loads).
  * {@link #current()} picks one: system property {@code deeptoy.blas} or environment variable
- * {@code DEEPTOY_BLAS} = {@code openblas} | {@code ejml}; by default OpenBLAS where it loads.
+ * {@code DEEPTOY_BLAS} = {@code openblas} | {@code ejml}; by default OpenBLAS where it loads, else EJML
+ * (saying why in one line on standard error). OpenBLAS's thread count: see {@link OpenBlas}.
  */
 public interface Blas {
 

@@ -136,6 +136,24 @@ public final class Shapes {
         return map;
     }
 
+    /**
+     * When {@code in} broadcasts to {@code out} by repeating one block of {@code out}'s trailing
+     * axes (a bias [n] against [B, n], a scalar against anything), the block's size, so kernels
+     * can walk it without an index map; otherwise (or for empty shapes) -1.
+     */
+    public static int trailingBlock(int[] in, int[] out) {
+        int s = 0;
+        while (s < in.length && in[s] == 1) s++;
+        int t = in.length - s;
+        if (t > out.length) return -1;
+        int block = 1;
+        for (int j = 0; j < t; j++) {
+            if (in[s + j] != out[out.length - t + j]) return -1;
+            block *= in[s + j];
+        }
+        return block > 0 && size(out) > 0 ? block : -1;
+    }
+
     /** Expands {@code t} to shape {@code to} by numpy broadcasting (copying). */
     public static Tensor expand(Tensor t, int[] to) {
         if (Arrays.equals(t.shape(), to)) return t;
@@ -151,8 +169,15 @@ public final class Shapes {
      */
     public static Tensor sumTo(Tensor grad, int[] shape) {
         if (Arrays.equals(grad.shape(), shape)) return grad;
-        int[] map = broadcastIndex(shape, grad.shape());
         double[] g = grad.data(), d = new double[size(shape)];
+        int block = trailingBlock(shape, grad.shape());
+        if (block > 0) { // the bias case: add up the rows
+            for (int o = 0; o < g.length; o += block) {
+                for (int j = 0; j < block; j++) d[j] += g[o + j];
+            }
+            return Tensor.wrap(d, shape);
+        }
+        int[] map = broadcastIndex(shape, grad.shape());
         for (int i = 0; i < g.length; i++) d[map[i]] += g[i];
         return Tensor.wrap(d, shape);
     }

@@ -1,0 +1,141 @@
+package org.deeptoy.tensor;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+
+/**
+ * Native matrix multiplication: OpenBLAS's {@code cblas_dgemm} through the JavaCPP preset, in
+ * row-major order with transposes as flags. Only the BLAS part of OpenBLAS is loaded, not LAPACK.
+ *
+ * <p>Native code cannot work on a Java array in place here: JavaCPP's {@code double[]} overload
+ * copies all three arrays in and all three back out. Copying A and B into native buffers kept per
+ * thread, and only C back out (C in only when beta is not 0), does less and measured faster
+ * (128x784·784x256: 48 against 43 GFLOP/s; 128x256·256x10: 36 against 31; native storage
+ * without any copy: 51 and 52).
+ *
+ * <p>Threads: {@link #threads(int)}, or system property {@code deeptoy.blas.threads} / environment
+ * variable {@code DEEPTOY_BLAS_THREADS}; by default {@value #DEFAULT_THREADS}. On the 2-core test
+ * machine a second thread made an MNIST MLP epoch about 1.35x faster while the other core was
+ * idle, but a training step over 2x slower while it was busy; a notebook shares its machine, so
+ * one thread is the safe default (figures in bench/README.md).
+ */
+public final class OpenBlas implements Blas {
+    /** The thread count used unless configured; chosen from measurements (bench/README.md). */
+    public static final int DEFAULT_THREADS = 1;
+
+    /** Native copies of A, B and C, grown as needed; one set per calling thread. */
+    private static final class Buffers {
+        DoublePointer a, b, c;
+    }
+
+    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+
+    private OpenBlas() {}
+
+    /**
+     * Loads the native library and sets the thread count from the settings.
+     *
+     * @throws IllegalStateException naming why OpenBLAS could not load (e.g. no natives for this platform)
+     */
+    static OpenBlas load() {
+        try {
+            Loader.load(openblas_nolapack.class);
+        } catch (Throwable e) { // UnsatisfiedLinkError, or a JavaCPP error while extracting the natives
+            throw new IllegalStateException("OpenBLAS did not load on " + Loader.getPlatform() + ": " + firstLine(e), e);
+        }
+        OpenBlas blas = new OpenBlas();
+        int threads = DEFAULT_THREADS;
+        try {
+            threads = threadsSetting();
+        } catch (IllegalArgumentException e) { // a typo should not cost the native backend
+            System.err.println("DeepToy: " + e.getMessage() + "; using " + DEFAULT_THREADS);
+        }
+        blas.threads(threads);
+        return blas;
+    }
+
+    /** Sets the number of threads OpenBLAS uses for one multiplication (1 or more). */
+    public void threads(int n) {
+        if (n < 1) throw new IllegalArgumentException("OpenBLAS threads must be at least 1, got " + n);
+        openblas_nolapack.blas_set_num_threads(n);
+    }
+
+    /** The number of threads OpenBLAS uses for one multiplication. */
+    public int threads() {
+        return openblas_nolapack.blas_get_num_threads();
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, double[] b,
+                     double beta, double[] c) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm: negative size m=" + m + ", n=" + n + ", k=" + k);
+        }
+        // Native code does not check bounds: a short array would corrupt memory instead of throwing.
+        check("A", a, (long) m * k);
+        check("B", b, (long) k * n);
+        check("C", c, (long) m * n);
+        if (m == 0 || n == 0) return;
+        if (k == 0) { // OpenBLAS rejects a leading dimension of 0; the product is empty
+            for (int i = 0; i < m * n; i++) c[i] = beta == 0 ? 0 : beta * c[i];
+            return;
+        }
+        int sizeA = m * k, sizeB = k * n, sizeC = m * n;
+        Buffers buf = buffers.get();
+        DoublePointer pa = buf.a = fit(buf.a, sizeA), pb = buf.b = fit(buf.b, sizeB), pc = buf.c = fit(buf.c, sizeC);
+        pa.put(a, 0, sizeA);
+        pb.put(b, 0, sizeB);
+        if (beta != 0) pc.put(c, 0, sizeC);
+        openblas_nolapack.cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                m, n, k, alpha, pa, transA ? m : k, pb, transB ? k : n, beta, pc, n);
+        pc.get(c, 0, sizeC);
+    }
+
+    @Override
+    public String name() {
+        return "openblas";
+    }
+
+    /** The thread count from {@code deeptoy.blas.threads} / {@code DEEPTOY_BLAS_THREADS}, else the default. */
+    static int threadsSetting() {
+        String s = System.getProperty("deeptoy.blas.threads");
+        String from = "system property deeptoy.blas.threads";
+        if (s == null) {
+            s = System.getenv("DEEPTOY_BLAS_THREADS");
+            from = "environment variable DEEPTOY_BLAS_THREADS";
+        }
+        if (s == null || s.isBlank()) return DEFAULT_THREADS;
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(from + " is '" + s + "'; it must be a whole number of threads, 1 or more");
+    }
+
+    private static DoublePointer fit(DoublePointer p, int size) {
+        if (p != null && p.capacity() >= size) return p;
+        if (p != null) p.close();
+        return new DoublePointer(size);
+    }
+
+    private static void check(String what, double[] x, long need) {
+        if (x.length < need) {
+            throw new IllegalArgumentException("gemm: " + what + " holds " + x.length + " values but the shapes need " + need);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String m = String.valueOf(root.getMessage());
+        int nl = m.indexOf('\n');
+        return root.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
+    }
+}
