@@ -93,8 +93,12 @@ public final class Datasets {
         List<String> names = CifarReader.readClassNames(found.file("batches.meta.txt"));
         List<Path> train = new ArrayList<>();
         for (int i = 1; i <= 5; i++) train.add(found.file("data_batch_" + i + ".bin"));
+        Path test = found.file("test_batch.bin");
+        // check every file's size before allocating 1.2 GB, so a bad test batch is reported at once
+        for (Path f : train) CifarReader.countRecords(f);
+        CifarReader.countRecords(test);
         return new Split(cifar("CIFAR-10 train", train, names),
-                cifar("CIFAR-10 test", List.of(found.file("test_batch.bin")), names));
+                cifar("CIFAR-10 test", List.of(test), names));
     }
 
     private static Split idx(Located found, String title, List<String> classes) {
