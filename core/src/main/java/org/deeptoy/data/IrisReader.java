@@ -39,6 +39,10 @@ final class IrisReader {
             // Tablesaw reports rows, not lines, and sometimes only an index: find the line ourselves.
             throw diagnose(file, "Tablesaw could not read it: " + e.getMessage(), e);
         }
+        if (table.columnCount() == 0) {
+            throw new DatasetException(file + ": the file is empty; expected a header line " + String.join(",", COLUMNS)
+                    + " and 150 rows");
+        }
         if (!table.columnNames().equals(COLUMNS)) {
             throw new DatasetException(file + " line 1: the header is " + String.join(",", table.columnNames())
                     + ", expected " + String.join(",", COLUMNS));
