@@ -135,10 +135,11 @@ final class DataLocator {
     /** Finds (or downloads) the files of {@code source}; {@code given} is a directory named in code, or null. */
     Located locate(Source source, Path given) {
         if (given != null) {
+            given = given.toAbsolutePath();
             Located found = lookIn(source, given);
             if (found == null) found = lookIn(source, given.resolve(source.folder()));
             if (found != null) return found;
-            throw new DatasetException(source.title() + " not found in the directory given, " + given.toAbsolutePath()
+            throw new DatasetException(source.title() + " not found in the directory given, " + given
                     + " (looked there" + missing(source, given) + " and in " + given.resolve(source.folder())
                     + missing(source, given.resolve(source.folder())) + "). Expected files: " + expected(source)
                     + ". Leave the directory out to use DEEPTOY_DATA, the cache or a download.");
@@ -303,7 +304,9 @@ final class DataLocator {
                 throw new DatasetException("download of " + uri + " interrupted", e);
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(tmp);
-                failures.add(uri + ": " + e);
+                boolean offline = e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException
+                        || e instanceof java.net.http.HttpConnectTimeoutException;
+                failures.add(uri + ": " + e + (offline ? " (no network connection?)" : ""));
             }
         }
         throw new DatasetException("could not download " + d.remoteName() + ":\n" + String.join("\n", failures));
