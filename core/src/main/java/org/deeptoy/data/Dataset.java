@@ -3,7 +3,12 @@ package org.deeptoy.data;
 import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Random;
 
 /**
  * Examples and their labels: {@code x} has one row per example along axis 0 (Iris [150, 4],
@@ -62,12 +67,213 @@ public final class Dataset {
     /** The shape of one example, e.g. [1, 28, 28]. */
     public int[] exampleShape() {
         int[] s = x.shape();
-        return java.util.Arrays.copyOfRange(s, 1, s.length);
+        return Arrays.copyOfRange(s, 1, s.length);
     }
 
     /** The same examples as rows of a matrix [N, features] (shares storage). */
     public Dataset flatten() {
         return new Dataset(name, x.reshape(size(), -1), labels, classNames);
+    }
+
+    /** The name of class {@code label}, e.g. {@code "cat"}. */
+    public String className(int label) {
+        if (label < 0 || label >= classNames.size()) {
+            throw new IllegalArgumentException(name + ": no class " + label + "; classes are 0.." + (classNames.size() - 1));
+        }
+        return classNames.get(label);
+    }
+
+    /** How many examples each class has, indexed by label. */
+    public int[] classCounts() {
+        int[] counts = new int[numClasses()];
+        for (int label : labels) counts[label]++;
+        return counts;
+    }
+
+    /** Example {@code i} as a tensor of {@link #exampleShape()} (a copy). */
+    public Tensor example(int i) {
+        checkIndex(i, "example");
+        return x.slice(i);
+    }
+
+    // ---- subsets ---------------------------------------------------------------------------
+
+    /** The examples at {@code indices}, in that order (copied; an index may repeat). */
+    public Dataset subset(int[] indices) {
+        for (int i : indices) checkIndex(i, "subset");
+        int[] l = new int[indices.length];
+        for (int k = 0; k < indices.length; k++) l[k] = labels[indices[k]];
+        return new Dataset(name, x.gather(indices), l, classNames);
+    }
+
+    /** The first {@code n} examples (all of them if there are fewer), for quick runs. */
+    public Dataset first(int n) {
+        if (n < 0) throw new IllegalArgumentException(name + ".first(" + n + "): n must not be negative");
+        int k = Math.min(n, size());
+        return new Dataset(name, x.rows(0, k), Arrays.copyOf(labels, k), classNames);
+    }
+
+    /**
+     * About the first {@code n} examples, chosen so that each class keeps its share of the whole
+     * dataset: class c contributes its first {@code round(n * count_c / size)} examples (largest
+     * remainders decide the rounding, so exactly {@code n} are taken). The original order is kept.
+     * Unlike {@link #first(int)}, this gives every class even when the file is sorted by class.
+     */
+    public Dataset stratifiedFirst(int n) {
+        if (n < 0) throw new IllegalArgumentException(name + ".stratifiedFirst(" + n + "): n must not be negative");
+        if (n >= size()) return first(size());
+        int[] quota = apportion(classCounts(), n);
+        int[] taken = new int[numClasses()];
+        int[] idx = new int[n];
+        int k = 0;
+        for (int i = 0; i < size() && k < n; i++) {
+            if (taken[labels[i]] < quota[labels[i]]) {
+                taken[labels[i]]++;
+                idx[k++] = i;
+            }
+        }
+        return subset(idx);
+    }
+
+    /**
+     * A stratified, seeded random split: a fraction {@code testFraction} of each class goes to the
+     * test set (largest remainders decide the rounding, so the test set has exactly
+     * {@code round(testFraction * size)} examples); both sets are shuffled.
+     */
+    public Split split(double testFraction, long seed) {
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException(name + ".split(" + testFraction + ", seed): the test fraction must be "
+                    + "between 0 and 1 (exclusive), e.g. 0.3");
+        }
+        int nTest = (int) Math.round(testFraction * size());
+        int[] quota = apportion(classCounts(), nTest);
+        Random random = new Random(seed);
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < numClasses(); c++) byClass.add(new ArrayList<>());
+        for (int i = 0; i < size(); i++) byClass.get(labels[i]).add(i);
+        int[] test = new int[nTest];
+        int[] train = new int[size() - nTest];
+        int t = 0, r = 0;
+        for (int c = 0; c < numClasses(); c++) {
+            List<Integer> members = byClass.get(c);
+            java.util.Collections.shuffle(members, random);
+            for (int k = 0; k < members.size(); k++) {
+                if (k < quota[c]) test[t++] = members.get(k);
+                else train[r++] = members.get(k);
+            }
+        }
+        shuffle(train, random);
+        shuffle(test, random);
+        return new Split(subset(train).named(name + " train"), subset(test).named(name + " test"));
+    }
+
+    /** The same examples under another name. */
+    public Dataset named(String newName) {
+        return new Dataset(newName, x, labels, classNames);
+    }
+
+    // ---- labels and batches -------------------------------------------------------------------
+
+    /** The labels one-hot encoded: [size, numClasses], 1 at (i, labels[i]), else 0. */
+    public Tensor oneHot() {
+        return oneHot(labels, numClasses());
+    }
+
+    /** {@code labels} one-hot encoded: [labels.length, numClasses]. */
+    public static Tensor oneHot(int[] labels, int numClasses) {
+        double[] d = new double[labels.length * numClasses];
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= numClasses) {
+                throw new IllegalArgumentException("oneHot: label " + labels[i] + " at index " + i + " is not in 0.."
+                        + (numClasses - 1));
+            }
+            d[i * numClasses + labels[i]] = 1;
+        }
+        return Tensor.wrap(d, labels.length, numClasses);
+    }
+
+    /** Mini-batches of {@code batchSize} examples in order (the last one may be smaller), e.g. for evaluation. */
+    public Iterable<Batch> batches(int batchSize) {
+        int[] order = new int[size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        return batches(batchSize, order);
+    }
+
+    /**
+     * Mini-batches of {@code batchSize} examples in an order shuffled by {@code random} (the last
+     * batch may be smaller). Call once per epoch with the same {@code Random}, created from a seed,
+     * for a new but reproducible order every epoch. The order is drawn when this is called.
+     */
+    public Iterable<Batch> batches(int batchSize, Random random) {
+        int[] order = new int[size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        shuffle(order, random);
+        return batches(batchSize, order);
+    }
+
+    private Iterable<Batch> batches(int batchSize, int[] order) {
+        if (batchSize <= 0) throw new IllegalArgumentException(name + ".batches(" + batchSize + "): batch size must be positive");
+        return () -> new Iterator<>() {
+            private int from = 0;
+
+            @Override
+            public boolean hasNext() {
+                return from < order.length;
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                int to = Math.min(from + batchSize, order.length);
+                int[] l = new int[to - from];
+                for (int k = from; k < to; k++) l[k - from] = labels[order[k]];
+                Batch b = new Batch(x.gather(order, from, to), l);
+                from = to;
+                return b;
+            }
+        };
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private void checkIndex(int i, String what) {
+        if (i < 0 || i >= size()) {
+            throw new IndexOutOfBoundsException(name + "." + what + ": index " + i + " is not in 0.." + (size() - 1));
+        }
+    }
+
+    /** Splits {@code total} among classes in proportion to {@code counts}, by largest remainder. */
+    private static int[] apportion(int[] counts, int total) {
+        long n = 0;
+        for (int c : counts) n += c;
+        int[] quota = new int[counts.length];
+        double[] remainder = new double[counts.length];
+        int given = 0;
+        for (int c = 0; c < counts.length; c++) {
+            double exact = n == 0 ? 0 : (double) total * counts[c] / n;
+            quota[c] = (int) Math.floor(exact);
+            remainder[c] = exact - quota[c];
+            given += quota[c];
+        }
+        while (given < total) {
+            int best = -1;
+            for (int c = 0; c < counts.length; c++) {
+                if (quota[c] < counts[c] && (best < 0 || remainder[c] > remainder[best])) best = c;
+            }
+            quota[best]++;
+            remainder[best] = -1;
+            given++;
+        }
+        return quota;
+    }
+
+    private static void shuffle(int[] a, Random random) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
     }
 
     @Override
