@@ -203,7 +203,9 @@ public final class Charts {
         for (String n : names) longest = Math.max(longest, fm.stringWidth(n));
         longest = Math.min(longest, 140);
         int cell = k <= 10 ? 46 : Math.max(22, 460 / k);
-        int left = 40 + longest + 10, top = 56, bottom = longest + 36;
+        // Column names fit under their cells (digits) or are turned to read upwards (words).
+        boolean turn = longest > cell - 4;
+        int left = 40 + longest + 10, top = 56, bottom = (turn ? longest : fm.getHeight()) + 36;
         int width = left + k * cell + 30, height = top + k * cell + bottom;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -256,6 +258,10 @@ public final class Charts {
         AffineTransform saved = g.getTransform();
         for (int j = 0; j < k; j++) {
             String n = Images.fit(names.get(j), fm, longest);
+            if (!turn) {
+                g.drawString(n, left + j * cell + (cell - fm.stringWidth(n)) / 2, top + k * cell + 6 + fm.getAscent());
+                continue;
+            }
             int x = left + j * cell + (cell + fm.getAscent() - fm.getDescent()) / 2, y = top + k * cell + 8;
             g.setTransform(saved);
             g.rotate(Math.toRadians(-60), x, y);
