@@ -33,12 +33,15 @@ public final class TensorHtml {
         int rows = shape[shape.length - 2], cols = shape[shape.length - 1];
         int[] lead = Arrays.copyOf(shape, shape.length - 2);
         int count = Shapes.size(lead);
-        StringBuilder sb = new StringBuilder("<div class=\"deeptoy-tensor\">\n");
-        sb.append(new Element("div").attr("style", TableHtml.CAPTION_STYLE).text(kind + cutNote(shape)).outerHtml()).append('\n');
+        // Side by side, wrapping: small matrices would waste most of the width stacked one per line.
+        StringBuilder sb = new StringBuilder("<div class=\"deeptoy-tensor\" style=\"display:flex;flex-wrap:wrap;"
+                + "align-items:flex-start;column-gap:28px\">\n");
+        sb.append(new Element("div").attr("style", TableHtml.CAPTION_STYLE + ";flex-basis:100%")
+                .text(kind + cutNote(shape)).outerHtml()).append('\n');
         for (int s : kept(count)) {
             if (s < 0) {
-                sb.append(new Element("div").attr("style", TableHtml.MARKER_STYLE + ";padding:4px 0")
-                        .text("⋮ " + (count - 2 * EDGE) + " more matrices").outerHtml()).append('\n');
+                sb.append(new Element("div").attr("style", "color:#999;align-self:center")
+                        .text("… " + (count - 2 * EDGE) + " more matrices …").outerHtml()).append('\n');
                 continue;
             }
             int[] index = Shapes.unravel(s, lead);

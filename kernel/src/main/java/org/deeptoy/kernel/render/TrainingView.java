@@ -55,7 +55,17 @@ public final class TrainingView {
         return "<div style=\"font-family:monospace;font-size:13px;line-height:1.6\">"
                 + "<progress value=\"" + permille + "\" max=\"1000\" style=\"width:260px;vertical-align:middle\"></progress> "
                 + String.format(Locale.ROOT, "%3d%%", Math.round(p.fraction() * 100)).replace(" ", "&nbsp;")
-                + " <span>" + text(p) + "</span></div>";
+                + " " + unbroken(text(p)) + "</div>";
+    }
+
+    /** Lets a narrow output wrap the line only between its " · " parts, never inside "30.0 s". */
+    private static String unbroken(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : text.split(" · ")) {
+            if (sb.length() > 0) sb.append(" · ");
+            sb.append("<span style=\"white-space:nowrap\">").append(part).append("</span>");
+        }
+        return sb.toString();
     }
 
     /** {@code 9.4 s} under a minute, then {@code 1:05} or {@code 1:02:03}; "?" when unknown. */

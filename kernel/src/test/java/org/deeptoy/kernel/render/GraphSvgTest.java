@@ -48,6 +48,9 @@ class GraphSvgTest {
         assertTrue(t.contains("constant") && t.contains("operation"), "legend: " + t);
         assertEquals(2, doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "path").getLength() - 1,
                 "two edges plus the arrowhead path");
+        String after = GraphSvg.render(cg, new SimulationContext().forward(cg));
+        Samples.write("graph-1-plus-2-forward.svg", after);
+        assertTrue(texts(after).contains("= 3"), texts(after)::toString);
     }
 
     @Test

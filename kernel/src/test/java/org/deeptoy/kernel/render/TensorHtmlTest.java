@@ -64,7 +64,7 @@ class TensorHtmlTest {
         Document doc = Jsoup.parse(html);
         List<String> captions = doc.select("caption").eachText();
         assertEquals(List.of("[0, :, :]", "[1, :, :]", "[2, :, :]", "[17, :, :]", "[18, :, :]", "[19, :, :]"), captions);
-        assertTrue(doc.text().contains("⋮ 14 more matrices"), doc.text());
+        assertTrue(doc.text().contains("… 14 more matrices …"), doc.text());
         assertEquals(List.of("1", "117", "118", "119"), row(doc.select("table").get(5).select("tbody tr").get(1)));
     }
 
