@@ -173,9 +173,9 @@ public final class GraphSvg {
         for (ElkEdge e : root.getContainedEdges()) edge(body, e, id);
         for (ElkNode n : order) box(body, n, boxes.get(n));
         double legendY = graphH + 4;
-        double legendW = legend(body, legend, values, gradients, MARGIN, legendY);
-        double w = Math.ceil(Math.max(graphW, legendW + 2 * MARGIN));
-        double h = Math.ceil(legendY + 24 + MARGIN / 2);
+        double[] key = legend(body, legend, values, gradients, MARGIN, legendY, Math.max(graphW - 2 * MARGIN, 300));
+        double w = Math.ceil(Math.max(graphW, key[0] + 2 * MARGIN));
+        double h = Math.ceil(legendY + key[1] + MARGIN / 2);
 
         StringBuilder svg = new StringBuilder(body.length() + 600);
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(num(w)).append("\" height=\"")
@@ -242,7 +242,9 @@ public final class GraphSvg {
     }
 
     private static String title(ComputationalGraph cg, SimulationContext ctx) {
-        return "Computational graph: " + cg.nodes().size() + " operations, " + cg.connections().size() + " connections"
+        int ops = cg.nodes().size(), connections = cg.connections().size();
+        return "Computational graph: " + ops + (ops == 1 ? " operation, " : " operations, ")
+                + connections + (connections == 1 ? " connection" : " connections")
                 + (ctx == null ? "" : ctx.hasGradients() ? ", after forward and backward" : ", with a context");
     }
 
@@ -282,32 +284,38 @@ public final class GraphSvg {
         }
     }
 
-    /** Draws the key at (x, y) and returns its width. */
-    private static double legend(StringBuilder sb, List<Look> looks, boolean values, boolean gradients, double x, double y) {
-        double x0 = x;
-        double size = 12;
-        for (Look look : looks) {
-            double w = 26, h = 14;
-            sb.append("<rect x=\"").append(num(x)).append("\" y=\"").append(num(y + 3)).append("\" width=\"").append(num(w))
-                    .append("\" height=\"").append(num(h)).append("\" rx=\"").append(num(look.radius < 0 ? h / 2 : 4))
-                    .append("\" fill=\"").append(look.fill).append("\" stroke=\"").append(look.stroke).append('"');
-            if (look.dash != null) sb.append(" stroke-dasharray=\"4,2\"");
-            sb.append("/>\n");
-            Line l = new Line(look.legend, size, false, false, "#333333");
-            text(sb, x + w + 5, y + 14.5, "start", l);
-            x += w + 5 + l.width() + 16;
+    /**
+     * Draws the key from (x, y), wrapping onto a new row past {@code maxWidth}, and returns its
+     * width and height.
+     */
+    private static double[] legend(StringBuilder sb, List<Look> looks, boolean values, boolean gradients, double x0,
+                                   double y0, double maxWidth) {
+        double size = 12, swatch = 26, rowHeight = 22;
+        List<Line> labels = new ArrayList<>();
+        for (Look look : looks) labels.add(new Line(look.legend, size, false, false, "#333333"));
+        if (values) labels.add(new Line("= value", size, false, true, VALUE_COLOUR));
+        if (gradients) labels.add(new Line("∂L = gradient of the loss", size, false, true, GRADIENT_COLOUR));
+        double x = x0, y = y0, width = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            Line l = labels.get(i);
+            Look look = i < looks.size() ? looks.get(i) : null;
+            double w = (look == null ? 0 : swatch + 5) + l.width();
+            if (x > x0 && x + w - x0 > maxWidth) {
+                x = x0;
+                y += rowHeight;
+            }
+            if (look != null) {
+                sb.append("<rect x=\"").append(num(x)).append("\" y=\"").append(num(y + 3)).append("\" width=\"")
+                        .append(num(swatch)).append("\" height=\"14\" rx=\"").append(look.radius < 0 ? "7" : "4")
+                        .append("\" fill=\"").append(look.fill).append("\" stroke=\"").append(look.stroke).append('"');
+                if (look.dash != null) sb.append(" stroke-dasharray=\"4,2\"");
+                sb.append("/>\n");
+            }
+            text(sb, x + (look == null ? 0 : swatch + 5), y + 14.5, "start", l);
+            width = Math.max(width, x + w - x0);
+            x += w + 16;
         }
-        if (values) {
-            Line l = new Line("= value", size, false, true, VALUE_COLOUR);
-            text(sb, x, y + 14.5, "start", l);
-            x += l.width() + 16;
-        }
-        if (gradients) {
-            Line l = new Line("∂L = gradient of the loss", size, false, true, GRADIENT_COLOUR);
-            text(sb, x, y + 14.5, "start", l);
-            x += l.width() + 16;
-        }
-        return x - x0;
+        return new double[]{width, y - y0 + rowHeight};
     }
 
     private static double lineHeight(Line l) {
