@@ -131,9 +131,12 @@ public final class GraphSvg {
         List<ElkNode> order = new ArrayList<>();
         for (Connection c : cg.connections()) {
             SimulationContext.Data data = ctx == null ? null : ctx.get(c);
-            values |= data != null && data.hasValue() && c.producer() != null;
-            gradients |= data != null && data.hasGradient();
             Box box = Box.of(Look.of(c.kind()), c.producer() == null ? leafLines(c, data) : opLines(c, data));
+            // The key explains only the colours that appear.
+            for (Line l : box.lines) {
+                values |= l.colour.equals(VALUE_COLOUR);
+                gradients |= l.colour.equals(GRADIENT_COLOUR);
+            }
             ElkNode n = ElkGraphUtil.createNode(root);
             n.setDimensions(box.width, box.height);
             n.setProperty(CoreOptions.PORT_CONSTRAINTS, PortConstraints.FIXED_POS);

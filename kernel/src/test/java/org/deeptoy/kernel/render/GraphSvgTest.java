@@ -123,4 +123,11 @@ class GraphSvgTest {
         assertTrue(t.stream().anyMatch(s -> s.startsWith("loss")), t::toString);
         assertTrue(t.contains("∂L = 1"), "the loss's own gradient: " + t);
     }
+
+    @Test
+    void emptyGraphIsStillAPicture() throws Exception {
+        String svg = GraphSvg.render(new ComputationalGraph(), new SimulationContext());
+        assertEquals("svg", parse(svg).getDocumentElement().getLocalName());
+        assertTrue(texts(svg).isEmpty(), svg);
+    }
 }
