@@ -8,6 +8,7 @@ import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 import org.eclipse.elk.alg.layered.LayeredLayoutProvider;
 import org.eclipse.elk.alg.layered.options.LayeredOptions;
+import org.eclipse.elk.alg.layered.options.WrappingStrategy;
 import org.eclipse.elk.core.data.LayoutMetaDataService;
 import org.eclipse.elk.core.math.ElkPadding;
 import org.eclipse.elk.core.options.CoreOptions;
@@ -124,6 +125,9 @@ public final class GraphSvg {
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 36.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 14.0);
         root.setProperty(CoreOptions.PADDING, new ElkPadding(MARGIN));
+        // A deep network is a long chain: wrap it into rows so it fits a notebook's width.
+        root.setProperty(LayeredOptions.WRAPPING_STRATEGY, WrappingStrategy.MULTI_EDGE);
+        root.setProperty(LayeredOptions.ASPECT_RATIO, 2.0);
 
         boolean values = false, gradients = false;
         Map<ElkNode, Box> boxes = new HashMap<>();
