@@ -13,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -199,6 +200,7 @@ public final class Images {
                 }
             }
             double scale = hi > lo ? 255 / (hi - lo) : 0;
+            int[] row = new int[cellW];
             for (int y = 0; y < L.h; y++) {
                 for (int x = 0; x < L.w; x++) {
                     int rgb = 0;
@@ -207,9 +209,9 @@ public final class Images {
                         int v = (int) Math.round((d[src] - lo) * scale);
                         rgb = (rgb << 8) | Math.max(0, Math.min(255, v));
                     }
-                    g.setColor(new Color(rgb));
-                    g.fillRect(x0 + x * zoom, y0 + y * zoom, zoom, zoom);
+                    Arrays.fill(row, x * zoom, (x + 1) * zoom, rgb);
                 }
+                for (int z = 0; z < zoom; z++) out.setRGB(x0, y0 + y * zoom + z, cellW, 1, row, 0, cellW);
             }
             if (captions != null && captions[i] != null) {
                 String text = fit(captions[i], fm, cellW + gap);
