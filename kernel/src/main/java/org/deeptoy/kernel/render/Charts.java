@@ -130,6 +130,8 @@ public final class Charts {
                                   List<String> names) {
         XYChart chart = newChart(title, xLabel, yLabel);
         chart.getStyler().setMarkerSize(8);
+        // Points fill the plot, so the key goes beside it rather than over them.
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         addPoints(chart, x, y, classes, names, "Charts.scatter");
         return chart;
     }
@@ -146,6 +148,7 @@ public final class Charts {
                     + " rows but gridY has " + gridY.length + " values");
         }
         XYChart chart = newChart(title, xLabel, yLabel);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         int k = names.size();
         List<List<Double>> gx = new ArrayList<>(), gy = new ArrayList<>();
         for (int c = 0; c < k; c++) {
@@ -163,8 +166,8 @@ public final class Charts {
                 gy.get(c).add(gridY[i]);
             }
         }
-        // Squares about one grid step wide so the regions tile: the plot is roughly 85% of the chart.
-        int cell = (int) Math.ceil(Math.max(0.82 * WIDTH / gridX.length, 0.75 * HEIGHT / gridY.length)) + 1;
+        // Squares about one grid step wide so the regions tile: the plot is roughly 75% of the chart.
+        int cell = (int) Math.ceil(Math.max(0.72 * WIDTH / gridX.length, 0.75 * HEIGHT / gridY.length)) + 1;
         for (int c = 0; c < k; c++) {
             if (gx.get(c).isEmpty()) continue;
             XYSeries s = chart.addSeries("region " + names.get(c), gx.get(c), gy.get(c));
