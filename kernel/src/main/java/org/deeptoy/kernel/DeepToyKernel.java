@@ -16,6 +16,8 @@ import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 public final class DeepToyKernel extends BaseKernel {
     static final String NAME = "deeptoy";
     static final String VERSION = versionOf();
+    /** Held so the level set in main is not lost when the logger is garbage collected. */
+    private static final java.util.logging.Logger BASEKERNEL_LOG = java.util.logging.Logger.getLogger("");
 
     private final Evaluator evaluator;
     private final LanguageInfo languageInfo = new LanguageInfo.Builder("java")
@@ -99,6 +101,8 @@ public final class DeepToyKernel extends BaseKernel {
             System.err.println("usage: java -jar deeptoy-kernel.jar CONNECTION_FILE (Jupyter passes it)");
             System.exit(2);
         }
+        // basekernel logs every message at INFO on stderr, which Jupyter shows in its console
+        BASEKERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
         String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
         KernelConnectionProperties props = KernelConnectionProperties.parse(json);
         JupyterConnection connection = Protocol.connect(props);

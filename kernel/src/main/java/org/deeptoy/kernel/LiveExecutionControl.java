@@ -20,9 +20,11 @@ final class LiveExecutionControl extends LocalExecutionControl {
     private static Object lastValue;
     private static final Method CAPTURE;
 
+
     static {
         try {
             CAPTURE = LiveExecutionControl.class.getDeclaredMethod("capture");
+            CAPTURE.setAccessible(true);
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -137,11 +137,20 @@ final class Protocol {
         env.reply(new Message(env.getContext(), type, content));
     }
 
+    /** When the client sent the request; basekernel's own parser rejects microsecond timestamps. */
+    private static Date sentAt(Message<?> msg) {
+        try {
+            return Date.from(java.time.Instant.parse(msg.getHeader().getTimestamp().getDateString()));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private void execute(ShellReplyEnvironment env, Message<ExecuteRequest> msg) {
         ExecuteRequest req = msg.getContent();
         env.setBusyDeferIdle();
         Date abortBefore = abortSentBefore;
-        Date sent = msg.getHeader().getTimestamp() == null ? null : msg.getHeader().getTimestamp().getDate();
+        Date sent = sentAt(msg);
         if (abortBefore != null && sent != null && sent.before(abortBefore)) {
             Map<String, Object> content = new LinkedHashMap<>();
             content.put("status", "aborted");
