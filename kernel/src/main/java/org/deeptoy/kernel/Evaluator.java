@@ -163,7 +163,10 @@ final class Evaluator implements AutoCloseable {
                 break;
             }
             int consumed = rest.length() - info.remaining().length();
-            pieces.add(new Piece(info.source(), start));
+            // JShell keeps leading blank lines in source(); positions must be relative to the code
+            String source = info.source().stripLeading();
+            int at = rest.indexOf(source);
+            pieces.add(new Piece(source, at >= 0 && at < consumed ? offset + at : start));
             offset += Math.max(consumed, 1);
         }
         return pieces;

@@ -16,6 +16,7 @@ import io.github.spencerpark.jupyter.kernel.IOBinding;
 import io.github.spencerpark.jupyter.kernel.JupyterIO;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import io.github.spencerpark.jupyter.messages.Header;
 import io.github.spencerpark.jupyter.messages.Message;
 import io.github.spencerpark.jupyter.messages.MessageType;
@@ -104,13 +105,13 @@ final class Protocol {
             HistoryRequest req = msg.getContent();
             List<List<Object>> entries;
             if (req instanceof HistoryRequest.Tail) {
-                entries = history.tail(((HistoryRequest.Tail) req).getMaxReturnLength());
+                entries = history.tail(((HistoryRequest.Tail) req).getMaxReturnLength(), req.includeOutput());
             } else if (req instanceof HistoryRequest.Range) {
                 HistoryRequest.Range r = (HistoryRequest.Range) req;
-                entries = history.range(r.getStart(), r.getStop());
+                entries = history.range(r.getStart(), r.getStop(), req.includeOutput());
             } else {
                 HistoryRequest.Search s = (HistoryRequest.Search) req;
-                entries = history.search(s.getPattern(), s.getMaxReturnLength());
+                entries = history.search(s.getPattern(), s.getMaxReturnLength(), s.filterUnique(), req.includeOutput());
             }
             Map<String, Object> content = ok();
             content.put("history", entries);
@@ -180,6 +181,9 @@ final class Protocol {
             DisplayData out = kernel.eval(req.getCode());
             io.out.flush();
             io.err.flush();
+            if (out != null && store) {
+                history.setLastOutput(String.valueOf(out.getData(MIMEType.TEXT_PLAIN)));
+            }
             if (out != null && !silent) {
                 env.publish(new PublishExecuteResult(count, out));
             }
