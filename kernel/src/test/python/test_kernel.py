@@ -134,7 +134,7 @@ class NotebookRun(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "nb.ipynb")
             nbformat.write(nb, path)
-            subprocess.run(["jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+            subprocess.run([sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                             "--ExecutePreprocessor.kernel_name=deeptoy", path],
                            check=True, capture_output=True, timeout=120)
             done = nbformat.read(path, as_version=4)
