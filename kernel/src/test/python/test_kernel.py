@@ -31,6 +31,7 @@ class DeepToyConformance(jupyter_kernel_test.KernelTests):
     complete_code_samples = ["1 + 1", "int x = 1;", "for (int i = 0; i < 2; i++) {}"]
     incomplete_code_samples = ["for (int i = 0; i < 2; i++) {", "int x = (1 +"]
     invalid_code_samples = ["int x = 1 +* 2;)"]
+    code_clear_output = 'System.out.println("soon gone");\nclearOutput(false);'
     code_inspect_sample = "Tensor"
     code_history_pattern = "1?+*"
     supported_history_operations = ("tail", "range", "search")

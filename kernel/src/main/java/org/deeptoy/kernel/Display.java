@@ -40,6 +40,14 @@ public final class Display {
         }
     }
 
+    /**
+     * Clears the cell's output; with {@code wait} the clearing happens when the next output arrives,
+     * which avoids flicker in loops that redraw.
+     */
+    public static void clearOutput(boolean wait) {
+        Protocol.clearOutput(wait);
+    }
+
     /** The MIME bundle of {@code obj}, always with text/plain. */
     public static DisplayData render(Object obj) {
         BaseKernel k = kernel;

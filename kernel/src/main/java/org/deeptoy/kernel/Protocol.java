@@ -20,6 +20,7 @@ import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import io.github.spencerpark.jupyter.messages.Header;
 import io.github.spencerpark.jupyter.messages.Message;
 import io.github.spencerpark.jupyter.messages.MessageType;
+import io.github.spencerpark.jupyter.messages.publish.PublishClearOutput;
 import io.github.spencerpark.jupyter.messages.publish.PublishError;
 import io.github.spencerpark.jupyter.messages.publish.PublishExecuteInput;
 import io.github.spencerpark.jupyter.messages.publish.PublishExecuteResult;
@@ -44,6 +45,15 @@ final class Protocol {
     private final AtomicInteger executionCount = new AtomicInteger();
     /** Execute requests sent before this time are aborted (stop_on_error); null when not aborting. */
     private volatile Date abortSentBefore;
+    /** The execute request being run, for output that is not a stream or display (clear_output). */
+    private static volatile ShellReplyEnvironment current;
+
+    static void clearOutput(boolean wait) {
+        ShellReplyEnvironment env = current;
+        if (env != null) {
+            env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+        }
+    }
 
     Protocol(DeepToyKernel kernel, JupyterConnection connection) {
         this.kernel = kernel;
@@ -177,6 +187,7 @@ final class Protocol {
         System.setErr(io.err);
         System.setIn(io.in);
         IOBinding.attach(io, env, req.isStdinEnabled());
+        current = env;
         try {
             DisplayData out = kernel.eval(req.getCode());
             io.out.flush();
@@ -214,6 +225,7 @@ final class Protocol {
                 abortSentBefore = new Date();
             }
         } finally {
+            current = null;
             IOBinding.detach(io, env);
             System.setOut(oldOut);
             System.setErr(oldErr);
