@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Installs the DeepToy Jupyter kernel (kernelspec "deeptoy").
+#   install/install.sh [--user | --prefix DIR] [--memory 4g] [--no-build] [--uninstall]
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+name=deeptoy
+memory=4g
+prefix=""
+build=1
+uninstall=0
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) prefix="$2"; shift 2 ;;
+    --user) prefix=""; shift ;;
+    --memory) memory="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --uninstall) uninstall=1; shift ;;
+    -h|--help) sed -n '2,3p' "$0"; exit 0 ;;
+    *) echo "install.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+if ! command -v jupyter >/dev/null 2>&1; then
+  cat >&2 <<'MSG'
+Jupyter is not installed. Install it, then run this script again:
+  Debian/Ubuntu:  sudo apt-get install jupyter-notebook python3-nbconvert python3-nbclient
+  elsewhere:      python3 -m pip install --user notebook nbconvert nbclient
+MSG
+  exit 1
+fi
+
+if [ "$uninstall" = 1 ]; then
+  if [ -n "$prefix" ]; then
+    rm -rf "$prefix/share/jupyter/kernels/$name"
+  else
+    rm -rf "$(jupyter --data-dir)/kernels/$name"
+  fi
+  echo "DeepToy kernel removed."
+  exit 0
+fi
+
+if ! command -v java >/dev/null 2>&1; then
+  echo "Java is not installed. DeepToy needs Java 17 or newer:" >&2
+  echo "  Debian/Ubuntu:  sudo apt-get install openjdk-17-jdk" >&2
+  exit 1
+fi
+java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+java_major="${java_major#1.}"
+if [ "${java_major:-0}" -lt 17 ]; then
+  echo "DeepToy needs Java 17 or newer; 'java' is version $java_major ($(command -v java))." >&2
+  echo "  Debian/Ubuntu:  sudo apt-get install openjdk-17-jdk, or put a newer JDK first on PATH" >&2
+  exit 1
+fi
+java_bin="$(command -v java)"
+
+jar="$root/kernel/target/deeptoy-kernel.jar"
+if [ "$build" = 1 ]; then
+  (cd "$root" && mvn -q -DskipTests package)
+fi
+if [ ! -f "$jar" ]; then
+  echo "The kernel jar is missing: $jar (build it with: mvn -DskipTests package)" >&2
+  exit 1
+fi
+
+spec="$(mktemp -d)/$name"
+mkdir -p "$spec"
+cp "$jar" "$spec/deeptoy-kernel.jar"
+# {resource_dir} is expanded by Jupyter to the installed kernelspec directory.
+cat > "$spec/kernel.json" <<JSON
+{
+  "argv": ["$java_bin", "-Xmx$memory", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+           "-Djava.security.manager=allow", "-jar", "{resource_dir}/deeptoy-kernel.jar", "{connection_file}"],
+  "display_name": "Java (DeepToy)",
+  "language": "java",
+  "interrupt_mode": "message"
+}
+JSON
+if jupyter kernelspec --version >/dev/null 2>&1; then
+  if [ -n "$prefix" ]; then
+    jupyter kernelspec install --prefix "$prefix" --name "$name" "$spec" >/dev/null
+  else
+    jupyter kernelspec install --user --name "$name" "$spec" >/dev/null
+  fi
+else
+  # Debian's jupyter-notebook may lack the kernelspec subcommand; a kernelspec is just a directory.
+  if [ -n "$prefix" ]; then dest="$prefix/share/jupyter/kernels/$name"; else dest="$(jupyter --data-dir)/kernels/$name"; fi
+  rm -rf "$dest"; mkdir -p "$(dirname "$dest")"; cp -r "$spec" "$dest"
+fi
+rm -rf "$(dirname "$spec")"
+echo "Installed the Jupyter kernel 'Java (DeepToy)' (-Xmx$memory)${prefix:+ under $prefix/share/jupyter/kernels/$name}."

@@ -1,0 +1,118 @@
+package org.deeptoy.kernel;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.github.spencerpark.jupyter.channels.JupyterConnection;
+import io.github.spencerpark.jupyter.kernel.BaseKernel;
+import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
+import io.github.spencerpark.jupyter.kernel.LanguageInfo;
+import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+
+/** The DeepToy Jupyter kernel: Java cells on JShell's local engine with the engine preloaded. */
+public final class DeepToyKernel extends BaseKernel {
+    static final String NAME = "deeptoy";
+    static final String VERSION = versionOf();
+    /** Held so the level set in main is not lost when the logger is garbage collected. */
+    private static final java.util.logging.Logger BASEKERNEL_LOG = java.util.logging.Logger.getLogger("");
+
+    private final Evaluator evaluator;
+    private final LanguageInfo languageInfo = new LanguageInfo.Builder("java")
+            .version(Runtime.version().toString())
+            .mimetype("text/x-java-source")
+            .fileExtension(".jshell")
+            .pygments("java")
+            .codemirror("text/x-java")
+            .build();
+
+    DeepToyKernel() {
+        evaluator = new Evaluator();
+        Display.bind(this);
+        Renderers.registerAll(getRenderer());
+    }
+
+    void warmUp() {
+        evaluator.warmUp();
+    }
+
+    @Override
+    public DisplayData eval(String code) throws Exception {
+        Object value = evaluator.eval(code);
+        return value == Evaluator.NO_VALUE ? null : Display.render(value);
+    }
+
+    @Override
+    public LanguageInfo getLanguageInfo() {
+        return languageInfo;
+    }
+
+    @Override
+    public String getBanner() {
+        return "DeepToy " + VERSION + " on Java " + Runtime.version();
+    }
+
+    @Override
+    public ReplacementOptions complete(String code, int at) {
+        Evaluator.Completion c = evaluator.complete(code, at);
+        return new ReplacementOptions(c.options(), c.start(), c.end());
+    }
+
+    @Override
+    public DisplayData inspect(String code, int at, boolean extraDetail) {
+        String doc = evaluator.documentation(code, at);
+        return doc.isEmpty() ? null : new DisplayData(doc);
+    }
+
+    @Override
+    public String isComplete(String code) {
+        return evaluator.isComplete(code);
+    }
+
+    @Override
+    public void interrupt() {
+        evaluator.stop();
+    }
+
+    @Override
+    public void onShutdown(boolean restarting) {
+        ExitGuard.allowExit();
+        evaluator.close();
+    }
+
+    @Override
+    public List<String> formatError(Exception e) {
+        if (e instanceof CellException) {
+            return ((CellException) e).lines();
+        }
+        return super.formatError(e);
+    }
+
+    private static String versionOf() {
+        String v = DeepToyKernel.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
+    }
+
+    /** Launch: {@code java -jar deeptoy-kernel.jar CONNECTION_FILE}. */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: java -jar deeptoy-kernel.jar CONNECTION_FILE (Jupyter passes it)");
+            System.exit(2);
+        }
+        // basekernel logs every message at INFO on stderr, which Jupyter shows in its console
+        BASEKERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
+        String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
+        KernelConnectionProperties props = KernelConnectionProperties.parse(json);
+        JupyterConnection connection = Protocol.connect(props);
+        DeepToyKernel kernel = new DeepToyKernel();
+        kernel.warmUp();
+        ExitGuard.install();
+        new Protocol(kernel, connection).install();
+        connection.connect();
+        connection.waitUntilClose();
+        ExitGuard.allowExit();
+        System.exit(0);
+    }
+}

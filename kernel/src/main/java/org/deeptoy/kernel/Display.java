@@ -1,0 +1,62 @@
+package org.deeptoy.kernel;
+
+import java.util.UUID;
+
+import io.github.spencerpark.jupyter.kernel.BaseKernel;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+
+/**
+ * {@code display(obj)} and {@code updateDisplay(id, obj)} for notebook cells (statically imported
+ * at start). Outside a running cell (e.g. in unit tests) they render but send nothing.
+ */
+public final class Display {
+    private static volatile BaseKernel kernel;
+
+    private Display() {
+    }
+
+    static void bind(BaseKernel k) {
+        kernel = k;
+    }
+
+    /** Shows {@code obj} below the cell with its richest rendering; returns an id for updates. */
+    public static String display(Object obj) {
+        String id = UUID.randomUUID().toString();
+        DisplayData data = render(obj);
+        data.setDisplayId(id);
+        BaseKernel k = kernel;
+        if (k != null) {
+            k.getIO().display.display(data);
+        }
+        return id;
+    }
+
+    /** Replaces the output shown by {@link #display} under {@code id} with {@code obj}. */
+    public static void updateDisplay(String id, Object obj) {
+        DisplayData data = render(obj);
+        BaseKernel k = kernel;
+        if (k != null) {
+            k.getIO().display.updateDisplay(id, data);
+        }
+    }
+
+    /**
+     * Clears the cell's output; with {@code wait} the clearing happens when the next output arrives,
+     * which avoids flicker in loops that redraw.
+     */
+    public static void clearOutput(boolean wait) {
+        Protocol.clearOutput(wait);
+    }
+
+    /** The MIME bundle of {@code obj}, always with text/plain. */
+    public static DisplayData render(Object obj) {
+        BaseKernel k = kernel;
+        if (obj instanceof DisplayData) {
+            return new DisplayData((DisplayData) obj);
+        }
+        if (k == null) {
+            return new DisplayData(String.valueOf(obj));
+        }
+        return k.getRenderer().render(obj);
+    }
+}

@@ -1,0 +1,114 @@
+package org.deeptoy.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jdk.jshell.EvalException;
+
+/** Formats compile errors and runtime exceptions in terms of the student's cell. */
+final class ErrorFormat {
+    private static final String RED = "\u001b[31m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String RESET = "\u001b[0m";
+
+    private ErrorFormat() {
+    }
+
+    /**
+     * A compile error: {@code cell line L, column C: message}, the code line, a caret under the span.
+     *
+     * @param cell  the whole cell source
+     * @param start offset of the error span in the cell
+     * @param end   end offset of the span (exclusive); at least one caret is drawn
+     */
+    static List<String> compileError(String cell, int start, int end, String message) {
+        start = Math.max(0, Math.min(start, cell.length()));
+        end = Math.max(start + 1, Math.min(end, cell.length()));
+        int lineStart = cell.lastIndexOf('\n', start - 1) + 1;
+        int lineEnd = cell.indexOf('\n', start);
+        if (lineEnd < 0) {
+            lineEnd = cell.length();
+        }
+        int line = 1 + (int) cell.substring(0, start).chars().filter(c -> c == '\n').count();
+        int column = start - lineStart + 1;
+        String code = cell.substring(lineStart, lineEnd);
+        int caretEnd = Math.min(end, lineEnd);
+        StringBuilder caret = new StringBuilder();
+        for (int i = lineStart; i < start; i++) {
+            caret.append(code.charAt(i - lineStart) == '\t' ? '\t' : ' ');
+        }
+        caret.append("^".repeat(Math.max(1, caretEnd - start)));
+        List<String> lines = new ArrayList<>();
+        lines.add(RED + BOLD + "Compile error" + RESET + " at cell line " + line + ", column " + column + ":");
+        lines.add("    " + code);
+        lines.add("    " + RED + caret + RESET);
+        for (String m : message.split("\n")) {
+            lines.add(m);
+        }
+        return lines;
+    }
+
+    /**
+     * A runtime exception with only the frames that matter: the student's snippets (mapped to cell
+     * lines by {@code cellLine}, which takes a snippet id and line and returns the cell line or -1)
+     * and DeepToy's own code. DeepToy's messages come first, unprefixed.
+     */
+    static List<String> runtimeError(Throwable e, SnippetLines cellLine) {
+        List<String> lines = new ArrayList<>();
+        boolean first = true;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String name = className(t);
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            String head = name.endsWith("DeepToyException") && !message.isEmpty()
+                    ? RED + BOLD + message + RESET
+                    : RED + BOLD + simpleName(name) + RESET + (message.isEmpty() ? "" : ": " + message);
+            lines.add(first ? head : "Caused by: " + head);
+            first = false;
+            for (StackTraceElement f : t.getStackTrace()) {
+                String shown = frame(f, cellLine);
+                if (shown != null) {
+                    lines.add("    " + shown);
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return lines;
+    }
+
+    static String className(Throwable t) {
+        return t instanceof EvalException ? ((EvalException) t).getExceptionClassName() : t.getClass().getName();
+    }
+
+    static String simpleName(String name) {
+        return name.startsWith("java.lang.") ? name.substring("java.lang.".length()) : name;
+    }
+
+    private static String frame(StackTraceElement f, SnippetLines cellLine) {
+        String file = f.getFileName();
+        if (file != null && file.startsWith("#")) {
+            int line = -1;
+            try {
+                line = cellLine.cellLine(Integer.parseInt(file.substring(1)), f.getLineNumber());
+            } catch (NumberFormatException ignored) {
+                // not a snippet frame
+            }
+            String method = f.getMethodName().startsWith("do_it$") ? "" : f.getMethodName() + " ";
+            return "at " + method + (line > 0 ? "(cell line " + line + ")" : "(an earlier cell)");
+        }
+        if (f.getClassName().startsWith("org.deeptoy.") && !f.getClassName().startsWith("org.deeptoy.kernel.")) {
+            return "at " + f;
+        }
+        return null;
+    }
+
+    /** Maps a snippet id and its line to a line of the current cell; -1 for earlier cells. */
+    interface SnippetLines {
+        int cellLine(int snippetId, int snippetLine);
+    }
+
+    /** A convenience for tests: cell line mapping that knows no snippet. */
+    static final SnippetLines NO_SNIPPETS = (id, line) -> -1;
+
+}

@@ -1,0 +1,277 @@
+package org.deeptoy.kernel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
+import jdk.jshell.UnresolvedReferenceException;
+
+/**
+ * Runs notebook cells on JShell's local engine: a cell is split into snippets, each compiled and run
+ * in this JVM so results are live objects. Errors are reported in terms of the cell's lines.
+ */
+final class Evaluator implements AutoCloseable {
+    /** Returned by {@link #eval} when the cell's last snippet is not an expression. */
+    static final Object NO_VALUE = new Object();
+
+    /** Packages every notebook sees without imports; missing ones (not built yet) are skipped. */
+    static final List<String> IMPORTS = List.of(
+            "java.util.*",
+            "org.deeptoy.tensor.*", "org.deeptoy.graph.*", "org.deeptoy.ops.*", "org.deeptoy.check.*",
+            "org.deeptoy.data.*", "org.deeptoy.nn.*", "org.deeptoy.optim.*",
+            "static org.deeptoy.kernel.Display.*");
+
+    private static final Set<Snippet.SubKind> VALUE_KINDS = Set.of(
+            Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND, Snippet.SubKind.VAR_VALUE_SUBKIND,
+            Snippet.SubKind.OTHER_EXPRESSION_SUBKIND);
+
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    /** Snippet id to the cell line (1-based) where the snippet starts, for the current cell. */
+    private final Map<String, Integer> snippetLines = new HashMap<>();
+
+    Evaluator() {
+        shell = JShell.builder()
+                .executionEngine(new LiveExecutionControl.Provider(), Map.of())
+                .build();
+        shell.addToClasspath(System.getProperty("java.class.path"));
+        analysis = shell.sourceCodeAnalysis();
+        for (String imp : IMPORTS) {
+            shell.eval("import " + imp + ";");
+        }
+    }
+
+    /** Compiles and runs a trivial snippet and analysis so the first real cell is fast. */
+    void warmUp() {
+        shell.eval("int $warmUp = 1 + 1;");
+        analysis.analyzeCompletion("var x = 1;");
+        analysis.completionSuggestions("Ten", 3, new int[1]);
+    }
+
+    /**
+     * Runs a cell.
+     *
+     * @return the value of the last snippet if it is an expression, else {@link #NO_VALUE}
+     * @throws CellException a compile or runtime error, formatted for the student
+     */
+    Object eval(String cell) throws CellException {
+        snippetLines.clear();
+        Object value = NO_VALUE;
+        for (Piece piece : split(cell)) {
+            value = evalPiece(cell, piece);
+        }
+        return value;
+    }
+
+    private Object evalPiece(String cell, Piece piece) throws CellException {
+        LiveExecutionControl.clearLastValue();
+        List<SnippetEvent> events = shell.eval(piece.source);
+        Object value = NO_VALUE;
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() != null) {
+                continue;
+            }
+            Snippet snippet = event.snippet();
+            snippetLines.put(snippet.id(), lineOf(cell, piece.start));
+            if (event.status() == Snippet.Status.REJECTED) {
+                throw compileError(cell, piece, snippet);
+            }
+            Exception e = event.exception();
+            if (e instanceof UnresolvedReferenceException) {
+                throw unresolved(cell, piece, (UnresolvedReferenceException) e);
+            }
+            if (e != null) {
+                String name = ErrorFormat.className(e);
+                throw new CellException(ErrorFormat.simpleName(name), e.getMessage() == null ? "" : e.getMessage(),
+                        ErrorFormat.runtimeError(e, this::cellLine));
+            }
+            if (VALUE_KINDS.contains(snippet.subKind()) && event.value() != null) {
+                value = LiveExecutionControl.lastValue();
+            }
+        }
+        return value;
+    }
+
+    private CellException compileError(String cell, Piece piece, Snippet snippet) {
+        List<Diag> diags = shell.diagnostics(snippet).filter(Diag::isError).toList();
+        if (diags.isEmpty()) {
+            return new CellException("CompileError", "the snippet was rejected",
+                    ErrorFormat.compileError(cell, piece.start, piece.start + 1, "the snippet was rejected"));
+        }
+        List<String> lines = new ArrayList<>();
+        for (Diag d : diags) {
+            int start = piece.start + (int) Math.max(0, d.getStartPosition());
+            int end = piece.start + (int) Math.max(d.getStartPosition() + 1, d.getEndPosition());
+            lines.addAll(ErrorFormat.compileError(cell, start, end, d.getMessage(Locale.ROOT)));
+        }
+        return new CellException("CompileError", diags.get(0).getMessage(Locale.ROOT), lines);
+    }
+
+    private CellException unresolved(String cell, Piece piece, UnresolvedReferenceException e) {
+        Snippet s = e.getSnippet();
+        String message = s + " cannot run: it uses something not defined yet "
+                + shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) s).toList();
+        return new CellException("UnresolvedReference", message,
+                ErrorFormat.compileError(cell, piece.start, piece.start + piece.source.length(), message));
+    }
+
+    private int cellLine(int snippetId, int snippetLine) {
+        Integer start = snippetLines.get(Integer.toString(snippetId));
+        return start == null ? -1 : start + snippetLine - 1;
+    }
+
+    private static int lineOf(String cell, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < cell.length(); i++) {
+            if (cell.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    /** A snippet of a cell and its offset in the cell. */
+    record Piece(String source, int start) {
+    }
+
+    /** Splits a cell into JShell snippets; an incomplete tail is kept so it reports its own error. */
+    List<Piece> split(String cell) {
+        List<Piece> pieces = new ArrayList<>();
+        int offset = 0;
+        while (offset < cell.length()) {
+            String rest = cell.substring(offset);
+            CompletionInfo info = analysis.analyzeCompletion(rest);
+            Completeness c = info.completeness();
+            if (c == Completeness.EMPTY) {
+                break;
+            }
+            int start = offset + leadingBlank(rest);
+            if (!c.isComplete()) {
+                pieces.add(new Piece(cell.substring(start), start));
+                break;
+            }
+            int consumed = rest.length() - info.remaining().length();
+            // JShell keeps leading blank lines in source(); positions must be relative to the code
+            String source = info.source().stripLeading();
+            int at = rest.indexOf(source);
+            pieces.add(new Piece(source, at >= 0 && at < consumed ? offset + at : start));
+            offset += Math.max(consumed, 1);
+        }
+        return pieces;
+    }
+
+    private static int leadingBlank(String s) {
+        int i = 0;
+        while (i < s.length()) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                i++;
+            } else if (s.startsWith("//", i)) {
+                int nl = s.indexOf('\n', i);
+                i = nl < 0 ? s.length() : nl + 1;
+            } else if (s.startsWith("/*", i)) {
+                int close = s.indexOf("*/", i + 2);
+                i = close < 0 ? s.length() : close + 2;
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    /** The last snippet of {@code code} before {@code cursor} and its offset (for completion). */
+    private Piece pieceAt(String code, int cursor) {
+        String before = code.substring(0, Math.min(cursor, code.length()));
+        Piece last = new Piece(code, 0);
+        for (Piece p : split(before)) {
+            last = p;
+        }
+        return new Piece(code.substring(last.start), last.start);
+    }
+
+    /** Completion candidates: {@code [start, end)} of the replaced text and the candidates. */
+    Completion complete(String code, int cursor) {
+        Piece p = pieceAt(code, cursor);
+        int[] anchor = new int[1];
+        Set<String> options = new LinkedHashSet<>();
+        for (SourceCodeAnalysis.Suggestion s : analysis.completionSuggestions(p.source, cursor - p.start, anchor)) {
+            options.add(s.continuation());
+        }
+        return new Completion(List.copyOf(options), p.start + anchor[0], cursor);
+    }
+
+    record Completion(List<String> options, int start, int end) {
+    }
+
+    /** Signatures and javadoc of what is at the cursor, or an empty string. */
+    String documentation(String code, int cursor) {
+        Piece p = pieceAt(code, cursor);
+        StringBuilder sb = new StringBuilder();
+        for (SourceCodeAnalysis.Documentation d : analysis.documentation(p.source, cursor - p.start, true)) {
+            if (sb.length() > 0) {
+                sb.append("\n\n");
+            }
+            sb.append(d.signature());
+            if (d.javadoc() != null && !d.javadoc().isBlank()) {
+                sb.append("\n").append(d.javadoc().strip());
+            }
+        }
+        return sb.toString();
+    }
+
+    /** "complete", "invalid" or, for incomplete code, the indent of the next line. */
+    String isComplete(String code) {
+        String rest = code;
+        while (true) {
+            CompletionInfo info = analysis.analyzeCompletion(rest);
+            switch (info.completeness()) {
+                case EMPTY:
+                    return "complete";
+                case COMPLETE:
+                case COMPLETE_WITH_SEMI:
+                    if (info.remaining().isBlank()) {
+                        return "complete";
+                    }
+                    rest = info.remaining();
+                    break;
+                case DEFINITELY_INCOMPLETE:
+                case CONSIDERED_INCOMPLETE:
+                    return indentAfter(code);
+                default:
+                    return "invalid";
+            }
+        }
+    }
+
+    private static String indentAfter(String code) {
+        String last = code.substring(code.lastIndexOf('\n') + 1);
+        String indent = last.substring(0, last.length() - last.stripLeading().length());
+        String trimmed = last.strip();
+        return trimmed.endsWith("{") || trimmed.endsWith("(") ? indent + "    " : indent;
+    }
+
+    /** Stops the running snippet (busy loops included); the shell and its variables survive. */
+    void stop() {
+        shell.stop();
+    }
+
+    @Override
+    public void close() {
+        shell.close();
+    }
+
+    static String describe(Throwable e) {
+        return e instanceof EvalException ? ((EvalException) e).getExceptionClassName() : e.getClass().getName();
+    }
+}

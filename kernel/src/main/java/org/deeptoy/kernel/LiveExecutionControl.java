@@ -1,0 +1,70 @@
+package org.deeptoy.kernel;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+
+import jdk.jshell.execution.LocalExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+
+/**
+ * JShell's local execution engine that also keeps the live value of the last expression, so
+ * renderers receive the object itself rather than its {@code toString}. JShell's
+ * {@code invoke} only returns a string; it is routed through {@link #capture()} to see the object
+ * while keeping the engine's thread handling and its {@code stop()} for busy loops.
+ */
+final class LiveExecutionControl extends LocalExecutionControl {
+    private static Method pending;
+    private static Object lastValue;
+    private static final Method CAPTURE;
+
+
+    static {
+        try {
+            CAPTURE = LiveExecutionControl.class.getDeclaredMethod("capture");
+            CAPTURE.setAccessible(true);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static Object lastValue() {
+        return lastValue;
+    }
+
+    static void clearLastValue() {
+        lastValue = null;
+    }
+
+    @Override
+    protected String invoke(Method doitMethod) throws Exception {
+        pending = doitMethod;
+        lastValue = null;
+        return super.invoke(CAPTURE);
+    }
+
+    @SuppressWarnings("unused") // invoked reflectively by invoke()
+    private static Object capture() throws Throwable {
+        try {
+            Object value = pending.invoke(null);
+            lastValue = value;
+            return value;
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    static final class Provider implements ExecutionControlProvider {
+        @Override
+        public String name() {
+            return "deeptoy-live";
+        }
+
+        @Override
+        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+            return new LiveExecutionControl();
+        }
+    }
+}

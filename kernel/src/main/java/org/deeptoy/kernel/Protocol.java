@@ -1,0 +1,235 @@
+package org.deeptoy.kernel;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.spencerpark.jupyter.channels.JupyterConnection;
+import io.github.spencerpark.jupyter.channels.ShellChannel;
+import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
+import io.github.spencerpark.jupyter.kernel.IOBinding;
+import io.github.spencerpark.jupyter.kernel.JupyterIO;
+import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import io.github.spencerpark.jupyter.messages.Header;
+import io.github.spencerpark.jupyter.messages.Message;
+import io.github.spencerpark.jupyter.messages.MessageType;
+import io.github.spencerpark.jupyter.messages.publish.PublishClearOutput;
+import io.github.spencerpark.jupyter.messages.publish.PublishError;
+import io.github.spencerpark.jupyter.messages.publish.PublishExecuteInput;
+import io.github.spencerpark.jupyter.messages.publish.PublishExecuteResult;
+import io.github.spencerpark.jupyter.messages.reply.ErrorReply;
+import io.github.spencerpark.jupyter.messages.reply.ExecuteReply;
+import io.github.spencerpark.jupyter.messages.request.ExecuteRequest;
+import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
+import io.github.spencerpark.jupyter.messages.request.ShutdownRequest;
+
+/**
+ * The Jupyter messaging protocol on top of basekernel, closing its gaps: replies carry
+ * {@code status}, the implementation is DeepToy's, the shell loop polls every millisecond instead
+ * of 50, {@code silent}/{@code store_history}/{@code stop_on_error} are honoured and history
+ * requests are answered.
+ */
+final class Protocol {
+    private static final long POLL_SLEEP_MS = 1;
+
+    private final DeepToyKernel kernel;
+    private final JupyterConnection connection;
+    private final History history = new History();
+    private final AtomicInteger executionCount = new AtomicInteger();
+    /** Execute requests sent before this time are aborted (stop_on_error); null when not aborting. */
+    private volatile Date abortSentBefore;
+    /** The execute request being run, for output that is not a stream or display (clear_output). */
+    private static volatile ShellReplyEnvironment current;
+
+    static void clearOutput(boolean wait) {
+        ShellReplyEnvironment env = current;
+        if (env != null) {
+            env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+        }
+    }
+
+    Protocol(DeepToyKernel kernel, JupyterConnection connection) {
+        this.kernel = kernel;
+        this.connection = connection;
+    }
+
+    /** A connection whose shell and control channels poll every millisecond. */
+    static JupyterConnection connect(KernelConnectionProperties props) throws Exception {
+        JupyterConnection conn = new JupyterConnection(props);
+        // basekernel hard-codes a 50 ms sleep for these channels; they are not bound until connect()
+        Field ctxField = JupyterConnection.class.getDeclaredField("ctx");
+        ctxField.setAccessible(true);
+        org.zeromq.ZMQ.Context ctx = (org.zeromq.ZMQ.Context) ctxField.get(conn);
+        for (String name : new String[] {"shell", "control"}) {
+            Field f = JupyterConnection.class.getDeclaredField(name);
+            f.setAccessible(true);
+            ((ShellChannel) f.get(conn)).close();
+            f.set(conn, new ShellChannel(ctx, props.createHMACGenerator(), name.equals("control"), conn, POLL_SLEEP_MS));
+        }
+        return conn;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void install() {
+        kernel.becomeHandlerForConnection(connection);
+        connection.setHandler(MessageType.EXECUTE_REQUEST, this::execute);
+        connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, msg) -> {
+            env.setBusyDeferIdle();
+            Map<String, Object> info = ok();
+            info.put("protocol_version", Header.PROTOCOL_VERISON);
+            info.put("implementation", DeepToyKernel.NAME);
+            info.put("implementation_version", DeepToyKernel.VERSION);
+            Map<String, Object> lang = new LinkedHashMap<>();
+            lang.put("name", "java");
+            lang.put("version", Runtime.version().toString());
+            lang.put("mimetype", "text/x-java-source");
+            lang.put("file_extension", ".jshell");
+            lang.put("pygments_lexer", "java");
+            lang.put("codemirror_mode", "text/x-java");
+            info.put("language_info", lang);
+            info.put("banner", kernel.getBanner());
+            info.put("help_links", List.of());
+            reply(env, MessageType.KERNEL_INFO_REPLY, info);
+        });
+        connection.setHandler(MessageType.INTERRUPT_REQUEST, (env, msg) -> {
+            kernel.interrupt();
+            reply(env, MessageType.INTERRUPT_REPLY, ok());
+        });
+        connection.setHandler(MessageType.SHUTDOWN_REQUEST, (env, msg) -> {
+            boolean restart = msg.getContent().isRestart();
+            Map<String, Object> content = ok();
+            content.put("restart", restart);
+            kernel.onShutdown(restart);
+            reply(env, MessageType.SHUTDOWN_REPLY, content);
+            env.markForShutdown();
+        });
+        connection.setHandler(MessageType.HISTORY_REQUEST, (env, msg) -> {
+            env.setBusyDeferIdle();
+            HistoryRequest req = msg.getContent();
+            List<List<Object>> entries;
+            if (req instanceof HistoryRequest.Tail) {
+                entries = history.tail(((HistoryRequest.Tail) req).getMaxReturnLength(), req.includeOutput());
+            } else if (req instanceof HistoryRequest.Range) {
+                HistoryRequest.Range r = (HistoryRequest.Range) req;
+                entries = history.range(r.getStart(), r.getStop(), req.includeOutput());
+            } else {
+                HistoryRequest.Search s = (HistoryRequest.Search) req;
+                entries = history.search(s.getPattern(), s.getMaxReturnLength(), s.filterUnique(), req.includeOutput());
+            }
+            Map<String, Object> content = ok();
+            content.put("history", entries);
+            reply(env, MessageType.HISTORY_REPLY, content);
+        });
+        MessageType commInfoRequest = MessageType.getType("comm_info_request");
+        MessageType commInfoReply = MessageType.getType("comm_info_reply");
+        connection.setHandler(commInfoRequest, (env, msg) -> {
+            env.setBusyDeferIdle();
+            Map<String, Object> content = ok();
+            content.put("comms", Map.of());
+            reply(env, commInfoReply, content);
+        });
+    }
+
+    private static Map<String, Object> ok() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        return m;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void reply(ShellReplyEnvironment env, MessageType type, Map<String, Object> content) {
+        env.reply(new Message(env.getContext(), type, content));
+    }
+
+    /** When the client sent the request; basekernel's own parser rejects microsecond timestamps. */
+    private static Date sentAt(Message<?> msg) {
+        try {
+            return Date.from(java.time.Instant.parse(msg.getHeader().getTimestamp().getDateString()));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void execute(ShellReplyEnvironment env, Message<ExecuteRequest> msg) {
+        ExecuteRequest req = msg.getContent();
+        env.setBusyDeferIdle();
+        Date abortBefore = abortSentBefore;
+        Date sent = sentAt(msg);
+        if (abortBefore != null && sent != null && sent.before(abortBefore)) {
+            Map<String, Object> content = new LinkedHashMap<>();
+            content.put("status", "aborted");
+            content.put("execution_count", executionCount.get());
+            reply(env, MessageType.EXECUTE_REPLY, content);
+            return;
+        }
+        abortSentBefore = null;
+        boolean silent = req.isSilent();
+        boolean store = req.shouldStoreHistory() && !silent;
+        int count = store ? executionCount.incrementAndGet() : executionCount.get();
+        if (store) {
+            history.add(req.getCode());
+        }
+        if (!silent) {
+            env.publish(new PublishExecuteInput(req.getCode(), count));
+        }
+        JupyterIO io = kernel.getIO();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        InputStream oldIn = System.in;
+        System.setOut(io.out);
+        System.setErr(io.err);
+        System.setIn(io.in);
+        IOBinding.attach(io, env, req.isStdinEnabled());
+        current = env;
+        try {
+            DisplayData out = kernel.eval(req.getCode());
+            io.out.flush();
+            io.err.flush();
+            if (out != null && store) {
+                history.setLastOutput(String.valueOf(out.getData(MIMEType.TEXT_PLAIN)));
+            }
+            if (out != null && !silent) {
+                env.publish(new PublishExecuteResult(count, out));
+            }
+            env.reply(new ExecuteReply(count, Map.of()));
+        } catch (Throwable e) {
+            io.out.flush();
+            io.err.flush();
+            String name;
+            String message;
+            List<String> lines;
+            if (e instanceof CellException) {
+                CellException c = (CellException) e;
+                name = c.name();
+                message = c.getMessage();
+                lines = c.lines();
+            } else {
+                name = e.getClass().getSimpleName();
+                message = String.valueOf(e.getMessage());
+                lines = ErrorFormat.runtimeError(e, ErrorFormat.NO_SNIPPETS);
+            }
+            if (!silent) {
+                env.publish(new PublishError(name, message, lines));
+            }
+            ErrorReply error = new ErrorReply(name, message, lines);
+            error.setExecutionCount(count);
+            env.replyError(ExecuteReply.MESSAGE_TYPE.error(), error);
+            if (req.shouldStopOnError()) {
+                abortSentBefore = new Date();
+            }
+        } finally {
+            current = null;
+            IOBinding.detach(io, env);
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+        }
+    }
+}

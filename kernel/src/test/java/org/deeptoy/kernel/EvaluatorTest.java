@@ -1,0 +1,62 @@
+package org.deeptoy.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.deeptoy.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorTest {
+    private static Evaluator evaluator;
+
+    @BeforeAll
+    static void start() {
+        evaluator = new Evaluator();
+    }
+
+    @AfterAll
+    static void stop() {
+        evaluator.close();
+    }
+
+    @Test
+    void cellIsSplitIntoSnippetsWithTheirOffsets() {
+        String cell = "int a = 1;\n\nint b = a + 1;\nb";
+        List<Evaluator.Piece> pieces = evaluator.split(cell);
+        assertEquals(3, pieces.size());
+        assertEquals(cell.indexOf("int b"), pieces.get(1).start());
+        assertEquals(cell.lastIndexOf('b'), pieces.get(2).start());
+    }
+
+    @Test
+    void lastExpressionIsTheLiveValue() throws Exception {
+        Object value = evaluator.eval("var t = Tensor.of(new double[] {1, 2, 3}, 3);\nt");
+        assertTrue(value instanceof Tensor, String.valueOf(value));
+        assertEquals(3, ((Tensor) value).size());
+    }
+
+    @Test
+    void declarationsHaveNoValue() throws Exception {
+        assertEquals(Evaluator.NO_VALUE, evaluator.eval("int declared = 3;"));
+    }
+
+    @Test
+    void runtimeErrorNamesTheCellLine() {
+        CellException e = assertThrows(CellException.class,
+                () -> evaluator.eval("int[] arr = new int[1];\nint bad = arr[2];"));
+        assertEquals("ArrayIndexOutOfBoundsException", e.name());
+        assertTrue(String.join("\n", e.lines()).contains("cell line 2"), e.lines().toString());
+    }
+
+    @Test
+    void incompleteCodeAsksForIndentAndBrokenCodeIsInvalid() {
+        assertEquals("complete", evaluator.isComplete("int x = 1;"));
+        assertEquals("    ", evaluator.isComplete("for (int i = 0; i < 2; i++) {"));
+        assertEquals("invalid", evaluator.isComplete("int x = 1 +* 2;)"));
+    }
+}

@@ -1,0 +1,146 @@
+"""DeepToy kernel through real Jupyter clients. Needs JUPYTER_PATH pointing at an installed kernelspec."""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import jupyter_client
+import jupyter_kernel_test
+
+
+class DeepToyConformance(jupyter_kernel_test.KernelTests):
+    kernel_name = "deeptoy"
+    language_name = "java"
+    file_extension = ".jshell"
+    code_hello_world = 'System.out.println("hello, world");'
+    code_stderr = 'System.err.println("oops");'
+    code_generate_error = 'throw new IllegalStateException("boom");'
+    code_execute_result = [
+        {"code": "1 + 1", "result": "2"},
+        {"code": 'var s = "deep" + "toy";\ns.length()', "result": "7"},
+        {"code": "Tensor.scalar(3).item()", "result": "3.0"},
+    ]
+    code_display_data = [
+        {"code": "display(Tensor.of(new double[]{1, 2}, 2));", "mime": "text/html"},
+    ]
+    completion_samples = [
+        {"text": "Tenso", "matches": {"Tensor"}},
+    ]
+    complete_code_samples = ["1 + 1", "int x = 1;", "for (int i = 0; i < 2; i++) {}"]
+    incomplete_code_samples = ["for (int i = 0; i < 2; i++) {", "int x = (1 +"]
+    invalid_code_samples = ["int x = 1 +* 2;)"]
+    code_clear_output = 'System.out.println("soon gone");\nclearOutput(false);'
+    code_inspect_sample = "Tensor"
+    code_history_pattern = "1?+*"
+    supported_history_operations = ("tail", "range", "search")
+
+
+class Session:
+    def __init__(self):
+        self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name="deeptoy")
+
+    def run(self, code, timeout=30, **kw):
+        out = []
+        reply = self.kc.execute_interactive(
+            code, output_hook=lambda m: out.append(m), timeout=timeout, **kw)
+        return reply["content"], out
+
+    def close(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+class DeepToyProtocol(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Session()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.close()
+
+    def outputs(self, out, kind):
+        return [m["content"] for m in out if m["msg_type"] == kind]
+
+    def test_interrupt_stops_busy_loop_and_keeps_variables(self):
+        self.s.run("int kept = 41;")
+        msg_id = self.s.kc.execute("while (true) {}")
+        time.sleep(1.0)
+        self.s.km.interrupt_kernel()
+        reply = self.s.kc.get_shell_msg(timeout=20)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        content, _ = self.s.run("kept + 1")
+        self.assertEqual(content["status"], "ok")
+
+    def test_stop_on_error_aborts_queued_cells(self):
+        first = self.s.kc.execute('throw new RuntimeException("first");')
+        second = self.s.kc.execute("int neverRuns = 1;")
+        replies = {}
+        while len(replies) < 2:
+            m = self.s.kc.get_shell_msg(timeout=30)
+            replies[m["parent_header"]["msg_id"]] = m["content"]["status"]
+        self.assertEqual(replies[first], "error")
+        self.assertEqual(replies[second], "aborted")
+        content, _ = self.s.run("int runsAfterwards = 1;")
+        self.assertEqual(content["status"], "ok")
+
+    def test_update_display_reuses_display_id(self):
+        _, out = self.s.run('var id = display("first");\nupdateDisplay(id, "second");')
+        shown = self.outputs(out, "display_data")
+        updated = self.outputs(out, "update_display_data")
+        self.assertEqual(len(shown), 1)
+        self.assertEqual(len(updated), 1)
+        self.assertEqual(shown[0]["transient"]["display_id"], updated[0]["transient"]["display_id"])
+        self.assertIn("second", updated[0]["data"]["text/plain"])
+
+    def test_compile_error_shows_line_column_and_caret(self):
+        content, out = self.s.run('int a = 1;\nint b = "x";')
+        self.assertEqual(content["status"], "error")
+        tb = "\n".join(self.outputs(out, "error")[0]["traceback"])
+        self.assertIn("cell line 2, column 9", tb)
+        self.assertIn('int b = "x";', tb)
+        self.assertIn("^^^", tb)
+
+    def test_runtime_error_names_cell_line_without_jshell_frames(self):
+        content, out = self.s.run("int[] arr = new int[2];\nint bad = arr[5];")
+        tb = "\n".join(self.outputs(out, "error")[0]["traceback"])
+        self.assertIn("ArrayIndexOutOfBoundsException", tb)
+        self.assertIn("cell line 2", tb)
+        self.assertNotIn("jdk.jshell", tb)
+
+    def test_system_exit_is_reported_and_kernel_survives(self):
+        self.s.run("int survivor = 7;")
+        content, out = self.s.run("System.exit(3);")
+        self.assertEqual(content["status"], "error")
+        content, out = self.s.run("survivor")
+        self.assertEqual(self.outputs(out, "execute_result")[0]["data"]["text/plain"], "7")
+
+    def test_stack_overflow_is_reported_and_kernel_survives(self):
+        self.s.run("int depth(int n) { return depth(n + 1) + 1; }")
+        content, out = self.s.run("depth(0)")
+        self.assertEqual(content["status"], "error")
+        self.assertIn("StackOverflowError", self.outputs(out, "error")[0]["ename"])
+        content, _ = self.s.run("1 + 1")
+        self.assertEqual(content["status"], "ok")
+
+
+class NotebookRun(unittest.TestCase):
+    def test_nbconvert_executes_a_notebook(self):
+        import nbformat
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("var g = new ComputationalGraph();\nint n = 2 + 3;"),
+                    nbformat.v4.new_code_cell("n * 2")]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "nb.ipynb")
+            nbformat.write(nb, path)
+            subprocess.run([sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+                            "--ExecutePreprocessor.kernel_name=deeptoy", path],
+                           check=True, capture_output=True, timeout=120)
+            done = nbformat.read(path, as_version=4)
+        self.assertEqual(done.cells[1].outputs[0]["data"]["text/plain"], "10")
+
+
+if __name__ == "__main__":
+    unittest.main()
