@@ -35,6 +35,10 @@ public final class DeepToyKernel extends BaseKernel {
     }
 
     void warmUp() {
+        // Renderers pay ~1.4 s of start-up (AWT, ELK, Tablesaw) once; do it beside JShell's warm-up.
+        Thread renderers = new Thread(org.deeptoy.kernel.render.WarmUp::all, "deeptoy-render-warmup");
+        renderers.setDaemon(true);
+        renderers.start();
         evaluator.warmUp();
     }
 

@@ -2,26 +2,36 @@ package org.deeptoy.kernel;
 
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import org.deeptoy.graph.ComputationalGraph;
+import org.deeptoy.kernel.render.Charts;
+import org.deeptoy.kernel.render.GraphSvg;
+import org.deeptoy.kernel.render.TableHtml;
+import org.deeptoy.kernel.render.TensorHtml;
 import org.deeptoy.tensor.Tensor;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.Table;
 
 /** Every type-to-MIME registration of the kernel, in one place. text/plain is added by basekernel. */
 final class Renderers {
+    private static final MIMEType PNG = MIMEType.parse("image/png");
+
     private Renderers() {
     }
 
     static void registerAll(Renderer renderer) {
         renderer.createRegistration(Tensor.class)
                 .preferring(MIMEType.TEXT_HTML)
-                .register((t, ctx) -> ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> tensorHtml(t)));
-    }
-
-    /** The tensor's numpy-like text in a pre block with its shape; replaced by the HTML table renderer. */
-    static String tensorHtml(Tensor t) {
-        return "<pre>" + escape(t.toString()) + "</pre><small>shape " + java.util.Arrays.toString(t.shape())
-                + ", double</small>";
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+                .register((t, ctx) -> ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> TensorHtml.render(t)));
+        renderer.createRegistration(ComputationalGraph.class)
+                .preferring(MIMEType.IMAGE_SVG)
+                .register((g, ctx) -> ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> GraphSvg.render(g)));
+        renderer.createRegistration(Table.class)
+                .preferring(MIMEType.TEXT_HTML)
+                .register((t, ctx) -> ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> TableHtml.render(t)));
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        Class<Chart> chart = Chart.class;
+        renderer.createRegistration(chart)
+                .preferring(PNG)
+                .register((c, ctx) -> ctx.renderIfRequested(PNG, () -> Charts.base64(c)));
     }
 }
