@@ -66,18 +66,8 @@ public final class Transpose extends Node {
             st[i] = inStrides[p[i]];
         }
         double[] src = x.data(), d = new double[src.length];
-        int[] idx = new int[r];
-        int pos = 0;
-        for (int k = 0; k < d.length; k++) {
-            d[k] = src[pos];
-            for (int i = r - 1; i >= 0; i--) {
-                idx[i]++;
-                pos += st[i];
-                if (idx[i] < out[i]) break;
-                pos -= st[i] * idx[i];
-                idx[i] = 0;
-            }
-        }
+        int[] from = Shapes.stridedIndex(out, st);
+        for (int k = 0; k < d.length; k++) d[k] = src[from[k]];
         return Tensor.wrap(d, out);
     }
 }

@@ -115,21 +115,30 @@ public final class Shapes {
      * input of shape {@code in}. Computed once per op call; cheap next to the arithmetic.
      */
     public static int[] broadcastIndex(int[] in, int[] out) {
-        int n = size(out);
-        int[] map = new int[n];
         int r = out.length, off = r - in.length;
         int[] inStrides = strides(in);
         int[] st = new int[r];
         for (int i = 0; i < r; i++) st[i] = i < off || in[i - off] == 1 ? 0 : inStrides[i - off];
+        return stridedIndex(out, st);
+    }
+
+    /**
+     * Walks the positions of {@code shape} in row-major order and gives, for each, the flat
+     * position {@code Σ index[i] * strides[i]} in some storage: a stride of 0 repeats (broadcast),
+     * permuted strides transpose.
+     */
+    public static int[] stridedIndex(int[] shape, int[] strides) {
+        int n = size(shape), r = shape.length;
+        int[] map = new int[n];
         int[] idx = new int[r];
         int pos = 0;
         for (int k = 0; k < n; k++) {
             map[k] = pos;
             for (int i = r - 1; i >= 0; i--) {
                 idx[i]++;
-                pos += st[i];
-                if (idx[i] < out[i]) break;
-                pos -= st[i] * idx[i];
+                pos += strides[i];
+                if (idx[i] < shape[i]) break;
+                pos -= strides[i] * idx[i];
                 idx[i] = 0;
             }
         }
