@@ -38,20 +38,18 @@ async function main() {
   try {
     page = context.pages()[0] || await context.newPage();
     page.setDefaultTimeout(opt.timeout);
-    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    page.on('pageerror', (e) => log(`page error: ${(e && (e.message || e.stack)) || String(e)}`));
     page.on('dialog', (d) => log(`dialog: ${d.message()}`));
     log(`Chromium ${context.browser() ? context.browser().version() : ''} opening ${opt.url.replace(/token=\w+/, 'token=…')}`);
     await page.goto(opt.url, { waitUntil: 'load' });
 
     // The notebook app is loaded and its kernel (the one named in the notebook) is connected and idle.
-    await page.waitForFunction(() => window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded);
-    await page.waitForFunction(() => {
+    await until(page, () => window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded,
+      'the notebook to load', 60000);
+    await until(page, () => {
       const k = Jupyter.notebook.kernel;
-      return k && k.is_connected() && document.querySelector('#kernel_indicator_icon.kernel_idle_icon');
-    }).catch(async (e) => {
-      const dialog = await page.locator('.modal-dialog').allInnerTexts();
-      throw new Error(`the kernel did not start and become idle: ${e.message}\n${dialog.join('\n')}`);
-    });
+      return k && k.is_connected() && !!document.querySelector('#kernel_indicator_icon.kernel_idle_icon');
+    }, 'the kernel to start and become idle', opt.timeout);
     const kernelName = await page.evaluate(() => Jupyter.notebook.kernel.name);
     if (kernelName !== opt.kernel) {
       throw new Error(`the notebook runs kernel "${kernelName}", expected "${opt.kernel}"`);
@@ -64,11 +62,11 @@ async function main() {
       Jupyter.notebook.execute_all_cells();
       return Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code').length;
     });
-    await page.waitForFunction(() => {
+    await until(page, () => {
       const code = Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code');
       return code.every((c) => typeof c.input_prompt_number === 'number')
-        && document.querySelector('#kernel_indicator_icon.kernel_idle_icon');
-    });
+        && !!document.querySelector('#kernel_indicator_icon.kernel_idle_icon');
+    }, 'every cell to run and the kernel to be idle', opt.timeout);
     log(`${cells} code cells executed; kernel idle`);
 
     // No cell may have failed.
@@ -82,8 +80,13 @@ async function main() {
     }
 
     // The three kinds of output, each drawn and visible.
-    const svg = page.locator('.output_svg svg').first();
-    await svg.waitFor({ state: 'visible' });
+    // The cells have finished, so their outputs are in the page already: short waits, clear failures.
+    const produced = await page.evaluate(() => Jupyter.notebook.get_cells()
+      .filter((c) => c.cell_type === 'code')
+      .map((c, i) => `cell ${i + 1}: ${c.output_area.outputs.map((o) => Object.keys(o.data || {}).join('+')
+        || o.output_type).join(', ') || 'no output'}`));
+    log(`outputs: ${produced.join('; ')}`);
+    const svg = await visible(page, '.output_svg svg', 'the graph as SVG (image/svg+xml)', produced);
     const svgInfo = await svg.evaluate((el) => {
       const box = el.getBoundingClientRect();
       return { w: box.width, h: box.height, text: el.textContent };
@@ -92,17 +95,15 @@ async function main() {
     check(/\ba\b/.test(svgInfo.text) && /\bs\b/.test(svgInfo.text),
       `graph SVG names the nodes "a" and "s" (text: ${svgInfo.text.replace(/\s+/g, ' ').slice(0, 80)})`);
 
-    const table = page.locator('.output_html table').first();
-    await table.waitFor({ state: 'visible' });
+    const table = await visible(page, '.output_html table', 'the tensor as an HTML table (text/html)', produced);
     const tableInfo = await table.evaluate((el) => ({
       rows: el.querySelectorAll('tr').length, text: el.innerText,
     }));
     check(tableInfo.rows >= 2 && /\b6\b/.test(tableInfo.text) && /\b1\b/.test(tableInfo.text),
       `tensor table shows the 2x3 values (${tableInfo.rows} rows: ${tableInfo.text.replace(/\s+/g, ' ').slice(0, 80)})`);
 
-    const img = page.locator('.output_png img').first();
-    await img.waitFor({ state: 'visible' });
-    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+    const img = await visible(page, '.output_png img', 'the loss chart as PNG (image/png)', produced);
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 15000 });
     const imgInfo = await img.evaluate((el) => ({
       w: el.naturalWidth, h: el.naturalHeight, src: el.src.slice(0, 22),
     }));
@@ -121,6 +122,34 @@ async function main() {
   } finally {
     await context.close();
   }
+}
+
+/**
+ * Waits for ready() in the page; ends early, with its text, when Jupyter shows an error dialog
+ * (unreadable notebook, kernel not found, kernel died) or the kernel indicator says dead.
+ */
+async function until(page, ready, what, timeout) {
+  const state = await page.waitForFunction((src) => {
+    // eslint-disable-next-line no-new-func
+    if (new Function(`return (${src})()`)()) return 'ready';
+    const modal = document.querySelector('.modal.in .modal-dialog');
+    if (modal) return `dialog: ${modal.innerText.replace(/\s+/g, ' ').trim()}`;
+    if (document.querySelector('#kernel_indicator_icon.kernel_dead_icon')) return 'the kernel is dead';
+    return false;
+  }, ready.toString(), { timeout }).then((h) => h.jsonValue(), (e) => `timed out after ${timeout / 1000} s (${e.message.split('\n')[0]})`);
+  if (state !== 'ready') {
+    throw new Error(`waiting for ${what}: ${state}`);
+  }
+}
+
+async function visible(page, selector, what, produced) {
+  const el = page.locator(selector).first();
+  try {
+    await el.waitFor({ state: 'visible', timeout: 15000 });
+  } catch (e) {
+    throw new Error(`${what} is not visible in the page (no visible ${selector}); outputs were: ${produced.join('; ')}`);
+  }
+  return el;
 }
 
 function check(ok, what) {

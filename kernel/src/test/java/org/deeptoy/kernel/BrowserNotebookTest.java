@@ -120,7 +120,9 @@ class BrowserNotebookTest {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail("browser test cannot run in CI: " + message);
         }
-        Assumptions.abort("browser test skipped: " + message + " (it fails instead when CI=true)");
+        String skip = "browser test skipped: " + message + " (it fails instead when CI=true)";
+        System.err.println("[BrowserNotebookTest] " + skip);
+        Assumptions.abort(skip);
     }
 
     private static String onPath(String name) {
