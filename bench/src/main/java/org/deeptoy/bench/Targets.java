@@ -125,9 +125,9 @@ public final class Targets {
 
     private static void cifarSvm() {
         Split s = cifar();
-        LinearSvm svm = LinearSvm.builder().inputs(3072).classes(10).l2(intProp("cifar.svm.l2e4", 5) * 1e-4).seed(1).build();
+        LinearSvm svm = LinearSvm.builder().inputs(3072).classes(10).l2(1e-4).seed(1).build();
         svm.scaler(Scaler.standardize(s.train()));
-        run("CIFAR-10", svm, s, intProp("cifar.svm.epochs", 5), 200, new Sgd(1e-4 * intProp("cifar.svm.lr1e4", 5)).momentum(0.9)
+        run("CIFAR-10", svm, s, intProp("cifar.svm.epochs", 6), 200, new Sgd(2e-4).momentum(0.9)
                 .schedule(Schedule.step(2, 0.5)), 0.39);
     }
 
@@ -146,7 +146,8 @@ public final class Targets {
         History h = model.fit(s.train(), new FitOptions().epochs(epochs).batchSize(batch).optimizer(opt).seed(7).verbose(true));
         double acc = model.score(s.test());
         System.out.printf(Locale.ROOT, "%s test accuracy %.4f (target %.3f)%n", dataset, acc, target);
-        String name = model.toString().replaceAll(", [0-9]+ parameters", "");
+        String name = model.toString().replaceAll(", [0-9]+ parameters", "").replace("Cnn [1, 28, 28] ", "Cnn ")
+                .replace("conv:", "c").replace("pool:", "p").replace("dense:", "d").replace(" inputs -> ", "->").replace(" classes", "");
         rows.add(new Row(dataset, name.length() > 38 ? name.substring(0, 38) : name, h.epochs().size(), acc, target,
                 h.totalSeconds() / h.epochs().size(), peakMb()));
     }
