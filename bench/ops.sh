@@ -2,7 +2,9 @@
 # ms per op and per training step of the MNIST CNN (batch 64) and the 784-256-10 MLP (batch 128),
 # this checkout against another commit (default: main), in one run, alternating the two JVMs:
 #   bench/ops.sh [base-ref [repeats [rounds]]]        (defaults: main, 3, 20)
-# Per op: forward, backward, and the engine's summing back of a broadcast gradient (sumTo).
+# Per op: forward, backward, and the engine's summing back of a broadcast gradient (sumTo), in
+# CPU time of the thread (robust to other processes taking the cores); per step: wall-clock time
+# (step, includes the collector's pauses) and CPU time (stepCpu).
 # Prints each run's figures, then the medians over the repeats with the ratio base/this
 # (above 1: this checkout is faster). Runs on one thread of OpenBLAS with the serial collector,
 # as the kernel does; OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for both sides alike.
@@ -36,8 +38,8 @@ def read(path):
     rows, order = {}, []
     for line in open(path):
         f = line.split()
-        if f[1] == 'step':
-            key, vals = (f[0], 'step'), {'step': float(f[2])}
+        if f[1] in ('step', 'stepCpu'):
+            key, vals = (f[0], f[1]), {f[1]: float(f[2])}
         else:
             key, vals = (f[0], f[2] + ' ' + f[3] + ' ' + f[10]), {'fwd': float(f[5]), 'bwd': float(f[7]), 'sumTo': float(f[9])}
         if key not in rows: order.append(key); rows[key] = {}
@@ -48,7 +50,7 @@ for key in order:
     parts = []
     for k in old[key]:
         o, n = statistics.median(old[key][k]), statistics.median(new[key][k])
-        if k != 'step' and o < 0.05 and n < 0.05: continue
+        if not k.startswith('step') and o < 0.05 and n < 0.05: continue
         parts.append(f"{k} {o:7.3f} | {n:7.3f} | {o / n if n else float('inf'):5.2f}x")
     if parts: print(f"{key[0]} {key[1]:<48} " + "   ".join(parts))
 PY

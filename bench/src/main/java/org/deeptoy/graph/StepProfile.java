@@ -3,6 +3,8 @@ package org.deeptoy.graph;
 import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,9 +21,18 @@ import java.util.Random;
  * can compile it against another commit's core and compare both in one run.
  *
  * <pre>java ... org.deeptoy.graph.StepProfile [rounds]</pre>
- * Output lines: {@code <model> step <ms>} and {@code <model> op <#> <name> fwd <ms> bwd <ms> sumTo <ms>}.
+ * Output lines: {@code <model> step <ms>}, {@code <model> stepCpu <ms>} and
+ * {@code <model> op <#> <name> fwd <ms> bwd <ms> sumTo <ms> <input shapes>}. Per-op figures are this
+ * thread's CPU time (not counting time the machine gave to other processes, nor the collector's
+ * pauses, which run on another thread); "step" is wall-clock time, "stepCpu" the thread's CPU time.
  */
 public final class StepProfile {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private static long now() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         profile("cnn", cnn(), rounds);
@@ -72,23 +83,26 @@ public final class StepProfile {
         List<Node> nodes = m.cg().nodes();
         int n = nodes.size();
         double[][] fwd = new double[n][rounds], bwd = new double[n][rounds], sum = new double[n][rounds];
-        double[] step = new double[rounds];
+        double[] step = new double[rounds], stepCpu = new double[rounds];
         boolean[] wanted = m.cg().dependsOnVariable();
         for (int r = -15; r < rounds; r++) {
             // the engine's own step, as training runs it
-            long s0 = System.nanoTime();
+            long s0 = System.nanoTime(), c0 = now();
             new SimulationContext().variableGradientsOnly(true).checkFinite(false)
                     .forward(m.cg(), m.feeds(), m.loss()).backward(m.cg(), m.loss());
-            if (r >= 0) step[r] = (System.nanoTime() - s0) / 1e6;
+            if (r >= 0) {
+                stepCpu[r] = (now() - c0) / 1e6;
+                step[r] = (System.nanoTime() - s0) / 1e6;
+            }
             // the same step op by op
             Map<Connection, Tensor> v = new HashMap<>(m.feeds());
             for (Connection c : m.cg().connections()) if (c.producer() == null && c.value() != null) v.putIfAbsent(c, c.value());
             for (int i = 0; i < n; i++) {
                 Node node = nodes.get(i);
                 Tensor[] x = values(node, v);
-                long t0 = System.nanoTime();
+                long t0 = now();
                 v.put(node.output(), node.forward(x));
-                if (r >= 0) fwd[i][r] = (System.nanoTime() - t0) / 1e6;
+                if (r >= 0) fwd[i][r] = (now() - t0) / 1e6;
             }
             Map<Connection, Tensor> g = new HashMap<>();
             g.put(m.loss(), Tensor.ones(v.get(m.loss()).shape()));
@@ -100,16 +114,16 @@ public final class StepProfile {
                 boolean[] need = new boolean[in.size()];
                 for (int k = 0; k < need.length; k++) need[k] = wanted[in.get(k).id()];
                 Tensor[] x = values(node, v);
-                long t0 = System.nanoTime();
+                long t0 = now();
                 Tensor[] dx = node.backward(x, v.get(node.output()), dy, need);
-                long t1 = System.nanoTime();
+                long t1 = now();
                 for (int k = 0; k < need.length; k++) {
                     if (!need[k] || dx[k] == null) continue;
                     Tensor d = dx[k];
                     if (!Arrays.equals(d.shape(), x[k].shape())) d = Shapes.sumTo(d, x[k].shape());
                     g.merge(in.get(k), d, StepProfile::add);
                 }
-                long t2 = System.nanoTime();
+                long t2 = now();
                 if (r >= 0) {
                     bwd[i][r] = (t1 - t0) / 1e6;
                     sum[i][r] = (t2 - t1) / 1e6;
@@ -117,6 +131,7 @@ public final class StepProfile {
             }
         }
         System.out.printf(Locale.ROOT, "%s step %.3f%n", name, median(step));
+        System.out.printf(Locale.ROOT, "%s stepCpu %.3f%n", name, median(stepCpu));
         SimulationContext ctx = new SimulationContext().forward(m.cg(), m.feeds(), m.loss());
         for (int i = 0; i < n; i++) {
             Node node = nodes.get(i);
