@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ms per op and per training step of the MNIST CNN (batch 64) and the 784-256-10 MLP (batch 128),
-# this checkout against another commit (default: main), in one run, alternating the two JVMs:
+# this checkout against another commit (default: main), in one run, alternating the two JVMs
+# (and which goes first):
 #   bench/ops.sh [base-ref [repeats [rounds]]]        (defaults: main, 3, 20)
 # Per op: forward, backward, and the engine's summing back of a broadcast gradient (sumTo), in
 # CPU time of the thread (robust to other processes taking the cores); per step: wall-clock time
@@ -26,9 +27,12 @@ cp_old="$work/profile:$work/core/target/classes:$(cat "$work/core/target/classpa
 run() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java -Xmx1g -XX:+UseSerialGC -cp "$1" org.deeptoy.graph.StepProfile "$rounds"; }
 echo "load before: $(uptime)"
 : > "$work/old.txt"; : > "$work/new.txt"
-for i in $(seq "$repeats"); do
-  run "$cp_old" | tee -a "$work/old.txt" | sed "s/^/[$base $i] /"
-  run "$cp_new" | tee -a "$work/new.txt" | sed "s/^/[this $i] /"
+for i in $(seq "$repeats"); do # alternating which side goes first
+  if [ $((i % 2)) = 1 ]; then order="old new"; else order="new old"; fi
+  for side in $order; do
+    if [ "$side" = old ]; then run "$cp_old" | tee -a "$work/old.txt" | sed "s/^/[$base $i] /"
+    else run "$cp_new" | tee -a "$work/new.txt" | sed "s/^/[this $i] /"; fi
+  done
 done
 echo "load after: $(uptime)"
 echo "medians over $repeats runs of $rounds rounds each, ms: $base | this | ratio $base/this"
