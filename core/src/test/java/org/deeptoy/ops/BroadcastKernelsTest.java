@@ -186,4 +186,21 @@ class BroadcastKernelsTest {
             }
         }
     }
+
+    @Test
+    void leakyReluSelectsExactlyLikeItsBranch() {
+        double[] x = {Double.NaN, -0.0, 0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
+                -Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, 2.5, -2.5, 1e-300, -1e-300};
+        double[] dy = {1, -1, Double.NaN, -0.0, 3, Double.POSITIVE_INFINITY, 2, -2, 0.5, -0.0, 7, -7, 1};
+        for (double slope : new double[] {0.01, 0.2, 0}) {
+            LeakyRelu op = new LeakyRelu(slope);
+            Tensor[] in = {Tensor.of(x, x.length)};
+            Tensor y = op.forward(in), dx = op.backward(in, y, Tensor.of(dy, dy.length), new boolean[] {true})[0];
+            for (int i = 0; i < x.length; i++) {
+                double f = x[i] > 0 ? x[i] : slope * x[i], g = x[i] > 0 ? dy[i] : slope * dy[i];
+                assertEquals(Double.doubleToRawLongBits(f), Double.doubleToRawLongBits(y.data()[i]), "leakyRelu(" + x[i] + "), slope " + slope);
+                assertEquals(Double.doubleToRawLongBits(g), Double.doubleToRawLongBits(dx.data()[i]), "leakyRelu'(" + x[i] + ") * " + dy[i]);
+            }
+        }
+    }
 }
