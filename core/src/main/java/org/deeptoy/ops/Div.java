@@ -12,6 +12,21 @@ public final class Div extends BinaryOp {
     }
 
     @Override
+    void vv(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n) {
+        for (int k = 0; k < n; k++) y[yo + k] = a[ao + k] / b[bo + k];
+    }
+
+    @Override
+    void vs(double[] a, int ao, double b, double[] y, int yo, int n) {
+        for (int k = 0; k < n; k++) y[yo + k] = a[ao + k] / b;
+    }
+
+    @Override
+    void sv(double a, double[] b, int bo, double[] y, int yo, int n) {
+        for (int k = 0; k < n; k++) y[yo + k] = a / b[bo + k];
+    }
+
+    @Override
     double dfa(double a, double b, double y) {
         return 1 / b;
     }

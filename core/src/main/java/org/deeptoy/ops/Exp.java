@@ -15,4 +15,14 @@ public final class Exp extends UnaryOp {
     double df(double x, double y) {
         return y;
     }
+
+    @Override
+    void map(double[] x, double[] y) {
+        for (int i = 0; i < x.length; i++) y[i] = Math.exp(x[i]);
+    }
+
+    @Override
+    void mapBackward(double[] x, double[] y, double[] dy, double[] dx) {
+        for (int i = 0; i < x.length; i++) dx[i] = dy[i] * y[i];
+    }
 }

@@ -18,15 +18,27 @@ public final class LeakyRelu extends Node {
     @Override
     protected Tensor forward(Tensor[] in) {
         double[] x = in[0].data(), y = new double[x.length];
-        for (int i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : slope * x[i];
+        for (int i = 0; i < x.length; i++) y[i] = select(x[i], x[i], slope * x[i]);
         return Tensor.wrap(y, in[0].shape());
     }
 
     @Override
     protected Tensor[] backward(Tensor[] in, Tensor out, Tensor dout, boolean[] need) {
         double[] x = in[0].data(), dy = dout.data(), dx = new double[x.length];
-        for (int i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? dy[i] : slope * dy[i];
+        for (int i = 0; i < x.length; i++) dx[i] = select(x[i], dy[i], slope * dy[i]);
         return new Tensor[] {Tensor.wrap(dx, in[0].shape())};
+    }
+
+    private static final long INFINITY = Double.doubleToRawLongBits(Double.POSITIVE_INFINITY);
+
+    /**
+     * {@code x > 0 ? a : b} without a branch (as Relu does): a jump on the sign of real activations
+     * mispredicts about half the time and made relu's loops 10x slower.
+     */
+    private static double select(double x, double a, double b) {
+        long bits = Double.doubleToRawLongBits(x);
+        long positive = ~((bits - 1) | (INFINITY - bits)) >> 63; // all ones when 0 < bits <= +infinity's
+        return Double.longBitsToDouble((Double.doubleToRawLongBits(a) & positive) | (Double.doubleToRawLongBits(b) & ~positive));
     }
 
     @Override

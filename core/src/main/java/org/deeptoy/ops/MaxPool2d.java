@@ -70,6 +70,9 @@ public final class MaxPool2d extends Node {
 
     /** The maximum of the window whose top-left element is {@code corner}. */
     private double max(double[] x, int corner, int w) {
+        if (size == 2) { // the common case, unrolled; Math.max gives the same value in any order
+            return Math.max(Math.max(x[corner], x[corner + 1]), Math.max(x[corner + w], x[corner + w + 1]));
+        }
         double max = x[corner];
         for (int u = 0; u < size; u++) {
             int row = corner + u * w;

@@ -15,4 +15,14 @@ public final class Tanh extends UnaryOp {
     double df(double x, double y) {
         return 1 - y * y;
     }
+
+    @Override
+    void map(double[] x, double[] y) {
+        for (int i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]);
+    }
+
+    @Override
+    void mapBackward(double[] x, double[] y, double[] dy, double[] dx) {
+        for (int i = 0; i < x.length; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
+    }
 }

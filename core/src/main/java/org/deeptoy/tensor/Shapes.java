@@ -163,9 +163,49 @@ public final class Shapes {
         return block > 0 && size(out) > 0 ? block : -1;
     }
 
+    /**
+     * When {@code in} broadcasts to {@code out} by repeating one contiguous block of its values (a
+     * scalar; a bias [k] against [n, k]; a per-channel [C, 1, 1] against [N, C, H, W]; or no
+     * repetition at all), the loop shape {@code {outer, mid, inner}}: {@code out} is
+     * [outer, mid, inner] in row-major order and its position (o, m, i) holds {@code in[m]}, so
+     * kernels can walk it with plain loops instead of an index map. Otherwise (and for empty
+     * shapes) null.
+     */
+    public static int[] blockBroadcast(int[] in, int[] out) {
+        int off = out.length - in.length;
+        if (off < 0) return null;
+        int s = 0, e = in.length;
+        while (s < e && in[s] == 1) s++;
+        while (e > s && in[e - 1] == 1) e--;
+        long outer = 1, mid = 1, inner = 1;
+        for (int i = 0; i < off + s; i++) outer *= out[i];
+        for (int i = s; i < e; i++) {
+            if (in[i] != out[off + i]) return null;
+            mid *= in[i];
+        }
+        for (int i = off + e; i < out.length; i++) inner *= out[i];
+        if (outer * mid * inner == 0) return null;
+        if (mid == 1) return new int[] {1, 1, (int) (outer * inner)}; // one value: a single run
+        return new int[] {(int) outer, (int) mid, (int) inner};
+    }
+
     /** Expands {@code t} to shape {@code to} by numpy broadcasting (copying). */
     public static Tensor expand(Tensor t, int[] to) {
         if (Arrays.equals(t.shape(), to)) return t;
+        int[] blk = blockBroadcast(t.shape(), to);
+        if (blk != null) {
+            double[] src = t.data(), d = new double[blk[0] * blk[1] * blk[2]];
+            int pos = 0, mid = blk[1], inner = blk[2];
+            for (int o = 0; o < blk[0]; o++) {
+                if (inner == 1) {
+                    System.arraycopy(src, 0, d, pos, mid);
+                    pos += mid;
+                    continue;
+                }
+                for (int m = 0; m < mid; m++, pos += inner) Arrays.fill(d, pos, pos + inner, src[m]);
+            }
+            return Tensor.wrap(d, to);
+        }
         int[] map = broadcastIndex(t.shape(), to);
         double[] src = t.data(), d = new double[map.length];
         for (int i = 0; i < d.length; i++) d[i] = src[map[i]];
@@ -179,10 +219,20 @@ public final class Shapes {
     public static Tensor sumTo(Tensor grad, int[] shape) {
         if (Arrays.equals(grad.shape(), shape)) return grad;
         double[] g = grad.data(), d = new double[size(shape)];
-        int block = trailingBlock(shape, grad.shape());
-        if (block > 0) { // the bias case: add up the rows
-            for (int o = 0; o < g.length; o += block) {
-                for (int j = 0; j < block; j++) d[j] += g[o + j];
+        int[] blk = blockBroadcast(shape, grad.shape());
+        if (blk != null) { // the bias cases; each d[m] adds its terms in the same order as the index map below
+            int pos = 0, mid = blk[1], inner = blk[2];
+            for (int o = 0; o < blk[0]; o++) {
+                if (inner == 1) {
+                    for (int m = 0; m < mid; m++) d[m] += g[pos + m];
+                    pos += mid;
+                    continue;
+                }
+                for (int m = 0; m < mid; m++) {
+                    double s = d[m];
+                    for (int end = pos + inner; pos < end; pos++) s += g[pos];
+                    d[m] = s;
+                }
             }
             return Tensor.wrap(d, shape);
         }

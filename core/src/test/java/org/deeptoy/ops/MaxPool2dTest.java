@@ -116,6 +116,28 @@ class MaxPool2dTest {
     }
 
     @Test
+    void twoByTwoWindowsAgreeWithAPlainScanIncludingSignedZerosAndNaN() {
+        // size 2 has its own unrolled forward: compare it with a row-major scan of each window
+        double[] special = {Double.NaN, -0.0, 0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+        java.util.Random r = new java.util.Random(9);
+        double[] d = new double[2 * 3 * 5 * 7];
+        for (int i = 0; i < d.length; i++) d[i] = r.nextInt(4) == 0 ? special[r.nextInt(special.length)] : r.nextGaussian();
+        for (int stride : new int[] {1, 2, 3}) {
+            Tensor y = new MaxPool2d(2, stride).forward(new Tensor[] {Tensor.of(d, 2, 3, 5, 7)}); // the engine would reject NaN
+            int oh = (5 - 2) / stride + 1, ow = (7 - 2) / stride + 1;
+            for (int p = 0; p < 6; p++)
+                for (int i = 0; i < oh; i++)
+                    for (int j = 0; j < ow; j++) {
+                        double m = d[p * 35 + i * stride * 7 + j * stride];
+                        for (int u = 0; u < 2; u++)
+                            for (int v = 0; v < 2; v++) m = Math.max(m, d[p * 35 + (i * stride + u) * 7 + j * stride + v]);
+                        assertEquals(Double.doubleToRawLongBits(m), Double.doubleToRawLongBits(y.data()[(p * oh + i) * ow + j]),
+                                "stride " + stride + " plane " + p + " window " + i + ", " + j);
+                    }
+        }
+    }
+
+    @Test
     void backwardMatchesNumericGradient() {
         int[][] cases = {{2, 2, 2}, {3, 2, 3}, {3, 1, 1}, {2, 3, 2}};
         for (int[] k : cases) {
