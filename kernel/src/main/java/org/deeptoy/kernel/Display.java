@@ -4,6 +4,9 @@ import java.util.UUID;
 
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import org.deeptoy.graph.ComputationalGraph;
+import org.deeptoy.graph.SimulationContext;
+import org.deeptoy.kernel.render.GraphSvg;
 
 /**
  * {@code display(obj)} and {@code updateDisplay(id, obj)} for notebook cells (statically imported
@@ -29,6 +32,16 @@ public final class Display {
             k.getIO().display.display(data);
         }
         return id;
+    }
+
+    /**
+     * Shows the picture of a graph with the values of the context's last forward pass and, after
+     * backward, the gradients; returns an id for {@link #updateDisplay}.
+     */
+    public static String display(ComputationalGraph cg, SimulationContext ctx) {
+        DisplayData data = new DisplayData(cg.toString());
+        data.putSVG(GraphSvg.render(cg, ctx));
+        return display(data);
     }
 
     /** Replaces the output shown by {@link #display} under {@code id} with {@code obj}. */
