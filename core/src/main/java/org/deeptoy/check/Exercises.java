@@ -146,7 +146,8 @@ public final class Exercises {
 
     /** Exercise: a graph computing (2 + 3) × 4 from the constants 2, 3 and 4; {@code result} is its output. */
     public static boolean firstGraph(ComputationalGraph cg, Connection result) {
-        if (cg == null || result == null) return fail("the graph or the result is null");
+        if (cg == null) return fail("your graph is null: start with new ComputationalGraph()");
+        if (result == null) return fail("your result is null: make it the output of the last operation you add");
         if (result.graph() != cg) return fail("your result belongs to another graph than cg: build everything in one graph");
         if (result.producer() == null) {
             return fail("your result is " + result.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + result.label()

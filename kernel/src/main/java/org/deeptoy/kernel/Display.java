@@ -67,7 +67,8 @@ public final class Display {
         if (obj instanceof DisplayData) {
             return new DisplayData((DisplayData) obj);
         }
-        if (k == null) {
+        if (k == null || obj == null) {
+            // basekernel's renderer throws on null; a student's unfinished `return null` must show as null
             return new DisplayData(String.valueOf(obj));
         }
         return k.getRenderer().render(obj);
