@@ -1,3 +1,5 @@
+// expect: text/html
+// expect: image/png
 // %% md
 // # 1. A tour of the DeepToy kernel
 //

@@ -1,3 +1,5 @@
+// expect: image/svg+xml
+// expect: text/html
 // %% md
 // # 2. The computational graph
 //

@@ -1,3 +1,6 @@
+// expect: image/svg+xml
+// expect: text/html
+// expect: text: gradient check passed
 // %% md
 // # 3. Forward and backward propagation
 //
