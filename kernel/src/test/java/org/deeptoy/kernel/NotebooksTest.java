@@ -164,7 +164,8 @@ class NotebooksTest {
                     problems.add(version + " is missing: run python3 notebooks/build.py --execute");
                     continue;
                 }
-                if (!sources(stored).equals(sources(fresh))) {
+                if (!sources(stored).equals(sources(fresh))
+                        || !read(stored).getAsJsonObject("metadata").get("deeptoy").equals(read(fresh).getAsJsonObject("metadata").get("deeptoy"))) {
                     problems.add(version + " differs from notebooks/src/" + n + ".java: run python3 notebooks/build.py --execute " + n);
                 }
                 boolean[] executedCell = {false};
