@@ -27,8 +27,15 @@ import java.util.concurrent.Callable;
  *
  * <pre>{@code
  * Exercises.Backward sigmoidBackward = (x, y, dy) -> dy * y * (1 - y);
- * Exercises.sigmoidBackward(sigmoidBackward);     // ✓ sigmoid backward is right ...
+ * Exercises.sigmoidBackward(sigmoidBackward);     // ✓ sigmoid backward matches DeepToy's sigmoid ...
  * }</pre>
+ *
+ * <p>Adding a check: take the student's code as one of the small interfaces below (or a tensor),
+ * run it through {@code attempt} on a few inputs chosen so that typical mistakes differ (several
+ * batch sizes tell "summed instead of averaged" from a constant factor), compute the right answer
+ * with DeepToy's own ops, look for the typical mistakes first (they get the clearest advice), then
+ * fall back on {@link Compare#diff}, and end in {@code pass} or {@code fail}. Add a test to
+ * ExercisesTest that the right answer passes and each typical mistake gets its explanation.
  */
 public final class Exercises {
     private Exercises() {}
@@ -473,9 +480,11 @@ public final class Exercises {
             return new Outcome<>(code.call(), null);
         } catch (StackOverflowError e) {
             return new Outcome<>(null, "your code calls itself without end (StackOverflowError)");
+        } catch (VirtualMachineError e) {
+            throw e; // out of memory: not something the answer can be judged on
         } catch (DeepToyException e) {
             return new Outcome<>(null, prefix + e.getMessage());
-        } catch (Exception e) {
+        } catch (Exception | AssertionError | LinkageError e) {
             String name = e.getClass().getSimpleName();
             return new Outcome<>(null, prefix + (name.isEmpty() ? e.getClass().getName() : name)
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));

@@ -153,6 +153,20 @@ class NotebooksTest {
         assertEquals(List.of(), problems);
     }
 
+    /** DEEPTOY_QUICK=1 travels from the test through build.py and Jupyter to the kernel: the tour shows Course.quick(). */
+    @Test
+    void quickModeReachesTheNotebooks() throws IOException {
+        List<String> shown = new ArrayList<>();
+        forEachCodeCell(OUT.resolve("solutions/01-tour.ipynb"), (i, cell) -> {
+            if (!joined(cell.get("source")).strip().equals("Course.quick()")) return;
+            for (JsonElement o : outputs(cell)) {
+                JsonObject out = o.getAsJsonObject();
+                if (out.has("data")) shown.add(joined(out.getAsJsonObject("data").get("text/plain")));
+            }
+        });
+        assertEquals(List.of("true"), shown, "the tour's Course.quick() cell in quick mode");
+    }
+
     /** The notebooks in the repository (executed by hand with build.py --execute) are built from today's sources. */
     @Test
     void storedNotebooksMatchTheirSources() throws IOException {
