@@ -109,6 +109,8 @@ def notebook(path, teacher):
             elif "Exercises." in cell.source:
                 cell.metadata["tags"] = ["check"]
             nb.cells.append(cell)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i + 1}"  # stable ids: a rebuilt notebook differs only where its content does
     return nb
 
 

@@ -39,9 +39,14 @@ public final class Display {
      * backward, the gradients; returns an id for {@link #updateDisplay}.
      */
     public static String display(ComputationalGraph cg, SimulationContext ctx) {
+        return display(graph(cg, ctx));
+    }
+
+    /** The MIME bundle of a graph drawn with a context's values (SVG, and text/plain). */
+    static DisplayData graph(ComputationalGraph cg, SimulationContext ctx) {
         DisplayData data = new DisplayData(cg.toString());
         data.putSVG(GraphSvg.render(cg, ctx));
-        return display(data);
+        return data;
     }
 
     /** Replaces the output shown by {@link #display} under {@code id} with {@code obj}. */
