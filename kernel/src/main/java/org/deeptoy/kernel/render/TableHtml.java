@@ -22,7 +22,7 @@ public final class TableHtml {
 
     static final String ELLIPSIS = "…";
     static final String TABLE_STYLE = "border-collapse:collapse;font-variant-numeric:tabular-nums";
-    static final String CAPTION_STYLE = "caption-side:top;text-align:left;color:#555;font-size:90%;padding:2px 0";
+    static final String CAPTION_STYLE = "caption-side:top;text-align:left;color:#555;font-size:90%;padding:2px 0;white-space:nowrap";
     static final String MARKER_STYLE = "text-align:center;color:#999";
     static final String INDEX_STYLE = "font-weight:bold;color:#555;text-align:right";
 
