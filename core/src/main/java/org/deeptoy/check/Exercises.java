@@ -340,7 +340,7 @@ public final class Exercises {
 
     /**
      * Exercise: the multiclass hinge loss (Weston–Watkins, margin 1, mean over the batch):
-     * {@code L = 1/N Σ_i Σ_{j ≠ y_i} max(0, s_ij - s_iy_i + 1)}.
+     * {@code L = 1/N Σ_i Σ_{j ≠ y_i} max(0, s_ij - s_iy_i + 1)}; compared with {@code cg.multiclassHinge}.
      */
     public static boolean multiclassHinge(Loss f) {
         List<Tensor> scores = List.of(Tensor.randomNormal(21, 5, 4), Tensor.randomNormal(22, 3, 3),
@@ -354,7 +354,7 @@ public final class Exercises {
             Outcome<Double> o = attempt(() -> f.of(Tensor.of(s.toArray(), s.shape()), y.clone()));
             if (o.failed()) return fail(o.problem());
             got[k] = o.value();
-            want[k] = hinge(s, y, 1);
+            want[k] = engineLoss(s, y, true);
             sum[k] = want[k] * s.dim(0);
             withCorrect[k] = want[k] + 1;
             margin0[k] = hinge(s, y, 0);
@@ -370,7 +370,10 @@ public final class Exercises {
         return fail("hinge loss: " + d.describe(batchNames(scores)));
     }
 
-    /** Exercise: softmax cross-entropy, {@code L = 1/N Σ_i (log Σ_j e^z_ij - z_iy_i)}, also for large logits. */
+    /**
+     * Exercise: softmax cross-entropy, {@code L = 1/N Σ_i (log Σ_j e^z_ij - z_iy_i)}, also for large
+     * logits; compared with {@code cg.softmaxCrossEntropy}.
+     */
     public static boolean softmaxCrossEntropy(Loss f) {
         List<Tensor> logits = List.of(Tensor.randomNormal(31, 4, 3), Tensor.randomNormal(32, 2, 5),
                 Tensor.of(new double[] {1000, 0, -1000, 0, 800, 1}, 2, 3));
@@ -382,7 +385,7 @@ public final class Exercises {
             Outcome<Double> o = attempt(() -> f.of(Tensor.of(z.toArray(), z.shape()), y.clone()));
             if (o.failed()) return fail(o.problem());
             got[k] = o.value();
-            want[k] = crossEntropy(z, y);
+            want[k] = engineLoss(z, y, false);
             sum[k] = want[k] * z.dim(0);
         }
         int last = got.length - 1;
@@ -437,6 +440,7 @@ public final class Exercises {
 
     // ---- reference math ------------------------------------------------------------------------------
 
+    /** The hinge loss with any margin, to recognise a wrong margin (the engine's op has margin 1). */
     static double hinge(Tensor scores, int[] labels, double margin) {
         int n = scores.dim(0), c = scores.dim(1);
         double total = 0;
@@ -449,16 +453,14 @@ public final class Exercises {
         return total / n;
     }
 
-    static double crossEntropy(Tensor logits, int[] labels) {
-        int n = logits.dim(0), c = logits.dim(1);
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY, s = 0;
-            for (int j = 0; j < c; j++) max = Math.max(max, logits.get(i, j));
-            for (int j = 0; j < c; j++) s += Math.exp(logits.get(i, j) - max);
-            total += max + Math.log(s) - logits.get(i, labels[i]);
-        }
-        return total / n;
+    /** DeepToy's own loss op on a batch: cg.multiclassHinge or cg.softmaxCrossEntropy. */
+    private static double engineLoss(Tensor scores, int[] labels, boolean hinge) {
+        ComputationalGraph cg = new ComputationalGraph();
+        double[] y = new double[labels.length];
+        for (int i = 0; i < y.length; i++) y[i] = labels[i];
+        Connection s = cg.constant(scores, "scores"), l = cg.constant(Tensor.vector(y), "labels");
+        Connection loss = hinge ? cg.multiclassHinge(s, l) : cg.softmaxCrossEntropy(s, l);
+        return new SimulationContext().forward(cg, loss).value(loss).item();
     }
 
     // ---- plumbing ------------------------------------------------------------------------------------
