@@ -93,6 +93,21 @@ public final class Exercises {
                 : fail(what + ": " + d.describe(i -> "the value"));
     }
 
+    /**
+     * Runs the gradient check on a graph the student built (e.g. with an op of their own, added with
+     * {@code cg.add(node, name, inputs)}): ✓ when backward agrees with finite differences for every
+     * variable, ✗ naming the variable and element that disagree most.
+     */
+    public static boolean gradients(String what, ComputationalGraph cg, Connection loss, Map<Connection, Tensor> feeds) {
+        if (cg == null || loss == null) return fail(what + ": the graph or the loss is null");
+        Outcome<GradientCheck.Result> r = attempt(() -> GradientCheck.check(cg, loss, feeds == null ? Map.of() : feeds), "");
+        if (r.failed()) return fail(what + ": the gradient check could not run: " + r.problem());
+        GradientCheck.Result result = r.value();
+        if (!result.passed()) return fail(what + ": backward disagrees with finite differences at " + result.worst());
+        return pass(what + ": backward agrees with finite differences for " + result.errors().size()
+                + " variable(s) (max relative error " + String.format(java.util.Locale.ROOT, "%.1e", result.maxError()) + ")");
+    }
+
     // ---- notebook 1: the kernel ---------------------------------------------------------------------
 
     /** Exercise: the 2×3 tensor holding 1, 2, …, 6 row by row. */

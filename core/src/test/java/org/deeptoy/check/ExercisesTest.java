@@ -250,6 +250,40 @@ class ExercisesTest {
                 Tensor.vector(2, 3, 4), Tensor.vector(1, 2, 3)));
     }
 
+    /** An op whose backward is off by a factor of 3, as a student's own op might be. */
+    private static final class Tripled extends org.deeptoy.graph.Node {
+        Tripled() {
+            super("tripledSquare");
+        }
+
+        @Override
+        protected Tensor forward(Tensor[] x) {
+            double[] v = x[0].toArray();
+            for (int i = 0; i < v.length; i++) v[i] *= v[i];
+            return Tensor.wrap(v, x[0].shape());
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need) {
+            double[] d = new double[x[0].size()];
+            for (int i = 0; i < d.length; i++) d[i] = 6 * x[0].data()[i] * dy.data()[i];
+            return new Tensor[] {Tensor.wrap(d, x[0].shape())};
+        }
+    }
+
+    @Test
+    void gradientsPassesTheEnginesOpsAndNamesAWrongBackward() {
+        ComputationalGraph good = new ComputationalGraph();
+        Connection w = good.variable(Tensor.vector(0.5, -1, 2), "w");
+        Connection loss = good.reduceSum(good.square(w));
+        verdict(true, () -> Exercises.gradients("square", good, loss, null));
+
+        ComputationalGraph bad = new ComputationalGraph();
+        Connection v = bad.variable(Tensor.vector(0.5, -1, 2), "v");
+        Connection badLoss = bad.reduceSum(bad.add(new Tripled(), "mine", v));
+        rejects("backward disagrees with finite differences at v[", () -> Exercises.gradients("my op", bad, badLoss, null));
+    }
+
     @Test
     void quickModeReadsTheSystemPropertyAndCommonSpellings() {
         assertTrue(Course.isOn("1"));
