@@ -46,10 +46,10 @@ var ctx = new SimulationContext().forward(cg);
 ctx.get(sum).value().item()
 
 // %% md
-// `display(cg, ctx)` draws the graph with the values of the context's last forward pass (in green):
+// `show(cg, ctx)` draws the graph with the values of the context's last forward pass (in green):
 
 // %%
-display(cg, ctx);
+show(cg, ctx);
 
 // %% md
 // Why keep values outside the graph? Because one graph is run many times, on different data:
@@ -76,7 +76,7 @@ g
 
 // %%
 var run1 = new SimulationContext().forward(g, Map.of(x, Tensor.scalar(4)));
-display(g, run1);
+show(g, run1);
 run1.get(y).value().item()
 
 // %% md
@@ -86,7 +86,7 @@ run1.get(y).value().item()
 
 // %%
 var run2 = new SimulationContext().forward(g, Map.of(x, Tensor.vector(-1, 0, 1, 2)));
-display(g, run2);
+show(g, run2);
 run2.get(y).value()
 
 // %% md
@@ -104,7 +104,7 @@ System.out.println("before: y = " + run1.get(y).value().item() + ", after w = 2:
 //   add operations and return their output connection.
 // - Building computes nothing. `new SimulationContext().forward(cg, Map.of(input, tensor))` computes,
 //   `ctx.get(c).value()` reads.
-// - `cg` draws the graph, `display(cg, ctx)` draws it with a run's values.
+// - `cg` draws the graph, `show(cg, ctx)` draws it with a run's values.
 //
 // ## Exercises
 //

@@ -52,10 +52,10 @@ for (var c : List.of(x, y, z)) {
 }
 
 // %% md
-// The same numbers. After `backward`, `display(cg, ctx)` shows each gradient in red under the value:
+// The same numbers. After `backward`, `show(cg, ctx)` shows each gradient in red under the value:
 
 // %%
-display(cg, ctx);
+show(cg, ctx);
 
 // %% md
 // ## A value used twice
@@ -121,7 +121,7 @@ var rows = bc.input("X");
 var shift = bc.variable(Tensor.vector(1, 2, 3), "b");
 var sumOfAll = bc.reduceSum(bc.sum(rows, shift, "y")).named("L");
 var run = new SimulationContext().forward(bc, Map.of(rows, Tensor.zeros(4, 3))).backward(bc, sumOfAll);
-display(bc, run);
+show(bc, run);
 run.get(shift).gradient()
 
 // %% md

@@ -38,7 +38,7 @@ public final class Display {
      * Shows the picture of a graph with the values of the context's last forward pass and, after
      * backward, the gradients; returns an id for {@link #updateDisplay}.
      */
-    public static String display(ComputationalGraph cg, SimulationContext ctx) {
+    public static String show(ComputationalGraph cg, SimulationContext ctx) {
         return display(graph(cg, ctx));
     }
 
