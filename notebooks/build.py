@@ -9,8 +9,9 @@ A source (src/NN-name.java) is a sequence of cells, each opened by a marker line
 
 Inside code cells, lines between "// BEGIN SOLUTION" and "// END SOLUTION" are the teacher's
 solution; the student's version drops them and keeps the lines written as "// STUDENT: code"
-(uncommented). One source gives both versions, so they never drift. A code cell that calls
-`Exercises.` (a check cell) is tagged "check"; exercise cells are tagged "exercise".
+(uncommented). One source gives both versions, so they never drift. Exercise cells are tagged
+"exercise"; a check cell (one that calls `Exercises.`, or the code cell right after an exercise) is
+tagged "check" and must print ✓ for the solution and ✗ for the student's version.
 
 Before the first marker, lines "// expect: WHAT" declare what the executed notebook must show;
 they go to the notebook's metadata (deeptoy.expect) and the kernel module's NotebooksTest reads
@@ -106,7 +107,7 @@ def notebook(path, teacher):
             cell = new_code_cell(code_for(lines, teacher, where))
             if kind == "exercise":
                 cell.metadata["tags"] = ["exercise"]
-            elif "Exercises." in cell.source:
+            elif "Exercises." in cell.source or (i > 0 and cells[i - 1][0] == "exercise"):
                 cell.metadata["tags"] = ["check"]
             nb.cells.append(cell)
     for i, cell in enumerate(nb.cells):
