@@ -9,7 +9,17 @@ A source (src/NN-name.java) is a sequence of cells, each opened by a marker line
 
 Inside code cells, lines between "// BEGIN SOLUTION" and "// END SOLUTION" are the teacher's
 solution; the student's version drops them and keeps the lines written as "// STUDENT: code"
-(uncommented). One source gives both versions, so they never drift.
+(uncommented). One source gives both versions, so they never drift. Exercise cells are tagged
+"exercise"; a check cell (one that calls `Exercises.`, or the code cell right after an exercise) is
+tagged "check" and must print ✓ for the solution and ✗ for the student's version.
+
+Before the first marker, lines "// expect: WHAT" declare what the executed notebook must show;
+they go to the notebook's metadata (deeptoy.expect) and the kernel module's NotebooksTest reads
+them: a MIME type (image/svg+xml, text/html, image/png) that some output must have, or
+"text: some words" that some printed or shown text must contain (e.g. an accuracy line).
+
+    // expect: image/svg+xml
+    // expect: text: held-out accuracy
 
     python3 build.py                 # write student notebooks and solutions/ (not executed)
     python3 build.py --execute       # and run every notebook on the deeptoy kernel, keeping outputs
@@ -21,17 +31,20 @@ import argparse
 import pathlib
 import re
 import sys
+import time
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = pathlib.Path(__file__).resolve().parent
 MARKER = re.compile(r"^// %%\s*(\w*)\s*$")
+EXPECT = re.compile(r"^// expect:\s*(.+?)\s*$")
+MIME_TYPES = ("image/svg+xml", "text/html", "image/png", "text/plain")
 
 
 def parse(path):
-    """Returns [(kind, [lines])] with kind in md / code / exercise."""
-    cells, kind, lines = [], None, []
+    """Returns ([(kind, [lines])] with kind in md / code / exercise, [expectations])."""
+    cells, kind, lines, expect = [], None, [], []
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         m = MARKER.match(line)
         if m:
@@ -41,13 +54,19 @@ def parse(path):
             if kind not in ("md", "code", "exercise"):
                 sys.exit(f"{path.name}:{lineno}: unknown cell kind '{kind}' (md, code or exercise)")
         elif kind is None:
-            if line.strip():
-                sys.exit(f"{path.name}:{lineno}: text before the first '// %%' marker")
+            e = EXPECT.match(line)
+            if e:
+                what = e.group(1)
+                if what not in MIME_TYPES and not what.startswith("text:"):
+                    sys.exit(f"{path.name}:{lineno}: expect one of {', '.join(MIME_TYPES)} or 'text: words', not '{what}'")
+                expect.append(what)
+            elif line.strip():
+                sys.exit(f"{path.name}:{lineno}: text before the first '// %%' marker (only '// expect: ...' lines)")
         else:
             lines.append(line)
     if kind is not None:
         cells.append((kind, lines))
-    return cells
+    return cells, expect
 
 
 def code_for(lines, teacher, where):
@@ -77,7 +96,9 @@ def notebook(path, teacher):
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": "deeptoy", "display_name": "Java (DeepToy)", "language": "java"}
     nb.metadata["language_info"] = {"name": "java", "file_extension": ".jshell", "mimetype": "text/x-java-source"}
-    for i, (kind, lines) in enumerate(parse(path)):
+    cells, expect = parse(path)
+    nb.metadata["deeptoy"] = {"version": "teacher" if teacher else "student", "expect": expect}
+    for i, (kind, lines) in enumerate(cells):
         where = f"{path.name} cell {i + 1}"
         if kind == "md":
             text = "\n".join(l[3:] if l.startswith("// ") else l[2:] if l.startswith("//") else l for l in lines)
@@ -86,13 +107,18 @@ def notebook(path, teacher):
             cell = new_code_cell(code_for(lines, teacher, where))
             if kind == "exercise":
                 cell.metadata["tags"] = ["exercise"]
+            elif "Exercises." in cell.source or (i > 0 and cells[i - 1][0] == "exercise"):
+                cell.metadata["tags"] = ["check"]
             nb.cells.append(cell)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i + 1}"  # stable ids: a rebuilt notebook differs only where its content does
     return nb
 
 
 def execute(nb, name, timeout):
     from nbclient import NotebookClient
-    client = NotebookClient(nb, kernel_name="deeptoy", timeout=timeout, allow_errors=True,
+    # No timing metadata: the stored notebooks should change only when their outputs do.
+    client = NotebookClient(nb, kernel_name="deeptoy", timeout=timeout, allow_errors=True, record_timing=False,
                             resources={"metadata": {"path": str(HERE)}})
     client.execute()
     errors = []
@@ -125,7 +151,9 @@ def main():
             target = (out / "solutions" if teacher else out) / (src.stem + ".ipynb")
             if args.execute:
                 print(f"executing {target.relative_to(out)} ...", flush=True)
+                start = time.monotonic()
                 failures += execute(nb, str(target.relative_to(out)), args.timeout)
+                print(f"  {target.relative_to(out)}: {time.monotonic() - start:.1f} s", flush=True)
             nbformat.write(nb, target)
     for f in failures:
         print("ERROR", f, file=sys.stderr)

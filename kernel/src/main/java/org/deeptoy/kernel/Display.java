@@ -4,6 +4,9 @@ import java.util.UUID;
 
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import org.deeptoy.graph.ComputationalGraph;
+import org.deeptoy.graph.SimulationContext;
+import org.deeptoy.kernel.render.GraphSvg;
 
 /**
  * {@code display(obj)} and {@code updateDisplay(id, obj)} for notebook cells (statically imported
@@ -31,6 +34,21 @@ public final class Display {
         return id;
     }
 
+    /**
+     * Shows the picture of a graph with the values of the context's last forward pass and, after
+     * backward, the gradients; returns an id for {@link #updateDisplay}.
+     */
+    public static String show(ComputationalGraph cg, SimulationContext ctx) {
+        return display(graph(cg, ctx));
+    }
+
+    /** The MIME bundle of a graph drawn with a context's values (SVG, and text/plain). */
+    static DisplayData graph(ComputationalGraph cg, SimulationContext ctx) {
+        DisplayData data = new DisplayData(cg.toString());
+        data.putSVG(GraphSvg.render(cg, ctx));
+        return data;
+    }
+
     /** Replaces the output shown by {@link #display} under {@code id} with {@code obj}. */
     public static void updateDisplay(String id, Object obj) {
         DisplayData data = render(obj);
@@ -54,7 +72,8 @@ public final class Display {
         if (obj instanceof DisplayData) {
             return new DisplayData((DisplayData) obj);
         }
-        if (k == null) {
+        if (k == null || obj == null) {
+            // basekernel's renderer throws on null; a student's unfinished `return null` must show as null
             return new DisplayData(String.valueOf(obj));
         }
         return k.getRenderer().render(obj);

@@ -97,7 +97,7 @@ final class Evaluator implements AutoCloseable {
                 throw new CellException(ErrorFormat.simpleName(name), e.getMessage() == null ? "" : e.getMessage(),
                         ErrorFormat.runtimeError(e, this::cellLine));
             }
-            if (VALUE_KINDS.contains(snippet.subKind()) && event.value() != null) {
+            if (VALUE_KINDS.contains(snippet.subKind()) && event.value() != null && !piece.statement()) {
                 value = LiveExecutionControl.lastValue();
             }
         }
@@ -142,8 +142,15 @@ final class Evaluator implements AutoCloseable {
         return line;
     }
 
-    /** A snippet of a cell and its offset in the cell. */
-    record Piece(String source, int start) {
+    /**
+     * A snippet of a cell and its offset in the cell; {@code statement} when the student ended it
+     * with its own semicolon, which (as a trailing ";" in IPython) keeps an expression's value
+     * from being shown: {@code Exercises.check(...);} prints its verdict without "true" below.
+     */
+    record Piece(String source, int start, boolean statement) {
+        Piece(String source, int start) {
+            this(source, start, false);
+        }
     }
 
     /** Splits a cell into JShell snippets; an incomplete tail is kept so it reports its own error. */
@@ -166,10 +173,34 @@ final class Evaluator implements AutoCloseable {
             // JShell keeps leading blank lines in source(); positions must be relative to the code
             String source = info.source().stripLeading();
             int at = rest.indexOf(source);
-            pieces.add(new Piece(source, at >= 0 && at < consumed ? offset + at : start));
+            pieces.add(new Piece(source, at >= 0 && at < consumed ? offset + at : start,
+                    lastCodeChar(rest.substring(0, consumed)) == ';'));
             offset += Math.max(consumed, 1);
         }
         return pieces;
+    }
+
+    /** The last character of {@code code} that is not blank or inside a comment (0 if none). */
+    static char lastCodeChar(String code) {
+        char last = 0;
+        for (int i = 0; i < code.length(); i++) {
+            char ch = code.charAt(i);
+            if (code.startsWith("//", i)) {
+                int nl = code.indexOf('\n', i);
+                i = nl < 0 ? code.length() : nl;
+            } else if (code.startsWith("/*", i)) {
+                int close = code.indexOf("*/", i + 2);
+                i = close < 0 ? code.length() : close + 1;
+            } else if (ch == '"' || ch == '\'') {
+                int j = i + 1;
+                while (j < code.length() && code.charAt(j) != ch) j += code.charAt(j) == '\\' ? 2 : 1;
+                i = Math.min(j, code.length() - 1);
+                last = ch;
+            } else if (!Character.isWhitespace(ch)) {
+                last = ch;
+            }
+        }
+        return last;
     }
 
     private static int leadingBlank(String s) {

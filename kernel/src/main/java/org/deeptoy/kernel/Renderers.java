@@ -32,6 +32,11 @@ final class Renderers {
         Class<Chart> chart = Chart.class;
         renderer.createRegistration(chart)
                 .preferring(PNG)
-                .register((c, ctx) -> ctx.renderIfRequested(PNG, () -> Charts.base64(c)));
+                .register((c, ctx) -> {
+                    ctx.renderIfRequested(PNG, () -> Charts.base64(c));
+                    // Instead of Object.toString's hash, which would change a stored notebook on every run.
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> c.getClass().getSimpleName() + " \""
+                            + (c.getTitle() == null ? "" : c.getTitle()) + "\" (" + c.getWidth() + "×" + c.getHeight() + ")");
+                });
     }
 }

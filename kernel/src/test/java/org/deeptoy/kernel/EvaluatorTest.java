@@ -41,6 +41,14 @@ class EvaluatorTest {
     }
 
     @Test
+    void anExpressionEndedWithASemicolonShowsNoValue() throws Exception {
+        assertEquals(Evaluator.NO_VALUE, evaluator.eval("int n = 2;\nMath.max(n, 3);"));
+        assertEquals(3, evaluator.eval("int m = 2;\nMath.max(m, 3)"));
+        assertEquals(Evaluator.NO_VALUE, evaluator.eval("Math.max(1, 3); // a comment after it"));
+        assertEquals(')', Evaluator.lastCodeChar("f(\"a;\", ';') /* x; */ // y;"));
+    }
+
+    @Test
     void declarationsHaveNoValue() throws Exception {
         assertEquals(Evaluator.NO_VALUE, evaluator.eval("int declared = 3;"));
     }

@@ -44,6 +44,8 @@ public final class GraphSvg {
     private static final int FULL = 6;
     /** Tensors with more elements than this show only their shape. */
     private static final int ABBREVIATED = 64;
+    /** Graphs with more operations than this are wrapped into rows. */
+    private static final int WRAP_AFTER_OPS = 6;
 
     private static final String FONT = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif";
     private static final String MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace";
@@ -125,9 +127,12 @@ public final class GraphSvg {
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 36.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 14.0);
         root.setProperty(CoreOptions.PADDING, new ElkPadding(MARGIN));
-        // A deep network is a long chain: wrap it into rows so it fits a notebook's width.
-        root.setProperty(LayeredOptions.WRAPPING_STRATEGY, WrappingStrategy.MULTI_EDGE);
-        root.setProperty(LayeredOptions.ASPECT_RATIO, 2.0);
+        // A deep network is a long chain: wrap it into rows so it fits a notebook's width. A small
+        // graph fits anyway, and wrapped it reads backwards (seen with y = w·x + b: three layers, two rows).
+        if (cg.nodes().size() > WRAP_AFTER_OPS) {
+            root.setProperty(LayeredOptions.WRAPPING_STRATEGY, WrappingStrategy.MULTI_EDGE);
+            root.setProperty(LayeredOptions.ASPECT_RATIO, 2.0);
+        }
 
         boolean values = false, gradients = false;
         Map<ElkNode, Box> boxes = new HashMap<>();

@@ -1,0 +1,585 @@
+package org.deeptoy.check;
+
+import org.deeptoy.check.Compare.Diff;
+import org.deeptoy.check.Compare.Kind;
+import org.deeptoy.check.Compare.Where;
+import org.deeptoy.graph.ComputationalGraph;
+import org.deeptoy.graph.Connection;
+import org.deeptoy.graph.DeepToyException;
+import org.deeptoy.graph.Node;
+import org.deeptoy.graph.SimulationContext;
+import org.deeptoy.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * The course's exercise checks. A check cell passes the student's code (a lambda, a tensor or a
+ * graph) to one of these methods; it runs the code on a few inputs, compares with DeepToy's own
+ * result (and the gradient check where gradients are involved), prints {@code ✓} with a short
+ * confirmation or {@code ✗} with what is wrong (shape, sign, a constant factor, NaN, an exception
+ * and its message), and returns whether the answer is right. It never throws at the student.
+ *
+ * <pre>{@code
+ * Exercises.Backward sigmoidBackward = (x, y, dy) -> dy * y * (1 - y);
+ * Exercises.sigmoidBackward(sigmoidBackward);     // ✓ sigmoid backward matches DeepToy's sigmoid ...
+ * }</pre>
+ *
+ * <p>Adding a check: take the student's code as one of the small interfaces below (or a tensor),
+ * run it through {@code attempt} on a few inputs chosen so that typical mistakes differ (several
+ * batch sizes tell "summed instead of averaged" from a constant factor), compute the right answer
+ * with DeepToy's own ops, look for the typical mistakes first (they get the clearest advice), then
+ * fall back on {@link Compare#diff}, and end in {@code pass} or {@code fail}. Add a test to
+ * ExercisesTest that the right answer passes and each typical mistake gets its explanation.
+ */
+public final class Exercises {
+    private Exercises() {}
+
+    // ---- what students write --------------------------------------------------------------------
+
+    /** dL/dx of an element-wise function, from its input x, its output y and dL/dy. */
+    @FunctionalInterface
+    public interface Backward {
+        double dx(double x, double y, double dy);
+    }
+
+    /** The gradients {dL/da, dL/db, dL/dc} of an expression L(a, b, c). */
+    @FunctionalInterface
+    public interface Gradients {
+        double[] at(double a, double b, double c);
+    }
+
+    /** Adds operations computing something of {@code x} to {@code cg} and returns their output. */
+    @FunctionalInterface
+    public interface GraphBuilder {
+        Connection build(ComputationalGraph cg, Connection x);
+    }
+
+    /** A function from one tensor to another. */
+    @FunctionalInterface
+    public interface TensorFunction {
+        Tensor apply(Tensor t);
+    }
+
+    /** A loss of a batch: scores (or logits) of shape [N, C] and one label 0..C-1 per row, to one number. */
+    @FunctionalInterface
+    public interface Loss {
+        double of(Tensor scores, int[] labels);
+    }
+
+    /** One optimizer step: the new weights from the weights, their gradient and the learning rate. */
+    @FunctionalInterface
+    public interface Step {
+        Tensor next(Tensor w, Tensor grad, double lr);
+    }
+
+    // ---- general checks, for any exercise -----------------------------------------------------------
+
+    /** Checks a tensor against the right one: shape first, then values. */
+    public static boolean tensor(String what, Tensor got, Tensor want) {
+        String p = tensorProblem(what, got, want);
+        return p == null ? pass(what + " is right " + Compare.shape(want)) : fail(p);
+    }
+
+    /** Checks a number against the right one. */
+    public static boolean number(String what, double got, double want) {
+        Diff d = Compare.diff(got, want);
+        return d.same() ? pass(what + " = " + Compare.fmt(got) + " is right")
+                : fail(what + ": " + d.describe(i -> "the value"));
+    }
+
+    /**
+     * Runs the gradient check on a graph the student built (e.g. with an op of their own, added with
+     * {@code cg.add(node, name, inputs)}): ✓ when backward agrees with finite differences for every
+     * variable, ✗ naming the variable and element that disagree most.
+     */
+    public static boolean gradients(String what, ComputationalGraph cg, Connection loss, Map<Connection, Tensor> feeds) {
+        if (cg == null || loss == null) return fail(what + ": the graph or the loss is null");
+        Outcome<GradientCheck.Result> r = attempt(() -> GradientCheck.check(cg, loss, feeds == null ? Map.of() : feeds), "");
+        if (r.failed()) return fail(what + ": the gradient check could not run: " + r.problem());
+        GradientCheck.Result result = r.value();
+        if (!result.passed()) return fail(what + ": backward disagrees with finite differences at " + result.worst());
+        return pass(what + ": backward agrees with finite differences for " + result.errors().size()
+                + " variable(s) (max relative error " + String.format(java.util.Locale.ROOT, "%.1e", result.maxError()) + ")");
+    }
+
+    // ---- notebook 1: the kernel ---------------------------------------------------------------------
+
+    /** Exercise: the 2×3 tensor holding 1, 2, …, 6 row by row. */
+    public static boolean firstTensor(Tensor t) {
+        Tensor want = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        if (t == null) return fail("your tensor is null: create it with Tensor.matrix(...) or Tensor.of(...)");
+        if (Arrays.equals(t.shape(), new int[] {3, 2})) {
+            Tensor transposed = Tensor.of(new double[] {1, 4, 2, 5, 3, 6}, 3, 2);
+            return fail("your tensor has shape [3, 2]: rows and columns are swapped"
+                    + (t.allClose(transposed, 1e-9) ? " (each row of yours is a column of the right one)" : "")
+                    + "; the exercise asks for 2 rows of 3 values");
+        }
+        if (Arrays.equals(t.shape(), new int[] {6})) {
+            return fail("your tensor is 1-d, shape [6]; give it 2 rows and 3 columns, e.g. with .reshape(2, 3)");
+        }
+        String p = tensorProblem("your tensor", t, want);
+        return p == null ? pass("a 2×3 tensor holding 1 … 6 row by row") : fail(p);
+    }
+
+    /** Exercise: the mean of each row of a matrix [m, n], shape [m]. Compared with {@code cg.mean(x, 1)}. */
+    public static boolean rowMeans(TensorFunction f) {
+        List<Tensor> cases = List.of(Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3),
+                Tensor.randomNormal(7, 4, 5), Tensor.of(new double[] {2, -1, 8}, 3, 1));
+        for (Tensor x : cases) {
+            int m = x.dim(0), n = x.dim(1);
+            ComputationalGraph cg = new ComputationalGraph();
+            Connection mean = cg.mean(cg.constant(x), 1);
+            Tensor want = new SimulationContext().forward(cg).value(mean);
+            Outcome<Tensor> got = attempt(() -> f.apply(x));
+            if (got.failed()) return fail(got.problem());
+            Tensor y = got.value();
+            if (y == null) return fail("your function returned null for a " + Compare.shape(x) + " matrix");
+            String on = " (for the " + m + "×" + n + " matrix " + brief(x) + ")";
+            if (!Arrays.equals(y.shape(), want.shape())) {
+                if (Arrays.equals(y.shape(), new int[] {n}) && m != n) {
+                    return fail("your result has shape [" + n + "]: one value per column, so you averaged the columns"
+                            + " (axis 0); average each row instead, giving shape [" + m + "]" + on);
+                }
+                if (Arrays.equals(y.shape(), new int[] {m, 1})) {
+                    return fail("your result has shape [" + m + ", 1]; make it 1-d, shape [" + m
+                            + "], e.g. with Tensor.vector(...)" + on);
+                }
+                return fail("your result has shape " + Compare.shape(y) + " but one mean per row means shape ["
+                        + m + "]" + on);
+            }
+            Diff d = Compare.diff(y.toArray(), want.toArray());
+            if (d.same()) continue;
+            if (d.kind() == Kind.FACTOR && Compare.close(d.factor(), n)) {
+                return fail("your values are " + n + " × the means: you summed each row; divide by the number of columns"
+                        + " (" + n + ")" + on);
+            }
+            return fail(d.describe(Where.flat(want.shape())) + on);
+        }
+        return pass("row means match cg.mean(x, 1) on " + cases.size() + " matrices");
+    }
+
+    // ---- notebook 2: the graph ------------------------------------------------------------------------
+
+    /** Exercise: a graph computing (2 + 3) × 4 from the constants 2, 3 and 4; {@code result} is its output. */
+    public static boolean firstGraph(ComputationalGraph cg, Connection result) {
+        if (cg == null) return fail("your graph is null: start with new ComputationalGraph()");
+        if (result == null) return fail("your result is null: make it the output of the last operation you add");
+        if (result.graph() != cg) return fail("your result belongs to another graph than cg: build everything in one graph");
+        if (result.producer() == null) {
+            return fail("your result is " + result.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + result.label()
+                    + ", not the output of an operation: build it from the constants 2, 3"
+                    + " and 4 with cg.sum and cg.multiply");
+        }
+        Outcome<Tensor> value = attempt(() -> new SimulationContext().forward(cg, result).value(result), "");
+        if (value.failed()) return fail("running your graph failed: " + value.problem());
+        Tensor v = value.value();
+        if (v.size() != 1) return fail("your result has shape " + Compare.shape(v) + "; it should be one number");
+        double got = v.item();
+        if (Compare.close(got, 14)) {
+            return fail("your graph computes 2 + 3 × 4 = 14: the sum comes first, so the output of cg.sum must be an"
+                    + " input of cg.multiply");
+        }
+        if (!Compare.close(got, 20)) return fail("your graph computes " + Compare.fmt(got) + ", not (2 + 3) × 4 = 20");
+        Set<String> ops = opsBehind(result);
+        if (!ops.contains("sum") || !ops.contains("multiply")) {
+            return fail("the value is 20, but the graph uses " + ops + "; use cg.sum and cg.multiply");
+        }
+        return pass("(2 + 3) × 4 = 20, computed by your graph with sum and multiply");
+    }
+
+    /** Exercise: a builder of {@code y = x² + 3x + 1} (element by element) from the graph's input x. */
+    public static boolean polynomial(GraphBuilder f) {
+        double[] xs = {-2, -0.5, 0, 1, 3};
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection x = cg.input("x");
+        Outcome<Connection> built = attempt(() -> f.build(cg, x));
+        if (built.failed()) return fail(built.problem());
+        Connection y = built.value();
+        if (y == null) return fail("your builder returned null: return the connection that holds x² + 3x + 1");
+        if (y.graph() != cg) return fail("your builder returned a connection of another graph: add the ops to cg, the graph it is given");
+        if (!behind(y).contains(x)) return fail("your result does not depend on x, so it is the same whatever x is: use the connection x given to your builder");
+        Outcome<Tensor> run = attempt(() -> new SimulationContext().forward(cg, Map.of(x, Tensor.vector(xs)), y).value(y), "");
+        if (run.failed()) return fail("running your graph failed: " + run.problem());
+        Tensor v = run.value();
+        if (v.size() != xs.length) {
+            return fail("for x = " + Arrays.toString(xs) + " your graph gives shape " + Compare.shape(v) + "; compute element"
+                    + " by element (no reduceSum / mean), so y has x's shape [" + xs.length + "]");
+        }
+        double[] got = v.toArray(), want = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) want[i] = xs[i] * xs[i] + 3 * xs[i] + 1;
+        boolean constant = true;
+        for (double g : got) constant &= Compare.close(g, got[0]);
+        if (constant) return fail("your result is " + Compare.fmt(got[0]) + " whatever x is: use the connection x given to your builder");
+        Diff d = Compare.diff(got, want);
+        return d.same() ? pass("x² + 3x + 1 is right at x = " + Arrays.toString(xs))
+                : fail(d.describe(i -> "x = " + Compare.fmt(xs[i])));
+    }
+
+    // ---- notebook 3: backward -------------------------------------------------------------------------
+
+    /**
+     * Exercise: sigmoid's backward, {@code dL/dx = dL/dy · y(1 - y)}. Compared with DeepToy's sigmoid,
+     * then used as the backward of an op and put through {@link GradientCheck}.
+     */
+    public static boolean sigmoidBackward(Backward f) {
+        double[] xs = {-3, -1, -0.5, 0, 0.5, 2, 4}, dys = {1, 0.5, -2, 1, 3, -1, 0.7};
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection x = cg.input("x"), y = cg.sigmoid(x);
+        Connection loss = cg.reduceSum(cg.multiply(y, cg.constant(Tensor.vector(dys))));
+        SimulationContext ctx = new SimulationContext().forward(cg, Map.of(x, Tensor.vector(xs))).backward(cg, loss);
+        double[] ys = ctx.value(y).toArray(), want = ctx.gradient(x).toArray(), got = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            int k = i;
+            Outcome<Double> o = attempt(() -> f.dx(xs[k], ys[k], dys[k]));
+            if (o.failed()) return fail(o.problem());
+            got[i] = o.value();
+        }
+        Diff d = Compare.diff(got, want);
+        if (!d.same()) {
+            Where where = i -> "x = " + Compare.fmt(xs[i]) + ", dy = " + Compare.fmt(dys[i]);
+            if (matches(got, i -> xs[i] * (1 - xs[i]) * dys[i], xs.length)) {
+                return fail("you used x where the formula needs y = sigmoid(x): dy/dx = y(1 - y)");
+            }
+            if (matches(got, i -> ys[i] * (1 - ys[i]), xs.length)) {
+                return fail("you return dy/dx but forgot the incoming gradient: multiply by dy (the chain rule)");
+            }
+            return fail("sigmoid backward: " + d.describe(where));
+        }
+        // Right against the engine: now as the backward of an op, through the gradient check.
+        ComputationalGraph g = new ComputationalGraph();
+        Connection in = g.input("x");
+        Connection out = g.add(new StudentUnary("sigmoid (yours)", f), null, in);
+        Connection l = g.reduceSum(g.multiply(out, g.constant(Tensor.vector(dys))));
+        Outcome<GradientCheck.Result> r = attempt(() -> GradientCheck.check(g, l, Map.of(in, Tensor.vector(xs)),
+                List.of(in), GradientCheck.EPSILON, GradientCheck.TOLERANCE));
+        if (r.failed()) return fail("the gradient check could not run your backward: " + r.problem());
+        if (!r.value().passed()) return fail("the gradient check disagrees with your backward: " + r.value().worst());
+        return pass("sigmoid backward matches DeepToy's sigmoid at " + xs.length + " points and passes the gradient check"
+                + " (max relative error " + String.format(java.util.Locale.ROOT, "%.1e", r.value().maxError()) + ")");
+    }
+
+    /** Exercise: the chain rule by hand on {@code L = (a·b + c)²}; compared with the engine's gradients. */
+    public static boolean chainRule(Gradients f) {
+        double[][] points = {{2, -3, 10}, {1, 1, 1}, {-1.5, 4, 0.5}, {0.5, 2, -3}};
+        String[] names = {"dL/da", "dL/db", "dL/dc"};
+        double[][] got = new double[3][points.length], want = new double[3][points.length];
+        for (int p = 0; p < points.length; p++) {
+            double[] pt = points[p];
+            ComputationalGraph cg = new ComputationalGraph();
+            Connection a = cg.variable(pt[0], "a"), b = cg.variable(pt[1], "b"), c = cg.variable(pt[2], "c");
+            Connection loss = cg.square(cg.sum(cg.multiply(a, b), c));
+            SimulationContext ctx = new SimulationContext().forward(cg).backward(cg, loss);
+            Connection[] wrt = {a, b, c};
+            Outcome<double[]> o = attempt(() -> f.at(pt[0], pt[1], pt[2]));
+            if (o.failed()) return fail(o.problem());
+            double[] g = o.value();
+            if (g == null || g.length != 3) {
+                return fail("return the three gradients as new double[] {dLda, dLdb, dLdc}; yours "
+                        + (g == null ? "is null" : "has " + g.length + " values"));
+            }
+            for (int j = 0; j < 3; j++) {
+                got[j][p] = g[j];
+                want[j][p] = ctx.gradient(wrt[j]).item();
+            }
+        }
+        Where where = p -> "a = " + Compare.fmt(points[p][0]) + ", b = " + Compare.fmt(points[p][1]) + ", c = "
+                + Compare.fmt(points[p][2]);
+        for (int j = 0; j < 3; j++) {
+            Diff d = Compare.diff(got[j], want[j]);
+            if (d.same()) continue;
+            String hint = "";
+            if (d.kind() == Kind.FACTOR && Compare.close(d.factor(), 0.5)) {
+                hint = " — did you forget the 2 in d(v²)/dv = 2v?";
+            } else if (j < 2 && Compare.diff(got[j], want[1 - j]).same()) {
+                hint = " — you have " + names[1 - j] + "'s value: d(a·b)/d" + (j == 0 ? "a = b" : "b = a");
+            } else if (d.kind() == Kind.FACTOR && Compare.close(d.factor(), 2)) {
+                hint = " — the derivative of v² is 2v, not 4v";
+            }
+            return fail(names[j] + " is wrong: " + d.describe(where) + hint);
+        }
+        return pass("your chain rule gives the engine's dL/da, dL/db and dL/dc at " + points.length + " points");
+    }
+
+    /**
+     * Exercise: for {@code y = x + b} with x of shape [m, n] and b of shape [n] (broadcast to every
+     * row), dL/db from dL/dy; compared with the engine's gradient of b.
+     */
+    public static boolean broadcastGradient(TensorFunction f) {
+        int[][] shapes = {{4, 3}, {2, 5}, {1, 3}};
+        for (int s = 0; s < shapes.length; s++) {
+            int m = shapes[s][0], n = shapes[s][1];
+            Tensor dy = Tensor.randomNormal(11 + s, m, n);
+            ComputationalGraph cg = new ComputationalGraph();
+            Connection x = cg.input("x"), b = cg.variable(Tensor.zeros(n), "b");
+            Connection loss = cg.reduceSum(cg.multiply(cg.sum(x, b), cg.constant(dy)));
+            Tensor want = new SimulationContext().forward(cg, Map.of(x, Tensor.zeros(m, n))).backward(cg, loss).gradient(b);
+            Tensor before = Tensor.of(dy.toArray(), m, n);
+            Outcome<Tensor> o = attempt(() -> f.apply(dy));
+            if (o.failed()) return fail(o.problem());
+            Tensor got = o.value();
+            String on = " (for dy of shape [" + m + ", " + n + "])";
+            if (got == null) return fail("your function returned null" + on);
+            if (!dy.equals(before)) return fail("your function changed dy; compute a new tensor instead" + on);
+            if (!Arrays.equals(got.shape(), want.shape())) {
+                if (Arrays.equals(got.shape(), new int[] {m, n})) {
+                    return fail("your gradient has y's shape [" + m + ", " + n + "], but b has shape [" + n + "]: b was"
+                            + " copied into each of the " + m + " rows, so its gradient adds up dy over the rows (axis 0)");
+                }
+                if (Arrays.equals(got.shape(), new int[] {m})) {
+                    return fail("your gradient has shape [" + m + "]: you summed along the rows' length (axis 1); b has one"
+                            + " entry per column, shape [" + n + "], so sum over the rows (axis 0)");
+                }
+                if (Arrays.equals(got.shape(), new int[] {1, n})) {
+                    return fail("your gradient has shape [1, " + n + "]; b's gradient has b's shape [" + n + "] (1-d)");
+                }
+                return fail("your gradient has shape " + Compare.shape(got) + " but b has shape [" + n + "]" + on);
+            }
+            Diff d = Compare.diff(got.toArray(), want.toArray());
+            if (d.same()) continue;
+            if (d.kind() == Kind.FACTOR && Compare.close(d.factor(), 1.0 / m)) {
+                return fail("your values are 1/" + m + " of the right ones: you averaged dy over the rows; the gradient"
+                        + " sums them, since b was used once in every row" + on);
+            }
+            return fail(d.describe(Where.flat(want.shape())) + on);
+        }
+        return pass("dL/db sums dy over the broadcast rows: matches the engine for dy of shapes [4, 3], [2, 5], [1, 3]");
+    }
+
+    // ---- later notebooks: losses and optimizers ---------------------------------------------------------
+
+    /**
+     * Exercise: the multiclass hinge loss (Weston–Watkins, margin 1, mean over the batch):
+     * {@code L = 1/N Σ_i Σ_{j ≠ y_i} max(0, s_ij - s_iy_i + 1)}; compared with {@code cg.multiclassHinge}.
+     */
+    public static boolean multiclassHinge(Loss f) {
+        List<Tensor> scores = List.of(Tensor.randomNormal(21, 5, 4), Tensor.randomNormal(22, 3, 3),
+                Tensor.of(new double[] {5, 0, 1, -2, 4, 0}, 2, 3));
+        List<int[]> labels = List.of(new int[] {0, 3, 1, 2, 1}, new int[] {2, 2, 0}, new int[] {0, 1});
+        double[] got = new double[scores.size()], want = new double[scores.size()];
+        double[] sum = new double[want.length], withCorrect = new double[want.length], margin0 = new double[want.length];
+        for (int k = 0; k < scores.size(); k++) {
+            Tensor s = scores.get(k);
+            int[] y = labels.get(k);
+            Outcome<Double> o = attempt(() -> f.of(Tensor.of(s.toArray(), s.shape()), y.clone()));
+            if (o.failed()) return fail(o.problem());
+            got[k] = o.value();
+            want[k] = engineLoss(s, y, true);
+            sum[k] = want[k] * s.dim(0);
+            withCorrect[k] = want[k] + 1;
+            margin0[k] = hinge(s, y, 0);
+        }
+        Diff d = Compare.diff(got, want);
+        if (d.same()) return pass("multiclass hinge loss matches on " + scores.size() + " batches (one with every margin met: 0)");
+        if (Compare.diff(got, sum).same()) return fail("you summed over the batch; take the mean: divide by the number of rows N");
+        if (Compare.diff(got, withCorrect).same()) {
+            return fail("your loss is 1 too large: you included the correct class j = y_i, which always adds"
+                    + " max(0, s_y - s_y + 1) = 1; skip it");
+        }
+        if (Compare.diff(got, margin0).same()) return fail("you used a margin of 0: the hinge is max(0, s_j - s_y + 1)");
+        return fail("hinge loss: " + d.describe(batchNames(scores)));
+    }
+
+    /**
+     * Exercise: softmax cross-entropy, {@code L = 1/N Σ_i (log Σ_j e^z_ij - z_iy_i)}, also for large
+     * logits; compared with {@code cg.softmaxCrossEntropy}.
+     */
+    public static boolean softmaxCrossEntropy(Loss f) {
+        List<Tensor> logits = List.of(Tensor.randomNormal(31, 4, 3), Tensor.randomNormal(32, 2, 5),
+                Tensor.of(new double[] {1000, 0, -1000, 0, 800, 1}, 2, 3));
+        List<int[]> labels = List.of(new int[] {0, 2, 1, 1}, new int[] {4, 0}, new int[] {0, 2});
+        double[] got = new double[logits.size()], want = new double[logits.size()], sum = new double[want.length];
+        for (int k = 0; k < logits.size(); k++) {
+            Tensor z = logits.get(k);
+            int[] y = labels.get(k);
+            Outcome<Double> o = attempt(() -> f.of(Tensor.of(z.toArray(), z.shape()), y.clone()));
+            if (o.failed()) return fail(o.problem());
+            got[k] = o.value();
+            want[k] = engineLoss(z, y, false);
+            sum[k] = want[k] * z.dim(0);
+        }
+        int last = got.length - 1;
+        Diff small = Compare.diff(Arrays.copyOf(got, last), Arrays.copyOf(want, last));
+        if (small.same() && !Double.isFinite(got[last])) {
+            return fail("right on small logits, but " + Compare.fmt(got[last]) + " for logits like 1000: e^1000 is infinite"
+                    + " in doubles. Subtract each row's maximum before exp (softmax does not change)");
+        }
+        Diff d = Compare.diff(got, want);
+        if (d.same()) return pass("softmax cross-entropy matches on " + logits.size() + " batches, also for logits of ±1000");
+        if (Compare.diff(got, sum).same()) return fail("you summed over the batch; take the mean: divide by the number of rows N");
+        if (d.kind() == Kind.SIGN) return fail("the sign is wrong: cross-entropy is -log p(correct class), which is ≥ 0");
+        return fail("cross-entropy: " + d.describe(batchNames(logits)));
+    }
+
+    /** Exercise: one step of gradient descent, {@code w - lr · grad}, as a new tensor. */
+    public static boolean sgdStep(Step f) {
+        Tensor[] ws = {Tensor.randomNormal(41, 3, 2), Tensor.vector(1, -2, 0.5)};
+        Tensor[] gs = {Tensor.randomNormal(42, 3, 2), Tensor.vector(0.4, 0.1, -3)};
+        double[] lrs = {0.1, 0.5};
+        for (int k = 0; k < ws.length; k++) {
+            Tensor w = ws[k], g = gs[k];
+            double lr = lrs[k];
+            Tensor w0 = Tensor.of(w.toArray(), w.shape()), g0 = Tensor.of(g.toArray(), g.shape());
+            Outcome<Tensor> o = attempt(() -> f.next(w, g, lr));
+            if (o.failed()) return fail(o.problem());
+            Tensor got = o.value();
+            String on = " (w of shape " + Compare.shape(w) + ", lr = " + Compare.fmt(lr) + ")";
+            if (got == null) return fail("your step returned null: return the new weights" + on);
+            if (!w.equals(w0) || !g.equals(g0)) {
+                return fail("your step changed " + (!w.equals(w0) ? "w" : "grad") + " in place; return a new tensor"
+                        + " (tensors are values in DeepToy)" + on);
+            }
+            if (!Arrays.equals(got.shape(), w.shape())) {
+                return fail("your new weights have shape " + Compare.shape(got) + " but w has shape " + Compare.shape(w) + on);
+            }
+            double[] wv = w.toArray(), gv = g.toArray(), r = got.toArray(), want = new double[wv.length];
+            for (int i = 0; i < wv.length; i++) want[i] = wv[i] - lr * gv[i];
+            Diff d = Compare.diff(r, want);
+            if (d.same()) continue;
+            if (matches(r, i -> wv[i] + lr * gv[i], r.length)) {
+                return fail("you moved up the gradient (w + lr·grad), which increases the loss: subtract" + on);
+            }
+            if (matches(r, i -> wv[i] - gv[i], r.length)) return fail("you forgot the learning rate: w - lr·grad" + on);
+            if (matches(r, i -> -lr * gv[i], r.length) || matches(r, i -> lr * gv[i], r.length)) {
+                return fail("you returned the step only; the new weights are w - lr·grad" + on);
+            }
+            return fail(d.describe(Where.flat(w.shape())) + on);
+        }
+        return pass("one SGD step w - lr·grad is right, and w is left unchanged");
+    }
+
+    // ---- reference math ------------------------------------------------------------------------------
+
+    /** The hinge loss with any margin, to recognise a wrong margin (the engine's op has margin 1). */
+    static double hinge(Tensor scores, int[] labels, double margin) {
+        int n = scores.dim(0), c = scores.dim(1);
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double sy = scores.get(i, labels[i]);
+            for (int j = 0; j < c; j++) {
+                if (j != labels[i]) total += Math.max(0, scores.get(i, j) - sy + margin);
+            }
+        }
+        return total / n;
+    }
+
+    /** DeepToy's own loss op on a batch: cg.multiclassHinge or cg.softmaxCrossEntropy. */
+    private static double engineLoss(Tensor scores, int[] labels, boolean hinge) {
+        ComputationalGraph cg = new ComputationalGraph();
+        double[] y = new double[labels.length];
+        for (int i = 0; i < y.length; i++) y[i] = labels[i];
+        Connection s = cg.constant(scores, "scores"), l = cg.constant(Tensor.vector(y), "labels");
+        Connection loss = hinge ? cg.multiclassHinge(s, l) : cg.softmaxCrossEntropy(s, l);
+        return new SimulationContext().forward(cg, loss).value(loss).item();
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------------
+
+    /** The student's result, or what went wrong running their code. */
+    private record Outcome<T>(T value, String problem) {
+        boolean failed() {
+            return problem != null;
+        }
+    }
+
+    private static <T> Outcome<T> attempt(Callable<T> code) {
+        return attempt(code, "your code threw ");
+    }
+
+    /** Runs code that may fail; DeepToy's own errors are already written for students and kept as they are. */
+    private static <T> Outcome<T> attempt(Callable<T> code, String prefix) {
+        try {
+            return new Outcome<>(code.call(), null);
+        } catch (StackOverflowError e) {
+            return new Outcome<>(null, "your code calls itself without end (StackOverflowError)");
+        } catch (VirtualMachineError e) {
+            throw e; // out of memory: not something the answer can be judged on
+        } catch (DeepToyException e) {
+            return new Outcome<>(null, prefix + e.getMessage());
+        } catch (Exception | AssertionError | LinkageError e) {
+            String name = e.getClass().getSimpleName();
+            return new Outcome<>(null, prefix + (name.isEmpty() ? e.getClass().getName() : name)
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    private static boolean pass(String message) {
+        System.out.println("✓ " + message);
+        return true;
+    }
+
+    private static boolean fail(String message) {
+        System.out.println("✗ " + message);
+        return false;
+    }
+
+    private static String tensorProblem(String what, Tensor got, Tensor want) {
+        if (got == null) return what + " is null";
+        if (!Arrays.equals(got.shape(), want.shape())) {
+            return what + " has shape " + Compare.shape(got) + " but should have shape " + Compare.shape(want);
+        }
+        Diff d = Compare.diff(got.toArray(), want.toArray());
+        return d.same() ? null : what + ": " + d.describe(Where.flat(want.shape()));
+    }
+
+    private static boolean matches(double[] got, java.util.function.IntToDoubleFunction candidate, int n) {
+        for (int i = 0; i < n; i++) if (!Compare.close(got[i], candidate.applyAsDouble(i))) return false;
+        return true;
+    }
+
+    private static Where batchNames(List<Tensor> batches) {
+        return k -> "batch " + (k + 1) + " of " + batches.size() + " (scores " + Compare.shape(batches.get(k)) + ")";
+    }
+
+    private static String brief(Tensor x) {
+        return x.size() <= 6 ? Arrays.toString(x.toArray()) : Compare.shape(x);
+    }
+
+    /** The op names a connection is computed with. */
+    private static Set<String> opsBehind(Connection c) {
+        Set<String> ops = new HashSet<>();
+        for (Connection x : behind(c)) if (x.producer() != null) ops.add(x.producer().op());
+        return ops;
+    }
+
+    /** The connection and every connection it is computed from. */
+    private static Set<Connection> behind(Connection c) {
+        Set<Connection> seen = new HashSet<>();
+        List<Connection> todo = new ArrayList<>(List.of(c));
+        while (!todo.isEmpty()) {
+            Connection x = todo.remove(todo.size() - 1);
+            if (!seen.add(x) || x.producer() == null) continue;
+            todo.addAll(x.producer().inputs());
+        }
+        return seen;
+    }
+
+    /** An element-wise op whose forward is sigmoid and whose backward is the student's. */
+    private static final class StudentUnary extends Node {
+        private final Backward backward;
+
+        StudentUnary(String name, Backward backward) {
+            super(name);
+            this.backward = backward;
+        }
+
+        @Override
+        protected Tensor forward(Tensor[] x) {
+            double[] v = x[0].toArray();
+            for (int i = 0; i < v.length; i++) v[i] = 1 / (1 + Math.exp(-v[i]));
+            return Tensor.wrap(v, x[0].shape());
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need) {
+            double[] xs = x[0].data(), ys = y.data(), dys = dy.data(), dx = new double[xs.length];
+            for (int i = 0; i < dx.length; i++) dx[i] = backward.dx(xs[i], ys[i], dys[i]);
+            return new Tensor[] {Tensor.wrap(dx, x[0].shape())};
+        }
+    }
+}

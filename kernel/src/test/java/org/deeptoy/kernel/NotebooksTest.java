@@ -1,0 +1,296 @@
+package org.deeptoy.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Executes the whole course (notebooks/src, built by notebooks/build.py in both versions) on the
+ * kernel exactly as install.sh installs it, in quick mode (DEEPTOY_QUICK=1), into
+ * target/notebooks, then reads the executed notebooks: no error outputs; each shows what its
+ * source declares with "// expect:" lines (an SVG graph, an HTML table, a PNG chart, a line of
+ * text); every check cell prints ✓ for the teacher's solutions and ✗ (not a crash) for the
+ * student's unsolved version; and the notebooks stored in the repository match their sources.
+ * {@code -Ddeeptoy.notebooks=04,05} limits the run to the sources whose names start with these.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NotebooksTest {
+    private static final Path MODULE = Path.of("").toAbsolutePath();
+    private static final Path COURSE = MODULE.resolve("../notebooks").normalize();
+    private static final Path OUT = MODULE.resolve("target/notebooks");
+
+    private int exitCode;
+    private String log;
+    private List<String> names;
+
+    @BeforeAll
+    void executeTheCourse(@TempDir Path prefix) throws Exception {
+        Path jar = MODULE.resolve("target/deeptoy-kernel.jar");
+        assertTrue(Files.isRegularFile(jar), "the fat jar is built in process-classes: " + jar);
+        Result install = run(new String[] {"bash", MODULE.resolve("../install/install.sh").toString(),
+                "--prefix", prefix.toString(), "--no-build", "--memory", "2g"}, null, 2);
+        assertEquals(0, install.exit, "install.sh failed:\n" + install.output);
+        deleteTree(OUT);
+        // -Ddeeptoy.notebooks=04,05 runs only the sources whose names start with these (while writing them).
+        List<String> only = List.of(System.getProperty("deeptoy.notebooks", "").split(",")).stream()
+                .map(String::strip).filter(o -> !o.isEmpty()).toList();
+        try (Stream<Path> sources = Files.list(COURSE.resolve("src"))) {
+            names = sources.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".java"))
+                    .map(n -> n.substring(0, n.length() - ".java".length()))
+                    .filter(n -> only.isEmpty() || only.stream().anyMatch(n::startsWith)).sorted().toList();
+        }
+        assertTrue(!names.isEmpty(), "no notebook sources in " + COURSE.resolve("src") + (only.isEmpty() ? "" : " matching " + only));
+        String python = new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
+        List<String> command = new ArrayList<>(List.of(python, COURSE.resolve("build.py").toString(), "--execute",
+                "--out", OUT.toString()));
+        command.addAll(only);
+        Result built = run(command.toArray(String[]::new), prefix.resolve("share/jupyter").toString(), 30);
+        exitCode = built.exit;
+        log = built.output;
+        System.out.println("NotebooksTest: build.py --execute\n" + log);
+    }
+
+    @Test
+    void everyNotebookRunsWithoutAnError() throws IOException {
+        assertEquals(0, exitCode, () -> "build.py --execute failed (Jupyter needed: apt-get install jupyter-notebook"
+                + " python3-nbclient):\n" + log);
+        List<String> problems = new ArrayList<>();
+        for (Path nb : executed()) {
+            forEachCodeCell(nb, (i, cell) -> {
+                for (JsonElement o : outputs(cell)) {
+                    JsonObject out = o.getAsJsonObject();
+                    if (out.get("output_type").getAsString().equals("error")) {
+                        problems.add(name(nb) + " cell " + i + ": " + out.get("ename").getAsString() + ": "
+                                + out.get("evalue").getAsString());
+                    }
+                }
+            });
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void everyNotebookShowsWhatItsSourceExpects() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path nb : executed()) {
+            JsonObject json = read(nb);
+            JsonArray expect = json.getAsJsonObject("metadata").getAsJsonObject("deeptoy").getAsJsonArray("expect");
+            if (expect.size() == 0) problems.add(name(nb) + ": its source declares nothing with '// expect:'");
+            List<String> mimes = new ArrayList<>();
+            StringBuilder text = new StringBuilder();
+            forEachCodeCell(nb, (i, cell) -> {
+                for (JsonElement o : outputs(cell)) {
+                    JsonObject out = o.getAsJsonObject();
+                    if (out.has("text")) text.append(joined(out.get("text"))).append('\n');
+                    if (!out.has("data")) continue;
+                    for (String mime : out.getAsJsonObject("data").keySet()) {
+                        mimes.add(mime);
+                        if (mime.startsWith("text/")) text.append(joined(out.getAsJsonObject("data").get(mime))).append('\n');
+                    }
+                }
+            });
+            for (JsonElement e : expect) {
+                String what = e.getAsString();
+                if (what.startsWith("text:")) {
+                    String words = what.substring("text:".length()).strip();
+                    if (!text.toString().contains(words)) problems.add(name(nb) + ": no output contains \"" + words + "\"");
+                } else if (!mimes.contains(what)) {
+                    problems.add(name(nb) + ": no output of type " + what + " (outputs have " + mimes.stream().distinct().toList() + ")");
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void teacherSolutionsPassEveryCheck() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String n : names) {
+            Path nb = OUT.resolve("solutions").resolve(n + ".ipynb");
+            int[] counts = new int[2];
+            forEachCodeCell(nb, (i, cell) -> {
+                if (tags(cell).contains("exercise")) counts[0]++;
+                if (!tags(cell).contains("check")) return;
+                counts[1]++;
+                String printed = printed(cell);
+                if (!printed.contains("✓") || printed.contains("✗")) {
+                    problems.add("solutions/" + n + " cell " + i + " should print ✓ for the solution, printed: " + printed.strip());
+                }
+            });
+            if (counts[0] == 0 || counts[1] < counts[0]) {
+                problems.add(n + ": " + counts[0] + " exercise cells and " + counts[1] + " check cells; every notebook ends"
+                        + " with exercises, each followed by a check");
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void studentVersionsFailTheirChecksWithoutCrashing() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String n : names) {
+            forEachCodeCell(OUT.resolve(n + ".ipynb"), (i, cell) -> {
+                if (!tags(cell).contains("check")) return;
+                String printed = printed(cell);
+                if (!printed.contains("✗")) {
+                    problems.add(n + " cell " + i + " should print ✗ for the unsolved exercise, printed: " + printed.strip());
+                }
+            });
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /** DEEPTOY_QUICK=1 travels from the test through build.py and Jupyter to the kernel: the tour shows Course.quick(). */
+    @Test
+    void quickModeReachesTheNotebooks() throws IOException {
+        if (!names.contains("01-tour")) return; // a run of selected notebooks without the tour
+        List<String> shown = new ArrayList<>();
+        forEachCodeCell(OUT.resolve("solutions/01-tour.ipynb"), (i, cell) -> {
+            if (!joined(cell.get("source")).strip().equals("Course.quick()")) return;
+            for (JsonElement o : outputs(cell)) {
+                JsonObject out = o.getAsJsonObject();
+                if (out.has("data")) shown.add(joined(out.getAsJsonObject("data").get("text/plain")));
+            }
+        });
+        assertEquals(List.of("true"), shown, "the tour's Course.quick() cell in quick mode");
+    }
+
+    /** The notebooks in the repository (executed by hand with build.py --execute) are built from today's sources. */
+    @Test
+    void storedNotebooksMatchTheirSources() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String n : names) {
+            for (String version : List.of(n + ".ipynb", "solutions/" + n + ".ipynb")) {
+                Path stored = COURSE.resolve(version), fresh = OUT.resolve(version);
+                if (!Files.isRegularFile(stored)) {
+                    problems.add(version + " is missing: run python3 notebooks/build.py --execute");
+                    continue;
+                }
+                if (!sources(stored).equals(sources(fresh))
+                        || !read(stored).getAsJsonObject("metadata").get("deeptoy").equals(read(fresh).getAsJsonObject("metadata").get("deeptoy"))) {
+                    problems.add(version + " differs from notebooks/src/" + n + ".java: run python3 notebooks/build.py --execute " + n);
+                }
+                boolean[] executedCell = {false};
+                forEachCodeCell(stored, (i, cell) -> executedCell[0] |= outputs(cell).size() > 0);
+                if (!executedCell[0]) problems.add(version + " is stored without outputs: build it with --execute");
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    // ---- reading notebooks ----
+
+    private interface CellVisitor {
+        void visit(int cellNumber, JsonObject cell);
+    }
+
+    private List<Path> executed() throws IOException {
+        List<Path> all = new ArrayList<>();
+        for (String n : names) {
+            all.add(OUT.resolve(n + ".ipynb"));
+            all.add(OUT.resolve("solutions").resolve(n + ".ipynb"));
+        }
+        for (Path p : all) assertTrue(Files.isRegularFile(p), "build.py did not write " + p + ":\n" + log);
+        return all;
+    }
+
+    private static JsonObject read(Path nb) throws IOException {
+        return new JsonParser().parse(Files.readString(nb, StandardCharsets.UTF_8)).getAsJsonObject(); // gson 2.8.5 (basekernel's)
+    }
+
+    private static void forEachCodeCell(Path nb, CellVisitor visitor) throws IOException {
+        JsonArray cells = read(nb).getAsJsonArray("cells");
+        for (int i = 0; i < cells.size(); i++) {
+            JsonObject cell = cells.get(i).getAsJsonObject();
+            if (cell.get("cell_type").getAsString().equals("code")) visitor.visit(i + 1, cell);
+        }
+    }
+
+    private static List<String> sources(Path nb) throws IOException {
+        List<String> s = new ArrayList<>();
+        for (JsonElement c : read(nb).getAsJsonArray("cells")) s.add(joined(c.getAsJsonObject().get("source")));
+        return s;
+    }
+
+    private static JsonArray outputs(JsonObject cell) {
+        return cell.has("outputs") ? cell.getAsJsonArray("outputs") : new JsonArray();
+    }
+
+    private static List<String> tags(JsonObject cell) {
+        List<String> tags = new ArrayList<>();
+        JsonObject meta = cell.getAsJsonObject("metadata");
+        if (meta != null && meta.has("tags")) meta.getAsJsonArray("tags").forEach(t -> tags.add(t.getAsString()));
+        return tags;
+    }
+
+    /** What a cell printed to stdout and stderr. */
+    private static String printed(JsonObject cell) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonElement o : outputs(cell)) {
+            JsonObject out = o.getAsJsonObject();
+            if (out.get("output_type").getAsString().equals("stream")) sb.append(joined(out.get("text")));
+            if (out.get("output_type").getAsString().equals("error")) {
+                sb.append("ERROR ").append(out.get("ename").getAsString()).append(": ").append(out.get("evalue").getAsString());
+            }
+        }
+        return sb.toString();
+    }
+
+    /** nbformat stores multi-line strings either as one string or as a list of lines. */
+    private static String joined(JsonElement e) {
+        if (e.isJsonPrimitive()) return e.getAsString();
+        StringBuilder sb = new StringBuilder();
+        for (JsonElement line : e.getAsJsonArray()) sb.append(line.getAsString());
+        return sb.toString();
+    }
+
+    private static String name(Path nb) {
+        return OUT.relativize(nb).toString();
+    }
+
+    // ---- processes ----
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result run(String[] command, String jupyterPath, int minutes) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(MODULE.toFile()).redirectErrorStream(true);
+        if (jupyterPath != null) pb.environment().put("JUPYTER_PATH", jupyterPath);
+        pb.environment().put("DEEPTOY_QUICK", "1");
+        Path logFile = Files.createTempFile("deeptoy-notebooks", ".log");
+        pb.redirectOutput(logFile.toFile());
+        Process p = pb.start();
+        boolean done = p.waitFor(minutes, TimeUnit.MINUTES);
+        if (!done) p.destroyForcibly();
+        String output = Files.readString(logFile, StandardCharsets.UTF_8);
+        Files.deleteIfExists(logFile);
+        return new Result(done ? p.exitValue() : -1, done ? output : output + "\n(timed out after " + minutes + " minutes)");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}
