@@ -201,7 +201,8 @@ void checkGradient() {
             sum += got[j];
         }
         if (err > 1e-9) {
-            String why = flipped < 1e-9 ? "wrong sign: it is p − onehot, not onehot − p"
+            String why = Arrays.stream(got).allMatch(g0 -> g0 == 0) ? "it returns zeros: is the code written yet?"
+                    : flipped < 1e-9 ? "wrong sign: it is p − onehot, not onehot − p"
                     : Math.abs(sum - 1) < 1e-9 ? "these are the probabilities: subtract 1 at the label"
                     : "the components of a softmax gradient sum to 0, yours sum to " + String.format("%.3g", sum);
             System.out.println(String.format("✗ differs from DeepToy's gradient by up to %.3g: %s", err, why));

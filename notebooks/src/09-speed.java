@@ -169,11 +169,14 @@ bars.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
 bars.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
 double[] other = new double[backends.size()];
 for (int i = 0; i < other.length; i++) other[i] = Math.max(0, stepMs[i] - gemmMs[i]);
-bars.addSeries("matrix products", backends, Arrays.stream(gemmMs).boxed().toList());
-bars.addSeries("everything else", backends, Arrays.stream(other).boxed().toList());
+bars.addSeries("matrix products", backends, Arrays.stream(gemmMs).boxed().toList()).setFillColor(new java.awt.Color(0x1f77b4));
+bars.addSeries("everything else", backends, Arrays.stream(other).boxed().toList()).setFillColor(new java.awt.Color(0xff7f0e));
+bars.getStyler().setPlotBackgroundColor(java.awt.Color.WHITE);
+bars.getStyler().setChartTitleBoxVisible(false);
+bars.getStyler().setAxisTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
 bars
 // %% md
-// With EJML nearly all the time is spent in matrix products. OpenBLAS makes them several times faster, and
+// With EJML nearly all the time is spent in matrix products. OpenBLAS makes them ten or more times faster, and
 // then the rest — ReLU, softmax, adding biases, the optimizer update, allocating tensors — is a visible share
 // of the step: those loops touch each number once or twice, so they are limited by memory speed, not by
 // arithmetic. Speeding up a part of a program only helps as much as that part's share of the time (Amdahl's
