@@ -12,7 +12,7 @@
 import org.deeptoy.kernel.render.*;
 import tech.tablesaw.api.*;
 
-// DEEPTOY_QUICK=1 (CI) trains on 10 000 photos for few epochs; unset it for the full recipes (~40% SVM, ~52% MLP).
+// DEEPTOY_QUICK=1 (CI) trains on 10 000 photos for few epochs; unset it for the full recipes (about 39% SVM, 55% MLP).
 boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
 Split cifar = Datasets.cifar10();
 Dataset train = quick ? cifar.train().first(10000) : cifar.train();
