@@ -140,9 +140,10 @@ public class Classifier {
                         (System.nanoTime() - start) / 1e9, history);
                 for (TrainingListener listener : listeners) listener.epochEnded(p, e);
                 if (verbose) {
-                    System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.4f%s  %.1f s%n", epoch, o.epochs,
+                    // One println per line: a notebook kernel sends each write as its own output.
+                    System.out.println(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.4f%s  %.1f s", epoch, o.epochs,
                             e.loss(), e.accuracy(), e.hasValidation() ? String.format(Locale.ROOT, "  validation %.4f", valAcc) : "",
-                            e.seconds());
+                            e.seconds()));
                 }
             }
             return history;

@@ -29,4 +29,10 @@ public interface Blas {
     static void use(String name) {
         BlasHolder.current = BlasHolder.byName(name);
     }
+
+    /** Uses {@code blas} for this JVM's matrix products, e.g. a wrapper that counts or times the calls. */
+    static void use(Blas blas) {
+        if (blas == null) throw new IllegalArgumentException("Blas.use: the backend is null; use Blas.use(\"openblas\") or \"ejml\"");
+        BlasHolder.current = blas;
+    }
 }

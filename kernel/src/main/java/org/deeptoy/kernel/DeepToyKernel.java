@@ -40,6 +40,13 @@ public final class DeepToyKernel extends BaseKernel {
         renderers.setDaemon(true);
         renderers.start();
         evaluator.warmUp();
+        // Wait for it before the first cell: a cell that loads Iris initialises Tablesaw's CsvReader
+        // while the warm-up initialises Table, and the two class initialisers wait on each other forever.
+        try {
+            renderers.join(20_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.kernel.render.Charts;
 import org.deeptoy.kernel.render.GraphSvg;
+import org.deeptoy.kernel.render.Images;
 import org.deeptoy.kernel.render.TableHtml;
 import org.deeptoy.kernel.render.TensorHtml;
 import org.deeptoy.tensor.Tensor;
@@ -38,5 +39,18 @@ final class Renderers {
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> c.getClass().getSimpleName() + " \""
                             + (c.getTitle() == null ? "" : c.getTitle()) + "\" (" + c.getWidth() + "×" + c.getHeight() + ")");
                 });
+        // Images.grid, Images.templates and Charts.confusionMatrix return PNG bytes: show them as pictures.
+        renderer.createRegistration(byte[].class)
+                .preferring(PNG)
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((b, ctx) -> {
+                    if (!isPng(b)) return;
+                    ctx.renderIfRequested(PNG, () -> Images.base64(b));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "PNG image, " + b.length + " bytes");
+                });
+    }
+
+    private static boolean isPng(byte[] b) {
+        return b.length > 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
     }
 }

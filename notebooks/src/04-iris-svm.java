@@ -1,0 +1,240 @@
+// %% md
+// # 4 · Iris with a linear SVM
+//
+// **What you will learn**
+// - how a small labelled dataset looks as a table and as a scatter plot;
+// - the multiclass hinge loss (Weston–Watkins, margin 1): the math, a worked example, and its graph;
+// - training a linear SVM with mini-batch SGD and reading its loss curve;
+// - what "linear" means, seen as decision regions on two features;
+// - why we measure accuracy on flowers the model never saw (a held-out split).
+//
+// At the end you write the hinge loss and one SGD step yourself, and a check cell compares them with DeepToy's own.
+// %%
+import org.deeptoy.kernel.render.*;
+import tech.tablesaw.api.*;
+
+// DEEPTOY_QUICK=1 (used in CI) trains for fewer epochs; unset it for the full recipe.
+boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+Dataset iris = Datasets.iris();
+iris
+// %% md
+// ## The data
+// 150 flowers, 50 of each species (*setosa*, *versicolor*, *virginica*), each measured four times in
+// centimetres. `iris.x()` is a tensor `[150, 4]`, `iris.labels()` the species as 0, 1, 2. A Tablesaw table
+// shows them together:
+// %%
+String[] features = {"sepal_length", "sepal_width", "petal_length", "petal_width"};
+Table table = Table.create("Iris");
+for (int c = 0; c < 4; c++) {
+    double[] column = new double[iris.size()];
+    for (int i = 0; i < iris.size(); i++) column[i] = iris.x().get(i, c);
+    table.addColumns(DoubleColumn.create(features[c], column));
+}
+String[] species = new String[iris.size()];
+for (int i = 0; i < iris.size(); i++) species[i] = iris.className(iris.labels()[i]);
+table.addColumns(StringColumn.create("species", species));
+table
+// %% md
+// Two features at a time can be plotted. The petals separate the species best: *setosa* stands apart,
+// *versicolor* and *virginica* touch.
+// %%
+double[] petalLength = new double[iris.size()], petalWidth = new double[iris.size()];
+for (int i = 0; i < iris.size(); i++) {
+    petalLength[i] = iris.x().get(i, 2);
+    petalWidth[i] = iris.x().get(i, 3);
+}
+Charts.scatter("Iris petals", "petal length (cm)", "petal width (cm)", petalLength, petalWidth, iris.labels(), iris.classNames())
+// %% md
+// ## The multiclass hinge loss
+// A linear classifier gives each class a score, `s = x·W + b` (one row of `k` scores per flower). It
+// should give the right class `y` the highest score **by a margin of 1**. The Weston–Watkins hinge loss
+// charges every wrong class `j` for the amount it comes closer than that:
+//
+// $$L_i = \sum_{j \neq y_i} \max(0,\; s_{ij} - s_{i y_i} + 1), \qquad L = \frac{1}{n}\sum_i L_i$$
+//
+// A wrong class already more than 1 below the right one costs nothing; once the margin is met,
+// the loss stops pushing. A worked example with three examples and three classes (true classes 0, 1, 2):
+//
+// | scores | true | terms | $L_i$ |
+// |---|---|---|---|
+// | 3.2, 5.1, −1.7 | 0 | max(0, 5.1 − 3.2 + 1) + max(0, −1.7 − 3.2 + 1) = 2.9 + 0 | 2.9 |
+// | 1.3, 4.9, 2.0 | 1 | max(0, 1.3 − 4.9 + 1) + max(0, 2.0 − 4.9 + 1) = 0 + 0 | 0 |
+// | 2.2, 2.5, −3.1 | 2 | max(0, 2.2 + 3.1 + 1) + max(0, 2.5 + 3.1 + 1) = 6.3 + 6.6 | 12.9 |
+//
+// The mean is (2.9 + 0 + 12.9) / 3 = 5.27. DeepToy's `cg.multiclassHinge` computes the same:
+// %%
+ComputationalGraph cg = new ComputationalGraph();
+Connection scores = cg.variable(Tensor.matrix(new double[] {3.2, 5.1, -1.7}, new double[] {1.3, 4.9, 2.0},
+        new double[] {2.2, 2.5, -3.1}), "scores");
+Connection labels = cg.constant(Tensor.vector(0, 1, 2), "labels");
+Connection hinge = cg.multiclassHinge(scores, labels, "hinge");
+SimulationContext ctx = new SimulationContext().forward(cg);
+System.out.println(String.format("hinge loss: %.4f", ctx.value(hinge).item()));
+ctx.backward(cg, hinge);
+cg
+// %% md
+// The gradient says how each score should move. Every violated margin adds `1/n` to the wrong class's
+// score gradient and takes `1/n` from the right one's, so a step *against* the gradient lowers the
+// wrong scores and raises the right one. The second example meets every margin: its row is zero.
+// %%
+ctx.gradient(scores)
+// %% md
+// ## Training
+// The SVM's graph is `scores = x·W + b`, `loss = hinge(scores, labels) + λ·‖W‖²`. We hold out 30% of the
+// flowers (seeded, stratified: each species keeps its share) and never train on them. The features are
+// standardised (mean 0, variance 1, measured on the training set only), which lets one learning rate suit
+// all four. The recipe: SGD with momentum 0.9, learning rate 0.01, batches of 16.
+// %%
+Split split = iris.split(0.3, 1);
+LinearSvm svm = LinearSvm.builder().inputs(4).classes(3).l2(1e-3).seed(1).build();
+svm.scaler(Scaler.standardize(split.train()));
+int epochs = quick ? 100 : 200;
+History h = svm.fit(split.train(), new FitOptions().epochs(epochs).batchSize(16)
+        .optimizer(new Sgd(0.01).momentum(0.9)).seed(1).verbose(false));
+System.out.println(svm + ", " + split.train().size() + " training flowers, " + epochs + " epochs");
+Charts.lossCurve(h.loss())
+// %% md
+// The loss falls fast and then flattens: most flowers meet their margins, and the remaining loss comes
+// from the few *versicolor* / *virginica* that overlap. Now the flowers it never saw:
+// %%
+double svmAccuracy = svm.score(split.test());
+System.out.println(String.format("training accuracy: %.4f", svm.score(split.train())));
+System.out.println(String.format("test accuracy: %.4f", svmAccuracy));
+// %% md
+// 45 test flowers is few: one flower is 2.2 percentage points. Another seed gives another split and a
+// somewhat different number; `bench` reports the mean over 10 splits.
+//
+// ## Decision regions
+// A linear model splits the feature space with straight lines. To see them we train a second SVM on
+// just the two petal features, then ask it for the class at every point of a 100 × 100 grid.
+// %%
+double[] two = new double[iris.size() * 2];
+for (int i = 0; i < iris.size(); i++) {
+    two[2 * i] = petalLength[i];
+    two[2 * i + 1] = petalWidth[i];
+}
+Dataset petals = new Dataset("iris petals", Tensor.wrap(two, iris.size(), 2), iris.labels(), iris.classNames());
+Split petalSplit = petals.split(0.3, 1);
+LinearSvm svm2 = LinearSvm.builder().inputs(2).classes(3).l2(1e-3).seed(1).build();
+svm2.scaler(Scaler.standardize(petalSplit.train()));
+svm2.fit(petalSplit.train(), new FitOptions().epochs(epochs).batchSize(16).optimizer(new Sgd(0.01).momentum(0.9))
+        .seed(1).verbose(false));
+System.out.println(String.format("two features, test accuracy: %.4f", svm2.score(petalSplit.test())));
+
+int steps = 100;
+double[] gx = new double[steps], gy = new double[steps];
+for (int i = 0; i < steps; i++) {
+    gx[i] = 0.5 + i * (7.5 - 0.5) / (steps - 1);  // petal length, cm
+    gy[i] = -0.2 + i * (2.8 + 0.2) / (steps - 1); // petal width, cm
+}
+double[] grid = new double[steps * steps * 2];
+for (int i = 0; i < steps; i++) {
+    for (int j = 0; j < steps; j++) {
+        grid[2 * (i * steps + j)] = gx[j];
+        grid[2 * (i * steps + j) + 1] = gy[i];
+    }
+}
+int[] flat = svm2.predict(Tensor.wrap(grid, steps * steps, 2));
+int[][] regions = new int[steps][steps];
+for (int i = 0; i < steps; i++) System.arraycopy(flat, i * steps, regions[i], 0, steps);
+Charts.decisionRegions("Linear SVM on petal length and width", "petal length (cm)", "petal width (cm)",
+        gx, gy, regions, petalLength, petalWidth, iris.labels(), iris.classNames())
+// %% md
+// The boundaries are straight: each is where two class scores are equal, `x·(w_a − w_b) + (b_a − b_b) = 0`.
+// The few points on the wrong side of the *versicolor*/*virginica* line are the errors no straight line
+// can avoid. Notebook 5 asks whether a curved boundary (an MLP) does better.
+//
+// ## Exercises
+// **1. The hinge loss of one example.** Complete `myHinge(scores, label)`: the sum over the wrong classes
+// `j` of `max(0, scores[j] − scores[label] + 1)`.
+// %% exercise
+double myHinge(double[] scores, int label) {
+    // BEGIN SOLUTION
+    double loss = 0;
+    for (int j = 0; j < scores.length; j++) {
+        if (j != label) loss += Math.max(0, scores[j] - scores[label] + 1);
+    }
+    return loss;
+    // END SOLUTION
+    // STUDENT: return 0; // your code here
+}
+// %%
+// Check: your hinge against DeepToy's cg.multiclassHinge on random scores.
+void checkHinge() {
+    Random r = new Random(4);
+    for (int t = 0; t < 50; t++) {
+        int k = 2 + r.nextInt(5), y = r.nextInt(k);
+        double[] s = new double[k];
+        for (int j = 0; j < k; j++) s[j] = r.nextGaussian() * 2;
+        ComputationalGraph g = new ComputationalGraph();
+        Connection l = g.multiclassHinge(g.constant(Tensor.of(s, 1, k)), g.constant(Tensor.vector(y)));
+        double expected = new SimulationContext().forward(g).value(l).item(), got;
+        try {
+            got = myHinge(s.clone(), y);
+        } catch (Exception e) {
+            System.out.println("✗ myHinge threw " + e + " for scores " + Arrays.toString(s) + ", label " + y);
+            return;
+        }
+        if (Math.abs(got - expected) > 1e-9) {
+            String why = got == 0 ? "it returns 0: is the code written yet?"
+                    : Math.abs(got - expected - 1) < 1e-9 ? "it is 1 too high: leave out j == label (that term is always max(0, 1) = 1)"
+                    : Math.abs(got + expected) < 1e-9 ? "wrong sign"
+                    : "check the sign inside max: scores[j] - scores[label] + 1";
+            StringBuilder shown = new StringBuilder();
+            for (double v : s) shown.append(shown.length() == 0 ? "" : ", ").append(String.format("%.2f", v));
+            System.out.println(String.format("✗ for scores [%s] and label %d the hinge is %.4f, yours gives %.4f: %s",
+                    shown, y, expected, got, why));
+            return;
+        }
+    }
+    System.out.println("✓ myHinge matches cg.multiclassHinge on 50 random examples");
+}
+checkHinge();
+// %% md
+// **2. One SGD step.** Training moves each weight against its gradient: `w ← w − lr · grad`. Complete
+// `sgdStep` so it returns the new weights (a new array; leave `w` unchanged).
+// %% exercise
+double[] sgdStep(double[] w, double[] grad, double lr) {
+    // BEGIN SOLUTION
+    double[] next = new double[w.length];
+    for (int i = 0; i < w.length; i++) next[i] = w[i] - lr * grad[i];
+    return next;
+    // END SOLUTION
+    // STUDENT: return w.clone(); // your code here
+}
+// %%
+// Check: your step against DeepToy's Sgd optimizer on the gradient of a real hinge loss.
+void checkSgd() {
+    ComputationalGraph g = new ComputationalGraph();
+    Connection w = g.variable(Tensor.randomNormal(3, 4, 3), "W");
+    Connection l = g.multiclassHinge(g.matrixMultiply(g.constant(Tensor.randomNormal(5, 6, 4)), w),
+            g.constant(Tensor.vector(0, 1, 2, 0, 1, 2)));
+    SimulationContext c = new SimulationContext().forward(g);
+    c.backward(g, l);
+    double[] before = w.value().data().clone(), grad = c.gradient(w).data().clone();
+    double[] got;
+    try {
+        got = sgdStep(before.clone(), grad, 0.1);
+    } catch (Exception e) {
+        System.out.println("✗ sgdStep threw " + e);
+        return;
+    }
+    new Sgd(0.1).step(List.of(w), c);
+    double[] expected = w.value().data();
+    if (got == null || got.length != expected.length) {
+        System.out.println("✗ sgdStep should return " + expected.length + " weights, got " + (got == null ? "null" : got.length));
+        return;
+    }
+    double err = 0, plus = 0, same = 0, ratio = 0;
+    for (int i = 0; i < got.length; i++) {
+        err = Math.max(err, Math.abs(got[i] - expected[i]));
+        plus = Math.max(plus, Math.abs(got[i] - (before[i] + 0.1 * grad[i])));
+        same = Math.max(same, Math.abs(got[i] - before[i]));
+        if (grad[i] != 0) ratio = (got[i] - before[i]) / (expected[i] - before[i]);
+    }
+    if (err < 1e-12) System.out.println("✓ sgdStep matches new Sgd(0.1).step");
+    else if (same < 1e-12) System.out.println("✗ the weights did not change: return w - lr * grad");
+    else if (plus < 1e-12) System.out.println("✗ wrong sign: that step goes up the gradient (w + lr·grad), the loss would grow");
+    else System.out.println(String.format("✗ the step differs from Sgd's by up to %.3g; your step is %.3g times Sgd's: check the factor lr", err, ratio));
+}
+checkSgd();

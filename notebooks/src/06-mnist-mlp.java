@@ -1,0 +1,160 @@
+// %% md
+// # 6 · Handwritten digits (MNIST) with an MLP
+//
+// **What you will learn**
+// - images as tensors: 28 × 28 grey pixels, flattened to 784 numbers for an MLP;
+// - the network as a computational graph, drawn;
+// - training on 60 000 images in mini-batches, with a learning-rate schedule;
+// - test accuracy, the confusion matrix, and the digits the network gets most confidently wrong.
+//
+// The exercises: accuracy from class scores, and the backward step of ReLU.
+// %%
+import org.deeptoy.kernel.render.*;
+
+// DEEPTOY_QUICK=1 (CI) trains on a subset for fewer epochs; unset it for the full recipe (~98% on the test set).
+boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+Split mnist = Datasets.mnist();
+Dataset train = quick ? mnist.train().first(20000) : mnist.train();
+Dataset test = mnist.test();
+System.out.println(train + "\n" + test);
+// %% md
+// ## The data
+// Each example is a 28 × 28 image, grey levels 0 (black) to 255 (white), with its digit as the label.
+// The first 32 training images:
+// %%
+String[] captions = new String[32];
+for (int i = 0; i < 32; i++) captions[i] = train.className(train.labels()[i]);
+Images.grid(train.first(32).x(), 16, captions)
+// %% md
+// Ten classes, roughly balanced:
+// %%
+System.out.println("images per digit in the training set: " + Arrays.toString(train.classCounts()));
+// %% md
+// ## The network
+// An MLP sees an image as a row of 784 numbers (the pixels, row by row), so it does not know which pixels
+// are neighbours; it has to learn that. One hidden layer of 512 ReLU units, then 10 scores:
+// `s = relu(x·W1 + b1)·W2 + b2`, trained with softmax cross-entropy. Its graph:
+// %%
+Mlp mlp = Mlp.builder().layers(784, 512, 10).activation(Activation.RELU).seed(1).build();
+mlp.scaler(Scaler.pixels()); // 0..255 -> 0..1
+System.out.println(mlp);
+mlp.graph()
+// %% md
+// `W1` is `[784, 512]`: 401 408 of the 407 050 parameters. Each column of `W1` is a 28 × 28 pattern the
+// unit responds to.
+//
+// ## Training
+// Adam with learning rate 0.001, multiplied by 0.3 every 4 epochs (a step schedule: big steps first,
+// then finer ones), batches of 128. Each epoch prints its mean loss and training accuracy.
+// %%
+int epochs = quick ? 3 : 12;
+History h = mlp.fit(train, new FitOptions().epochs(epochs).batchSize(128)
+        .optimizer(new Adam(1e-3).schedule(Schedule.step(4, 0.3))).seed(7));
+Charts.lossCurve(h.loss())
+// %%
+double accuracy = mlp.score(test);
+System.out.println(String.format("test accuracy: %.4f", accuracy));
+// %% md
+// ## Where it goes wrong
+// The confusion matrix counts, for each true digit (row), what the network predicted (column). The
+// diagonal holds the right answers; the bright cells off it are the typical confusions (4 and 9, 7 and 2,
+// 3 and 5 …).
+// %%
+Charts.confusionMatrix(mlp.confusionMatrix(test), test.classNames())
+// %% md
+// The most confidently wrong digits: among the test images it misclassifies, those where it put the
+// most probability on its wrong answer. Caption: true → predicted (probability).
+// %%
+Tensor proba = mlp.predictProba(test);
+int[] predicted = proba.argmaxRows();
+List<Integer> wrong = new ArrayList<>();
+for (int i = 0; i < test.size(); i++) if (predicted[i] != test.labels()[i]) wrong.add(i);
+int k = proba.dim(1);
+wrong.sort(Comparator.comparingDouble(i -> -proba.data()[i * k + predicted[i]]));
+int shown = Math.min(16, wrong.size());
+int[] worst = new int[shown];
+String[] why = new String[shown];
+for (int j = 0; j < shown; j++) {
+    int i = wrong.get(j);
+    worst[j] = i;
+    why[j] = String.format("%d → %d (%.0f%%)", test.labels()[i], predicted[i], 100 * proba.data()[i * k + predicted[i]]);
+}
+System.out.println(wrong.size() + " of " + test.size() + " test digits are misclassified");
+Images.grid(test.subset(worst).x(), 8, why)
+// %% md
+// Many of these are hard even for a person; some are plain mistakes. Notebook 8 shows that a network
+// which knows pixels have neighbours (a CNN) makes fewer of them.
+//
+// ## Exercises
+// **1. Accuracy from scores.** `scores` is `[n, 10]` (one row per image); the prediction is the column with
+// the highest score. Return the fraction of rows whose prediction equals the label.
+// %% exercise
+double myAccuracy(Tensor scores, int[] labels) {
+    // BEGIN SOLUTION
+    int n = scores.dim(0), classes = scores.dim(1), right = 0;
+    for (int i = 0; i < n; i++) {
+        int best = 0;
+        for (int j = 1; j < classes; j++) if (scores.get(i, j) > scores.get(i, best)) best = j;
+        if (best == labels[i]) right++;
+    }
+    return (double) right / n;
+    // END SOLUTION
+    // STUDENT: return 0; // your code here
+}
+// %%
+// Check: your accuracy against the model's own score() on 1000 test digits.
+void checkAccuracy() {
+    Dataset some = test.first(1000);
+    double expected = mlp.score(some), got;
+    try {
+        got = myAccuracy(mlp.scores(some.x()), some.labels());
+    } catch (Exception e) {
+        System.out.println("✗ myAccuracy threw " + e);
+        return;
+    }
+    if (Math.abs(got - expected) < 1e-12) System.out.println(String.format("✓ myAccuracy gives %.4f, like mlp.score", got));
+    else if (got == 0) System.out.println("✗ it returns 0: is the code written yet?");
+    else if (Math.abs(got - expected * some.size()) < 1e-9) System.out.println("✗ that is the number of right answers: divide by n");
+    else if (Math.abs(got - (1 - expected)) < 1e-12) System.out.println("✗ that is the error rate (wrong answers), not the accuracy");
+    else System.out.println(String.format("✗ mlp.score gives %.4f, yours %.4f: take the argmax of each row (the highest score), not the lowest", expected, got));
+}
+checkAccuracy();
+// %% md
+// **2. The backward step of ReLU.** `y = max(x, 0)`. Given the inputs `x` and the gradient `dy` of the loss
+// with respect to `y`, return `dx`: `dy` where `x > 0`, else 0.
+// %% exercise
+double[] reluBackward(double[] x, double[] dy) {
+    // BEGIN SOLUTION
+    double[] dx = new double[x.length];
+    for (int i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+    return dx;
+    // END SOLUTION
+    // STUDENT: return dy.clone(); // your code here
+}
+// %%
+// Check: your backward against DeepToy's relu op (loss = sum(relu(x) * c), so dy = c).
+void checkReluBackward() {
+    Tensor xs = Tensor.randomNormal(11, 5, 7), cs = Tensor.randomNormal(12, 5, 7);
+    ComputationalGraph g = new ComputationalGraph();
+    Connection x = g.variable(xs, "x");
+    Connection l = g.reduceSum(g.multiply(g.relu(x), g.constant(cs)));
+    SimulationContext c = new SimulationContext().forward(g);
+    c.backward(g, l);
+    double[] expected = c.gradient(x).data(), got;
+    try {
+        got = reluBackward(xs.data().clone(), cs.data().clone());
+    } catch (Exception e) {
+        System.out.println("✗ reluBackward threw " + e);
+        return;
+    }
+    if (got == null || got.length != expected.length) {
+        System.out.println("✗ dx has one value per input: expected " + expected.length + ", got " + (got == null ? "null" : got.length));
+        return;
+    }
+    int bad = -1;
+    for (int i = 0; i < got.length && bad < 0; i++) if (Math.abs(got[i] - expected[i]) > 1e-12) bad = i;
+    if (bad < 0) System.out.println("✓ reluBackward matches DeepToy's relu backward");
+    else if (xs.data()[bad] <= 0) System.out.println(String.format("✗ at x = %.3f (≤ 0) dx should be 0, yours is %.3f: relu passes no gradient where it output 0", xs.data()[bad], got[bad]));
+    else System.out.println(String.format("✗ at x = %.3f (> 0) dx should be dy = %.3f, yours is %.3f", xs.data()[bad], expected[bad], got[bad]));
+}
+checkReluBackward();

@@ -1,0 +1,185 @@
+// %% md
+// # 7 · CIFAR-10: a linear SVM and an MLP on photos
+//
+// **What you will learn**
+// - colour images as tensors `[3, 32, 32]` (red, green and blue planes), 3072 numbers each;
+// - why photos are much harder than digits (a plane is a plane in any colour, at any place);
+// - what a linear classifier learns: one *template* per class, drawn as a picture;
+// - how much a hidden layer adds, measured on 10 000 test photos.
+//
+// The exercises: standardising features, and a linear classifier's scores by hand.
+// %%
+import org.deeptoy.kernel.render.*;
+import tech.tablesaw.api.*;
+
+// DEEPTOY_QUICK=1 (CI) trains on 10 000 photos for few epochs; unset it for the full recipes (about 39% SVM, 55% MLP).
+boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+Split cifar = Datasets.cifar10();
+Dataset train = quick ? cifar.train().first(10000) : cifar.train();
+Dataset test = cifar.test();
+List<String> names = test.classNames();
+System.out.println(train + "\n" + test + "\nclasses: " + names);
+// %% md
+// ## The data
+// Six photos of each class from the training set, one class per row:
+// %%
+int perClass = 6;
+int[] idx = new int[10 * perClass];
+String[] captions = new String[10 * perClass];
+for (int c = 0; c < 10; c++) {
+    int found = 0;
+    for (int i = 0; i < train.size() && found < perClass; i++) {
+        if (train.labels()[i] == c) {
+            captions[c * perClass + found] = found == 0 ? names.get(c) : "";
+            idx[c * perClass + found++] = i;
+        }
+    }
+}
+Images.grid(train.subset(idx).x(), perClass, captions, Images.Options.defaults().scaling(Images.Scaling.BYTE).zoom(2))
+// %% md
+// Objects appear at any place, size and colour, on any background. A linear model sees only pixel
+// values at fixed places, so this is far harder than MNIST: guessing gives 10%.
+//
+// ## A linear SVM
+// The same model as notebook 4, now with 3072 inputs: `scores = x·W + b` with `W` `[3072, 10]`, the
+// hinge loss plus L2 on `W`, features standardised. SGD with momentum; the learning rate halves every
+// 2 epochs.
+// %%
+LinearSvm svm = LinearSvm.builder().inputs(3072).classes(10).l2(5e-4).seed(1).build();
+svm.scaler(Scaler.standardize(train));
+History svmHistory = svm.fit(train, new FitOptions().epochs(quick ? 3 : 5).batchSize(200)
+        .optimizer(new Sgd(5e-4).momentum(0.9).schedule(Schedule.step(2, 0.5))).seed(7));
+double svmAccuracy = svm.score(test);
+System.out.println(String.format("linear SVM test accuracy: %.4f", svmAccuracy));
+// %% md
+// ## The SVM's templates
+// Column `j` of `W` holds one weight per pixel and colour: the score of class `j` is the dot product of the
+// (standardised) photo with that column. Drawn as an image (each stretched from its own smallest to largest
+// weight), a column is the picture the class "matches best":
+// %%
+Images.templates(svm.weights().value(), new int[] {3, 32, 32}, names.toArray(String[]::new))
+// %% md
+// The templates are blurry averages of their class: look for a blue background around *airplane* and
+// *ship*, green and brown for *frog* and *deer*, a coloured blob in the middle for *automobile* and *truck*.
+// They are noisy after a short run and smoother after the full recipe. One template per class cannot hold
+// the many ways an object looks (a horse facing left and one facing right need opposite pictures).
+//
+// ## An MLP
+// A hidden layer of 512 ReLU units can combine many templates. Adam, learning rate 3·10⁻⁴ (× 0.3 every
+// 5 epochs), a little L2.
+// %%
+Mlp mlp = Mlp.builder().layers(3072, 512, 10).activation(Activation.RELU).l2(1e-4).seed(1).build();
+mlp.scaler(Scaler.standardize(train));
+History mlpHistory = mlp.fit(train, new FitOptions().epochs(quick ? 3 : 15).batchSize(128)
+        .optimizer(new Adam(3e-4).schedule(Schedule.step(5, 0.3))).seed(7));
+double mlpAccuracy = mlp.score(test);
+System.out.println(String.format("MLP test accuracy: %.4f", mlpAccuracy));
+// %% md
+// ## Compared
+// Training accuracy per epoch next to the final test accuracy. The gap between the two is what the model
+// memorised about its training photos without learning anything that carries over.
+// %%
+Map<String, double[]> curves = new LinkedHashMap<>();
+curves.put("SVM, training", svmHistory.accuracy());
+curves.put("MLP, training", mlpHistory.accuracy());
+System.out.println(String.format("test accuracy: SVM %.4f, MLP %.4f (chance 0.10)", svmAccuracy, mlpAccuracy));
+Charts.accuracyCurve(curves)
+// %%
+Charts.confusionMatrix(mlp.confusionMatrix(test), names)
+// %% md
+// The MLP confuses animals with animals (*cat*/*dog*, *deer*/*horse*) and vehicles with vehicles. Beating
+// ~55% needs a network that knows about neighbouring pixels and shifts: a CNN (notebook 8, on digits).
+//
+// ## Exercises
+// **1. Standardise.** For a matrix `x` `[n, d]` (rows are examples) return a new matrix where each column has
+// mean 0 and standard deviation 1: `(x − mean) / std`, with the mean and the (population) standard deviation
+// of that column.
+// %% exercise
+double[][] standardize(double[][] x) {
+    // BEGIN SOLUTION
+    int n = x.length, d = x[0].length;
+    double[][] out = new double[n][d];
+    for (int j = 0; j < d; j++) {
+        double mean = 0, var = 0;
+        for (double[] row : x) mean += row[j] / n;
+        for (double[] row : x) var += (row[j] - mean) * (row[j] - mean) / n;
+        double std = Math.sqrt(var);
+        for (int i = 0; i < n; i++) out[i][j] = (x[i][j] - mean) / std;
+    }
+    return out;
+    // END SOLUTION
+    // STUDENT: return x; // your code here
+}
+// %%
+// Check: your standardisation against DeepToy's Scaler.standardize on a few CIFAR pixels.
+void checkStandardize() {
+    int n = 50, d = 6;
+    double[][] x = new double[n][d];
+    double[] flat = new double[n * d];
+    for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) flat[i * d + j] = x[i][j] = train.x().data()[i * 3072 + 500 * j];
+    Dataset small = new Dataset("pixels", Tensor.wrap(flat, n, d), Arrays.copyOf(train.labels(), n), names);
+    double[] expected = Scaler.standardize(small).apply(small.x()).data();
+    double[][] got;
+    try {
+        got = standardize(x);
+    } catch (Exception e) {
+        System.out.println("✗ standardize threw " + e);
+        return;
+    }
+    if (got == null || got.length != n || got[0].length != d) {
+        System.out.println("✗ the result must have the shape of x, [" + n + ", " + d + "]");
+        return;
+    }
+    double err = 0, ratio = 0;
+    for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) {
+        err = Math.max(err, Math.abs(got[i][j] - expected[i * d + j]));
+        if (Math.abs(expected[i * d + j]) > 0.5) ratio = got[i][j] / expected[i * d + j];
+    }
+    if (err < 1e-9) System.out.println("✓ standardize matches Scaler.standardize");
+    else if (Math.abs(ratio - Math.sqrt((n - 1.0) / n)) < 1e-6) System.out.println("✗ off by a factor √((n−1)/n): divide the variance by n, not n − 1");
+    else if (Math.abs(got[0][0] - x[0][0]) < 1e-12) System.out.println("✗ the values are unchanged: subtract the column mean and divide by the column std");
+    else System.out.println(String.format("✗ differs from Scaler.standardize by up to %.3g: use the mean and std of each column (not of each row)", err));
+}
+checkStandardize();
+// %% md
+// **2. A linear classifier's scores.** Given one (standardised) photo `x` (3072 numbers), the weights `W`
+// `[3072, 10]` and biases `b` `[10]`, return the 10 scores `s_j = Σ_i x_i W_ij + b_j`.
+// %% exercise
+double[] linearScores(double[] x, Tensor W, double[] b) {
+    // BEGIN SOLUTION
+    int d = W.dim(0), k = W.dim(1);
+    double[] s = b.clone();
+    for (int i = 0; i < d; i++) for (int j = 0; j < k; j++) s[j] += x[i] * W.get(i, j);
+    return s;
+    // END SOLUTION
+    // STUDENT: return new double[10]; // your code here
+}
+// %%
+// Check: your scores against svm.scores for the first test photo.
+void checkScores() {
+    Tensor photo = test.x().rows(0, 1);
+    double[] x = svm.scaler().apply(photo).data();
+    double[] expected = svm.scores(photo).data(), got;
+    try {
+        got = linearScores(x.clone(), svm.weights().value(), svm.graph().find("b").value().data().clone());
+    } catch (Exception e) {
+        System.out.println("✗ linearScores threw " + e);
+        return;
+    }
+    if (got == null || got.length != 10) {
+        System.out.println("✗ one score per class: expected 10, got " + (got == null ? "null" : got.length));
+        return;
+    }
+    double err = 0, noBias = 0;
+    double[] b = svm.graph().find("b").value().data();
+    for (int j = 0; j < 10; j++) {
+        err = Math.max(err, Math.abs(got[j] - expected[j]));
+        noBias = Math.max(noBias, Math.abs(got[j] + b[j] - expected[j]));
+    }
+    boolean zeros = Arrays.stream(got).allMatch(v -> v == 0);
+    if (err < 1e-9) System.out.println("✓ linearScores matches svm.scores");
+    else if (zeros) System.out.println("✗ all scores are 0: is the code written yet?");
+    else if (noBias < 1e-9) System.out.println("✗ almost: add the bias b_j");
+    else System.out.println(String.format("✗ differs from svm.scores by up to %.3g: s_j sums x_i · W[i][j] over i (W's column j)", err));
+}
+checkScores();

@@ -1,0 +1,259 @@
+// %% md
+// # 8 · MNIST with a small CNN
+//
+// **What you will learn**
+// - what a 2-D convolution computes: one small filter slid over the image;
+// - im2col: how a convolution becomes a single matrix multiplication (and so runs at BLAS speed);
+// - a small convolutional network: conv → relu → pool, twice, then dense layers;
+// - what the first layer's filters look like after training, and the accuracy they buy.
+//
+// The exercises: the output size of a convolution, and im2col by hand.
+// %%
+import org.deeptoy.kernel.render.*;
+import java.awt.*;
+import java.awt.image.BufferedImage;
+
+// DEEPTOY_QUICK=1 (CI) trains on a subset for one epoch; unset it for the full recipe (about 98.7% on the test set).
+boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+Split mnist = Datasets.mnist();
+Dataset train = quick ? mnist.train().first(8000) : mnist.train();
+Dataset test = mnist.test();
+System.out.println(train + "\n" + test);
+// %% md
+// ## Convolution
+// A convolution slides a small filter `F` (here 3 × 3) over the image `X`. At each position it multiplies
+// the patch under the filter with the filter, element by element, and adds up: one output pixel.
+//
+// $$Y[i, j] = \sum_{u, v} F[u, v]\; X[i + u,\; j + v]$$
+//
+// The same 9 weights are used at every position, so a filter that detects an edge finds it anywhere in
+// the image; an MLP would need separate weights for each place.
+//
+// **im2col** ("image to columns") copies every patch into a column of a matrix. For a 5 × 5 image and a
+// 3 × 3 filter there are 3 × 3 = 9 positions, so the matrix is `[9 values per patch, 9 patches]`. The whole
+// convolution is then one matrix product: `filters [F, 9] · columns [9, 9] = outputs [F, 9]`. The picture
+// shows the image (left), the first patch and the 5th (in colour), and where they land (right):
+// %%
+byte[] im2colPicture() {
+    int n = 5, k = 3, m = n - k + 1, cell = 34, gap = 70;
+    int leftW = n * cell, rightW = m * m * cell, top = 40;
+    BufferedImage img = new BufferedImage(30 + leftW + gap + rightW + 30, top + k * k * cell + 50, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, img.getWidth(), img.getHeight());
+    Color[] mark = {new Color(0x1f77b4), new Color(0xff7f0e)};
+    int[] patches = {0, 4}; // patch 0 at (0, 0), patch 4 at (1, 1)
+    Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 13), bold = font.deriveFont(Font.BOLD, 14f);
+    int x0 = 30, y0 = top + (k * k * cell - n * cell) / 2;
+    g.setFont(bold);
+    g.setColor(Color.DARK_GRAY);
+    g.drawString("image X [5, 5]", x0, y0 - 12);
+    g.drawString("im2col(X) [9, 9]: column p = patch p", x0 + leftW + gap, top - 12);
+    g.setFont(font);
+    for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) {
+        int x = x0 + j * cell, y = y0 + i * cell;
+        for (int q = 0; q < 2; q++) {
+            int pi = patches[q] / m, pj = patches[q] % m;
+            if (i >= pi && i < pi + k && j >= pj && j < pj + k) {
+                g.setColor(new Color(mark[q].getRed(), mark[q].getGreen(), mark[q].getBlue(), 70));
+                g.fillRect(x, y, cell, cell);
+            }
+        }
+        g.setColor(Color.GRAY);
+        g.drawRect(x, y, cell, cell);
+        g.setColor(Color.BLACK);
+        String s = String.valueOf(i * n + j + 1);
+        g.drawString(s, x + (cell - g.getFontMetrics().stringWidth(s)) / 2, y + cell / 2 + 5);
+    }
+    for (int q = 0; q < 2; q++) {
+        int pi = patches[q] / m, pj = patches[q] % m;
+        g.setColor(mark[q]);
+        g.setStroke(new BasicStroke(3f));
+        g.drawRect(x0 + pj * cell + 2 * q, y0 + pi * cell + 2 * q, k * cell - 4 * q, k * cell - 4 * q);
+    }
+    g.setStroke(new BasicStroke(1f));
+    int rx = x0 + leftW + gap;
+    for (int p = 0; p < m * m; p++) {
+        int pi = p / m, pj = p % m;
+        for (int r = 0; r < k * k; r++) {
+            int x = rx + p * cell, y = top + r * cell;
+            for (int q = 0; q < 2; q++) {
+                if (patches[q] == p) {
+                    g.setColor(new Color(mark[q].getRed(), mark[q].getGreen(), mark[q].getBlue(), 70));
+                    g.fillRect(x, y, cell, cell);
+                }
+            }
+            g.setColor(Color.GRAY);
+            g.drawRect(x, y, cell, cell);
+            g.setColor(Color.BLACK);
+            String s = String.valueOf((pi + r / k) * n + (pj + r % k) + 1);
+            g.drawString(s, x + (cell - g.getFontMetrics().stringWidth(s)) / 2, y + cell / 2 + 5);
+        }
+        g.setColor(Color.DARK_GRAY);
+        String s = "p" + p;
+        g.drawString(s, rx + p * cell + (cell - g.getFontMetrics().stringWidth(s)) / 2, top + k * k * cell + 18);
+    }
+    g.setColor(Color.DARK_GRAY);
+    g.setStroke(new BasicStroke(2f));
+    int ay = top + k * k * cell / 2;
+    g.drawLine(x0 + leftW + 12, ay, rx - 14, ay);
+    g.fillPolygon(new int[] {rx - 6, rx - 16, rx - 16}, new int[] {ay, ay - 6, ay + 6}, 3);
+    g.dispose();
+    return Images.png(img);
+}
+im2colPicture()
+// %% md
+// The numbers are pixel positions: column `p0` holds pixels 1, 2, 3, 6, 7, 8, 11, 12, 13 — the 3 × 3 patch in
+// the top-left corner. DeepToy's `cg.conv2d` works exactly this way. Check it on that 5 × 5 image with two
+// filters (a vertical-edge detector and a 3 × 3 mean):
+// %%
+Tensor image = Tensor.arange(25).reshape(1, 1, 5, 5); // values 0..24: pixel number minus 1
+double[] edge = {-1, 0, 1, -1, 0, 1, -1, 0, 1}, mean = new double[9];
+Arrays.fill(mean, 1.0 / 9);
+double[] both = new double[18];
+System.arraycopy(edge, 0, both, 0, 9);
+System.arraycopy(mean, 0, both, 9, 9);
+ComputationalGraph cg = new ComputationalGraph();
+Connection conv = cg.conv2d(cg.constant(image, "X"), cg.constant(Tensor.wrap(both, 2, 1, 3, 3), "F"), 1, 0, "Y");
+Tensor y = new SimulationContext().forward(cg).value(conv);
+
+// the same with im2col and one matrix product: F [2, 9] · cols [9, 9]
+double[] cols = new double[81];
+for (int p = 0; p < 9; p++) for (int r = 0; r < 9; r++) cols[r * 9 + p] = image.data()[(p / 3 + r / 3) * 5 + (p % 3 + r % 3)];
+ComputationalGraph mm = new ComputationalGraph();
+Connection product = mm.matrixMultiply(mm.constant(Tensor.wrap(both, 2, 9)), mm.constant(Tensor.wrap(cols, 9, 9)));
+Tensor viaIm2col = new SimulationContext().forward(mm).value(product);
+System.out.println("conv2d equals filters · im2col: " + y.reshape(2, 9).allClose(viaIm2col, 1e-12));
+y
+// %% md
+// The edge filter gives 6 everywhere (the pixel values grow by 1 per column, so each of the 3 rows adds X[·, j + 2] − X[·, j] = 2); the
+// mean filter gives the centre pixel of each patch.
+//
+// ## The network
+// `conv(8 filters, 5 × 5) → relu → maxPool(2) → conv(16, 5 × 5) → relu → maxPool(2) → dense(128) → relu → 10 scores`.
+// Convolutions keep the image size (zero padding 2), each pool halves it: 28 → 14 → 7, so the dense layer
+// sees 16 × 7 × 7 = 784 features.
+// %%
+Cnn cnn = Cnn.builder().input(1, 28, 28).conv(8, 5).pool(2).conv(16, 5).pool(2).dense(128).classes(10).seed(1).build();
+cnn.scaler(Scaler.pixels());
+System.out.println(cnn);
+cnn.graph()
+// %% md
+// ## Training
+// Adam, learning rate 0.001 (× 0.3 after 2 epochs), batches of 64. A convolution costs more than a dense
+// layer of the same parameter count, because every weight is used at every position.
+// %%
+int epochs = quick ? 1 : 3;
+History h = cnn.fit(train, new FitOptions().epochs(epochs).batchSize(64)
+        .optimizer(new Adam(1e-3).schedule(Schedule.step(2, 0.3))).seed(7));
+double accuracy = cnn.score(test);
+System.out.println(String.format("test accuracy: %.4f", accuracy));
+// %% md
+// ## The filters
+// The 8 first-layer filters `K1` `[8, 1, 5, 5]`, each stretched from its most negative (black) to its most
+// positive (white) weight. Training shapes them into detectors of strokes and edges at various angles; after
+// the single short epoch of quick mode they are still close to their random start.
+// %%
+Tensor k1 = cnn.graph().find("K1").value();
+System.out.println("K1 " + Arrays.toString(k1.shape()));
+Images.grid(k1, 8, null, Images.Options.defaults().scaling(Images.Scaling.PER_IMAGE).zoom(12))
+// %% md
+// And what they make of one digit: the 8 feature maps after the first convolution and ReLU (bright = the
+// filter's pattern is present there).
+// %%
+ComputationalGraph fg = new ComputationalGraph();
+Connection maps = fg.relu(fg.sum(fg.conv2d(fg.constant(Scaler.pixels().apply(test.x().rows(0, 1)).reshape(1, 1, 28, 28)),
+        fg.constant(k1), 1, 2), fg.constant(cnn.graph().find("c1").value())));
+Tensor featureMaps = new SimulationContext().forward(fg).value(maps).reshape(8, 28, 28);
+Images.grid(featureMaps, 8, null, Images.Options.defaults().scaling(Images.Scaling.PER_IMAGE).zoom(3))
+// %%
+Charts.confusionMatrix(cnn.confusionMatrix(test), test.classNames())
+// %% md
+// ## Exercises
+// **1. The output size.** A convolution over `in` pixels with a filter of `k`, stride `s` and zero padding `p`
+// on each side gives how many outputs? (Count the positions where the filter fits.)
+// %% exercise
+int convOutputSize(int in, int k, int stride, int padding) {
+    // BEGIN SOLUTION
+    return (in + 2 * padding - k) / stride + 1;
+    // END SOLUTION
+    // STUDENT: return in; // your code here
+}
+// %%
+// Check: your formula against the shape DeepToy's conv2d produces.
+void checkOutputSize() {
+    int[][] cases = {{28, 5, 1, 2}, {28, 5, 1, 0}, {32, 3, 2, 1}, {7, 3, 2, 0}, {10, 4, 3, 1}, {5, 5, 1, 0}};
+    for (int[] c : cases) {
+        ComputationalGraph g = new ComputationalGraph();
+        Connection out = g.conv2d(g.constant(Tensor.zeros(1, 1, c[0], c[0])), g.constant(Tensor.zeros(1, 1, c[1], c[1])), c[2], c[3]);
+        int expected = new SimulationContext().forward(g).value(out).dim(2), got;
+        try {
+            got = convOutputSize(c[0], c[1], c[2], c[3]);
+        } catch (Exception e) {
+            System.out.println("✗ convOutputSize threw " + e);
+            return;
+        }
+        if (got != expected) {
+            String hint = got == (c[0] + c[3] - c[1]) / c[2] + 1 ? "padding is added on both sides: 2·p"
+                    : got == (c[0] + 2 * c[3] - c[1]) / c[2] ? "you forgot the + 1 (the first position)"
+                    : got == c[0] + 2 * c[3] - c[1] + 1 ? "divide by the stride"
+                    : "count the positions: (in + 2p − k) / s + 1, rounded down";
+            System.out.println(String.format("✗ in=%d, k=%d, stride=%d, padding=%d gives %d outputs, yours %d: %s",
+                    c[0], c[1], c[2], c[3], expected, got, hint));
+            return;
+        }
+    }
+    System.out.println("✓ convOutputSize matches conv2d on 6 cases");
+}
+checkOutputSize();
+// %% md
+// **2. im2col.** For one grey image `img` `[h][w]` and a `k × k` filter (stride 1, no padding), return the
+// matrix `[k·k][positions]`: column `p` (positions row by row) holds the patch at `p`, read row by row.
+// %% exercise
+double[][] im2col(double[][] img, int k) {
+    // BEGIN SOLUTION
+    int oh = img.length - k + 1, ow = img[0].length - k + 1;
+    double[][] cols = new double[k * k][oh * ow];
+    for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+            for (int u = 0; u < k; u++)
+                for (int v = 0; v < k; v++) cols[u * k + v][i * ow + j] = img[i + u][j + v];
+    return cols;
+    // END SOLUTION
+    // STUDENT: return new double[k * k][0]; // your code here
+}
+// %%
+// Check: filters · your im2col against conv2d on a 6 × 7 crop of a digit with three random 3 × 3 filters.
+void checkIm2col() {
+    int h = 6, w = 7, k = 3, oh = h - k + 1, ow = w - k + 1;
+    double[][] img = new double[h][w];
+    double[] flat = new double[h * w];
+    for (int i = 0; i < h; i++) for (int j = 0; j < w; j++) flat[i * w + j] = img[i][j] = test.x().data()[(10 + i) * 28 + 10 + j];
+    Tensor filters = Tensor.randomNormal(3, 3, 1, k, k);
+    ComputationalGraph g = new ComputationalGraph();
+    Connection out = g.conv2d(g.constant(Tensor.wrap(flat, 1, 1, h, w)), g.constant(filters), 1, 0);
+    double[] expected = new SimulationContext().forward(g).value(out).data();
+    double[][] cols;
+    try {
+        cols = im2col(img, k);
+    } catch (Exception e) {
+        System.out.println("✗ im2col threw " + e);
+        return;
+    }
+    if (cols == null || cols.length != k * k || cols[0].length != oh * ow) {
+        System.out.println(String.format("✗ the shape should be [k·k = %d][positions = %d], yours is [%d][%d]", k * k, oh * ow,
+                cols == null ? 0 : cols.length, cols == null || cols.length == 0 ? 0 : cols[0].length));
+        return;
+    }
+    double err = 0;
+    for (int f = 0; f < 3; f++) for (int p = 0; p < oh * ow; p++) {
+        double s = 0;
+        for (int r = 0; r < k * k; r++) s += filters.data()[f * k * k + r] * cols[r][p];
+        err = Math.max(err, Math.abs(s - expected[f * oh * ow + p]));
+    }
+    if (err < 1e-9) System.out.println("✓ filters · im2col(img) equals conv2d");
+    else System.out.println(String.format("✗ filters · im2col differs from conv2d by up to %.3g: column p = i·ow + j holds img[i + u][j + v] in row u·k + v", err));
+}
+checkIm2col();

@@ -1,0 +1,270 @@
+// %% md
+// # 9 · Speed: where training time goes
+//
+// **What you will learn**
+// - how to count the floating-point operations (FLOPs) of a matrix product and of a training step;
+// - how to measure speed honestly (warm-up, repetitions) and express it in GFLOP/s;
+// - DeepToy's two matrix-multiplication backends, pure-Java EJML and native OpenBLAS, and how to switch;
+// - why the native one is many times faster, and why the rest of the step then starts to matter.
+//
+// The exercises: the FLOPs of a matrix product, and of a whole MLP training step, checked against the
+// operations DeepToy really performs.
+// %%
+import org.deeptoy.kernel.render.*;
+import org.knowm.xchart.*;
+import tech.tablesaw.api.*;
+import java.lang.management.ManagementFactory;
+
+boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+String original = Blas.current().name();
+boolean haveOpenBlas;
+try {
+    Blas.use("openblas");
+    haveOpenBlas = true;
+} catch (IllegalStateException e) {
+    System.out.println("OpenBLAS is not available here: " + e.getMessage());
+    haveOpenBlas = false;
+}
+Blas.use(original);
+List<String> backends = haveOpenBlas ? List.of("ejml", "openblas") : List.of("ejml");
+System.out.println("backend in use: " + original + "; measuring " + backends);
+System.out.println("JVM flags: " + ManagementFactory.getRuntimeMXBean().getInputArguments());
+// %% md
+// ## Counting FLOPs
+// `C = A·B` with `A` `[m, k]` and `B` `[k, n]`: each of the `m·n` results is a sum of `k` products, i.e. `k`
+// multiplications and `k` additions. So a matrix product costs **`2·m·n·k` FLOPs**. A speed in GFLOP/s is
+// that count divided by the seconds it took, divided by 10⁹.
+//
+// All matrix products in DeepToy go through one interface, `Blas` (`gemm`: general matrix multiply). The
+// backend is chosen with the system property `deeptoy.blas` or the environment variable `DEEPTOY_BLAS`
+// (`openblas` or `ejml`) when the kernel starts, and can be switched at any time with `Blas.use("ejml")`.
+//
+// ## Measuring
+// A fair timing runs the code once untimed (the JIT compiles it, native buffers are allocated), then repeats
+// it until enough time has passed and divides.
+// %%
+double secondsPerCall(Runnable r, double minSeconds) {
+    r.run(); // warm-up
+    int reps = 0;
+    long t0 = System.nanoTime(), t;
+    do {
+        r.run();
+        reps++;
+        t = System.nanoTime();
+    } while ((t - t0) / 1e9 < minSeconds);
+    return (t - t0) / 1e9 / reps;
+}
+
+int[] sizes = quick ? new int[] {64, 128, 256, 512} : new int[] {64, 128, 256, 512, 1024};
+double minSeconds = quick ? 0.15 : 1.0;
+Map<String, double[]> gflops = new LinkedHashMap<>();
+for (String backend : backends) {
+    Blas.use(backend);
+    Blas blas = Blas.current();
+    double[] g = new double[sizes.length];
+    for (int s = 0; s < sizes.length; s++) {
+        int n = sizes[s];
+        double[] a = Tensor.randomNormal(1, n, n).data(), b = Tensor.randomNormal(2, n, n).data(), c = new double[n * n];
+        double seconds = secondsPerCall(() -> blas.gemm(false, false, n, n, n, 1, a, b, 0, c), minSeconds);
+        g[s] = 2.0 * n * n * n / seconds / 1e9;
+    }
+    gflops.put(backend, g);
+}
+Blas.use(original);
+Table speed = Table.create("matrix product n × n times n × n, GFLOP/s");
+speed.addColumns(IntColumn.create("n", sizes));
+for (String backend : backends) {
+    double[] rounded = Arrays.stream(gflops.get(backend)).map(v -> Math.round(v * 100) / 100.0).toArray();
+    speed.addColumns(DoubleColumn.create(backend, rounded));
+}
+speed
+// %%
+double[] xs = Arrays.stream(sizes).asDoubleStream().toArray();
+XYChart gemmChart = Charts.curves("Matrix product speed", "n", "GFLOP/s", xs, gflops);
+gemmChart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+gemmChart
+// %% md
+// ## Why the native library is faster
+// Both compute exactly the same `2·n³` operations; the difference is how many they finish per clock cycle.
+// - **SIMD and FMA.** A modern x86 core has vector units: one AVX2 *fused multiply-add* instruction does 4
+//   double multiplications and 4 additions at once, and a core can issue two per cycle: 16 FLOPs per cycle,
+//   about 50 GFLOP/s at 3 GHz. OpenBLAS's inner kernels are written by hand in assembly for each CPU family.
+//   The JVM's JIT vectorises simple loops only sometimes, and not the ones in a general matrix product.
+// - **Caches.** Reading a number from main memory costs ~100 cycles. OpenBLAS cuts the matrices into blocks
+//   that fit the L1/L2 caches and reuses each loaded number many times (a matrix product does `2n³` FLOPs on
+//   only `3n²` numbers, so this reuse is possible). EJML blocks too, but less aggressively.
+// - **Start-up.** Small products (n = 64) are cheap either way, and copying to native memory costs a
+//   little; the native advantage grows with size.
+//
+// This kernel's JVM flags are printed above: with `-XX:TieredStopAtLevel=1` (faster start-up, simpler JIT)
+// pure-Java loops run slower than under the full JIT that `bench/` uses; the native library is unaffected.
+//
+// ## The same MLP step on both backends
+// One training step of a 784-256-10 MLP on a batch of 128 MNIST digits: forward, backward, one SGD update.
+// A small wrapper around the backend counts and times every matrix product it is asked for.
+// %%
+class MeasuredBlas implements Blas {
+    final Blas inner;
+    long flops, nanos, calls;
+
+    MeasuredBlas(Blas inner) {
+        this.inner = inner;
+    }
+
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, double[] b,
+                     double beta, double[] c) {
+        long t = System.nanoTime();
+        inner.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+        nanos += System.nanoTime() - t;
+        flops += 2L * m * n * k;
+        calls++;
+    }
+
+    public String name() {
+        return "measured " + inner.name();
+    }
+}
+
+Mlp mlp = Mlp.builder().layers(784, 256, 10).seed(1).build();
+Dataset batch = Datasets.mnist().train().first(128);
+Tensor xb = Scaler.pixels().apply(batch.x()).reshape(128, 784);
+double[] labelValues = Arrays.stream(batch.labels()).asDoubleStream().toArray();
+Map<Connection, Tensor> feeds = Map.of(mlp.input(), xb, mlp.labels(), Tensor.wrap(labelValues, 128));
+SimulationContext ctx = new SimulationContext().variableGradientsOnly(true); // as fit() does
+Sgd sgd = new Sgd(0.01);
+Runnable step = () -> {
+    ctx.forward(mlp.graph(), feeds, mlp.lossConnection());
+    ctx.backward(mlp.graph(), mlp.lossConnection());
+    sgd.step(mlp.graph().variables(), ctx);
+};
+
+List<String> rows = new ArrayList<>();
+double[] stepMs = new double[backends.size()], gemmMs = new double[backends.size()], stepGflops = new double[backends.size()];
+long stepFlops = 0;
+for (int i = 0; i < backends.size(); i++) {
+    Blas.use(backends.get(i));
+    MeasuredBlas measured = new MeasuredBlas(Blas.current());
+    Blas.use(measured);
+    step.run(); // warm-up
+    measured.flops = measured.nanos = measured.calls = 0;
+    int reps = quick ? 5 : 30;
+    long t0 = System.nanoTime();
+    for (int r = 0; r < reps; r++) step.run();
+    double seconds = (System.nanoTime() - t0) / 1e9 / reps;
+    stepFlops = measured.flops / reps;
+    stepMs[i] = seconds * 1e3;
+    gemmMs[i] = measured.nanos / 1e6 / reps;
+    stepGflops[i] = stepFlops / seconds / 1e9;
+    System.out.println(String.format("%-8s %6.1f ms per step, of which matrix products %6.1f ms (%2.0f%%); %d products, %.1f GFLOP/s overall",
+            backends.get(i), stepMs[i], gemmMs[i], 100 * gemmMs[i] / stepMs[i], measured.calls / reps, stepGflops[i]));
+}
+Blas.use(original);
+System.out.println(String.format("matrix-product FLOPs per step: %,d", stepFlops));
+if (backends.size() == 2) System.out.println(String.format("speed-up of the whole step with OpenBLAS: %.1fx", stepMs[0] / stepMs[1]));
+// %%
+CategoryChart bars = new CategoryChartBuilder().width(640).height(380).title("One MLP training step (784-256-10, batch 128)")
+        .xAxisTitle("backend").yAxisTitle("milliseconds").build();
+bars.getStyler().setStacked(true);
+bars.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+bars.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+double[] other = new double[backends.size()];
+for (int i = 0; i < other.length; i++) other[i] = Math.max(0, stepMs[i] - gemmMs[i]);
+bars.addSeries("matrix products", backends, Arrays.stream(gemmMs).boxed().toList()).setFillColor(new java.awt.Color(0x1f77b4));
+bars.addSeries("everything else", backends, Arrays.stream(other).boxed().toList()).setFillColor(new java.awt.Color(0xff7f0e));
+bars.getStyler().setPlotBackgroundColor(java.awt.Color.WHITE);
+bars.getStyler().setChartTitleBoxVisible(false);
+bars.getStyler().setAxisTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
+bars
+// %% md
+// With EJML nearly all the time is spent in matrix products. OpenBLAS makes them ten or more times faster, and
+// then the rest — ReLU, softmax, adding biases, the optimizer update, allocating tensors — is a visible share
+// of the step: those loops touch each number once or twice, so they are limited by memory speed, not by
+// arithmetic. Speeding up a part of a program only helps as much as that part's share of the time (Amdahl's
+// law).
+//
+// ## Exercises
+// **1. FLOPs of a matrix product.** Return the FLOPs of `[m, k] · [k, n]`.
+// %% exercise
+long gemmFlops(int m, int n, int k) {
+    // BEGIN SOLUTION
+    return 2L * m * n * k;
+    // END SOLUTION
+    // STUDENT: return 0; // your code here
+}
+// %%
+// Check: your count against the operations the backend performs for cg.matrixMultiply.
+void checkGemmFlops() {
+    int m = 13, k = 7, n = 5;
+    ComputationalGraph g = new ComputationalGraph();
+    Connection p = g.matrixMultiply(g.constant(Tensor.randomNormal(1, m, k)), g.constant(Tensor.randomNormal(2, k, n)));
+    MeasuredBlas counter = new MeasuredBlas(Blas.current());
+    Blas.use(counter);
+    try {
+        new SimulationContext().forward(g, p);
+    } finally {
+        Blas.use(counter.inner);
+    }
+    long got;
+    try {
+        got = gemmFlops(m, n, k);
+    } catch (Exception e) {
+        System.out.println("✗ gemmFlops threw " + e);
+        return;
+    }
+    if (got == counter.flops) System.out.println("✓ gemmFlops(13, 5, 7) = " + got + ", as counted");
+    else if (got * 2 == counter.flops) System.out.println("✗ off by a factor 2: each multiply comes with an add, count both");
+    else if (got == 0) System.out.println("✗ it returns 0: is the code written yet?");
+    else System.out.println("✗ counted " + counter.flops + " FLOPs for [13, 7] · [7, 5], yours gives " + got + ": m·n results, each k multiplies and k adds");
+}
+checkGemmFlops();
+// %% md
+// **2. FLOPs of a training step.** For an MLP with layer sizes `layers` (e.g. 784, 256, 10) and a batch of `b`
+// examples, count the matrix-product FLOPs of one step. Forward: one product `[b, in] · [in, out]` per layer.
+// Backward, per layer: `dW = xᵀ · dY` and `dX = dY · Wᵀ` — except that the first layer needs no `dX`, because
+// its input is the data, not something we learn.
+// %% exercise
+long stepFlops(int b, int[] layers) {
+    // BEGIN SOLUTION
+    long total = 0;
+    for (int l = 0; l + 1 < layers.length; l++) {
+        long one = 2L * b * layers[l] * layers[l + 1];
+        total += l == 0 ? 2 * one : 3 * one;
+    }
+    return total;
+    // END SOLUTION
+    // STUDENT: return 0; // your code here
+}
+// %%
+// Check: your count against a real training step of a 20-30-40-5 MLP on a batch of 7, counted at the backend.
+void checkStepFlops() {
+    int b = 7;
+    int[] layers = {20, 30, 40, 5};
+    Mlp m = Mlp.builder().layers(layers).seed(3).build();
+    double[] lv = new double[b];
+    for (int i = 0; i < b; i++) lv[i] = i % 5;
+    SimulationContext c = new SimulationContext().variableGradientsOnly(true);
+    MeasuredBlas counter = new MeasuredBlas(Blas.current());
+    Blas.use(counter);
+    try {
+        c.forward(m.graph(), Map.of(m.input(), Tensor.randomNormal(4, b, 20), m.labels(), Tensor.wrap(lv, b)), m.lossConnection());
+        c.backward(m.graph(), m.lossConnection());
+    } finally {
+        Blas.use(counter.inner);
+    }
+    long got;
+    try {
+        got = stepFlops(b, layers.clone());
+    } catch (Exception e) {
+        System.out.println("✗ stepFlops threw " + e);
+        return;
+    }
+    long forward = 0;
+    for (int l = 0; l + 1 < layers.length; l++) forward += 2L * b * layers[l] * layers[l + 1];
+    if (got == counter.flops) System.out.println("✓ stepFlops = " + got + ", as counted in a real step");
+    else if (got == 0) System.out.println("✗ it returns 0: is the code written yet?");
+    else if (got == forward) System.out.println("✗ that is the forward pass only; add the backward products (dW and dX)");
+    else if (got == 3 * forward) System.out.println("✗ almost: the first layer needs no dX (its input is the data)");
+    else if (got * 2 == counter.flops) System.out.println("✗ off by a factor 2: count a multiply and an add per term");
+    else System.out.println("✗ counted " + counter.flops + " FLOPs, yours gives " + got + ": forward " + forward + " + backward (dW every layer, dX all but the first)");
+}
+checkStepFlops();
