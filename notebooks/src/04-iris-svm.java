@@ -1,3 +1,7 @@
+// expect: image/png
+// expect: text/html
+// expect: image/svg+xml
+// expect: text: test accuracy:
 // %% md
 // # 4 · Iris with a linear SVM
 //
@@ -14,7 +18,7 @@ import org.deeptoy.kernel.render.*;
 import tech.tablesaw.api.*;
 
 // DEEPTOY_QUICK=1 (used in CI) trains for fewer epochs; unset it for the full recipe.
-boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+boolean quick = Course.quick();
 Dataset iris = Datasets.iris();
 iris
 // %% md

@@ -1,3 +1,7 @@
+// expect: image/svg+xml
+// expect: image/png
+// expect: text/html
+// expect: text: test accuracy:
 // %% md
 // # 5 · Iris with a small MLP
 //
@@ -12,7 +16,7 @@
 import org.deeptoy.kernel.render.*;
 import tech.tablesaw.api.*;
 
-boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+boolean quick = Course.quick();
 Dataset iris = Datasets.iris();
 Split split = iris.split(0.3, 1); // the same 105 / 45 flowers as notebook 4
 split

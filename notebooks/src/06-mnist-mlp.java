@@ -1,3 +1,6 @@
+// expect: image/png
+// expect: image/svg+xml
+// expect: text: test accuracy:
 // %% md
 // # 6 · Handwritten digits (MNIST) with an MLP
 //
@@ -12,7 +15,7 @@
 import org.deeptoy.kernel.render.*;
 
 // DEEPTOY_QUICK=1 (CI) trains on a subset for fewer epochs; unset it for the full recipe (~98% on the test set).
-boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+boolean quick = Course.quick();
 Split mnist = Datasets.mnist();
 Dataset train = quick ? mnist.train().first(20000) : mnist.train();
 Dataset test = mnist.test();

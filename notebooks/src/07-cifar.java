@@ -1,3 +1,6 @@
+// expect: image/png
+// expect: text: linear SVM test accuracy:
+// expect: text: MLP test accuracy:
 // %% md
 // # 7 · CIFAR-10: a linear SVM and an MLP on photos
 //
@@ -13,7 +16,7 @@ import org.deeptoy.kernel.render.*;
 import tech.tablesaw.api.*;
 
 // DEEPTOY_QUICK=1 (CI) trains on 10 000 photos for few epochs; unset it for the full recipes (about 39% SVM, 55% MLP).
-boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+boolean quick = Course.quick();
 Split cifar = Datasets.cifar10();
 Dataset train = quick ? cifar.train().first(10000) : cifar.train();
 Dataset test = cifar.test();

@@ -1,3 +1,6 @@
+// expect: image/png
+// expect: image/svg+xml
+// expect: text: test accuracy:
 // %% md
 // # 8 · MNIST with a small CNN
 //
@@ -14,7 +17,7 @@ import java.awt.*;
 import java.awt.image.BufferedImage;
 
 // DEEPTOY_QUICK=1 (CI) trains on a subset for one epoch; unset it for the full recipe (about 98.7% on the test set).
-boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+boolean quick = Course.quick();
 Split mnist = Datasets.mnist();
 Dataset train = quick ? mnist.train().first(8000) : mnist.train();
 Dataset test = mnist.test();

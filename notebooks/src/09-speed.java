@@ -1,3 +1,5 @@
+// expect: image/png
+// expect: text/html
 // %% md
 // # 9 · Speed: where training time goes
 //
@@ -15,7 +17,7 @@ import org.knowm.xchart.*;
 import tech.tablesaw.api.*;
 import java.lang.management.ManagementFactory;
 
-boolean quick = "1".equals(System.getenv("DEEPTOY_QUICK"));
+boolean quick = Course.quick();
 String original = Blas.current().name();
 boolean haveOpenBlas;
 try {

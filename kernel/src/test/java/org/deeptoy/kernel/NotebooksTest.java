@@ -48,7 +48,7 @@ class NotebooksTest {
         Path jar = MODULE.resolve("target/deeptoy-kernel.jar");
         assertTrue(Files.isRegularFile(jar), "the fat jar is built in process-classes: " + jar);
         Result install = run(new String[] {"bash", MODULE.resolve("../install/install.sh").toString(),
-                "--prefix", prefix.toString(), "--no-build", "--memory", "2g"}, null, 2);
+                "--prefix", prefix.toString(), "--no-build", "--memory", "3g"}, null, 2);
         assertEquals(0, install.exit, "install.sh failed:\n" + install.output);
         deleteTree(OUT);
         // -Ddeeptoy.notebooks=04,05 runs only the sources whose names start with these (while writing them).
