@@ -74,6 +74,61 @@ class DeepToyProtocol(unittest.TestCase):
         content, _ = self.s.run("kept + 1")
         self.assertEqual(content["status"], "ok")
 
+    def interrupt_after(self, code, seconds=1.0):
+        """Runs code, interrupts it, returns the execute reply and the cell's error output."""
+        msg_id = self.s.kc.execute(code)
+        time.sleep(seconds)
+        self.s.km.interrupt_kernel()
+        reply = self.s.kc.get_shell_msg(timeout=20)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        errors = []
+        while True:
+            m = self.s.kc.get_iopub_msg(timeout=10)
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            if m["msg_type"] == "error":
+                errors.append(m["content"])
+            if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                break
+        return reply["content"], errors
+
+    def test_interrupt_stops_sleep_and_wait_and_keeps_variables(self):
+        self.s.run("int keptToo = 9;")
+        # a second sleep after the first: the interrupt must end the cell, not only the snippet
+        for code in ["Thread.sleep(60000);\nThread.sleep(60000);",
+                     "Object lock = new Object();\nsynchronized (lock) { lock.wait(); }",
+                     "for (int i = 0; i < 1000; i++) {\n  try { Thread.sleep(60000); } catch (InterruptedException e) {}\n}"]:
+            with self.subTest(code=code):
+                reply, errors = self.interrupt_after(code)
+                self.assertEqual(reply["status"], "error")
+                self.assertEqual(errors[0]["ename"], "Interrupted")
+                self.assertIn("cell line", "\n".join(errors[0]["traceback"]))
+                content, out = self.s.run("keptToo + 1", timeout=10)
+                self.assertEqual(self.outputs(out, "execute_result")[0]["data"]["text/plain"], "10")
+
+    def test_out_of_memory_is_explained_and_kernel_survives(self):
+        self.s.run("int beforeOom = 5;")
+        for code in ["var huge = new double[Integer.MAX_VALUE - 8];",
+                     "{\n  var chunks = new ArrayList<double[]>();\n  while (true) chunks.add(new double[10_000_000]);\n}"]:
+            with self.subTest(code=code):
+                content, out = self.s.run(code, timeout=120)
+                self.assertEqual(content["status"], "error")
+                error = self.outputs(out, "error")[0]
+                self.assertEqual(error["ename"], "OutOfMemoryError")
+                tb = "\n".join(error["traceback"])
+                self.assertIn("more memory than the kernel has", tb)
+                self.assertIn("install.sh --memory", tb)
+                content, out = self.s.run("beforeOom * 2")
+                self.assertEqual(self.outputs(out, "execute_result")[0]["data"]["text/plain"], "10")
+
+    def test_display_as_last_line_shows_once_without_out(self):
+        _, out = self.s.run('display("shown once")')
+        self.assertEqual(len(self.outputs(out, "display_data")), 1)
+        self.assertEqual(self.outputs(out, "execute_result"), [])
+        _, out = self.s.run('var h = display("v1");\nh.update("v2");\nh')
+        self.assertEqual(len(self.outputs(out, "update_display_data")), 1)
+        self.assertEqual(self.outputs(out, "execute_result"), [])
+
     def test_stop_on_error_aborts_queued_cells(self):
         first = self.s.kc.execute('throw new RuntimeException("first");')
         second = self.s.kc.execute("int neverRuns = 1;")

@@ -19,8 +19,11 @@ public final class Display {
         kernel = k;
     }
 
-    /** Shows {@code obj} below the cell with its richest rendering; returns an id for updates. */
-    public static String display(Object obj) {
+    /**
+     * Shows {@code obj} below the cell with its richest rendering; returns a handle for updates
+     * (as a cell's last value, the handle itself shows nothing).
+     */
+    public static DisplayHandle display(Object obj) {
         String id = UUID.randomUUID().toString();
         DisplayData data = render(obj);
         data.setDisplayId(id);
@@ -28,7 +31,12 @@ public final class Display {
         if (k != null) {
             k.getIO().display.display(data);
         }
-        return id;
+        return new DisplayHandle(id);
+    }
+
+    /** Replaces the output shown by {@link #display} under {@code handle} with {@code obj}. */
+    public static void updateDisplay(DisplayHandle handle, Object obj) {
+        updateDisplay(handle.id(), obj);
     }
 
     /** Replaces the output shown by {@link #display} under {@code id} with {@code obj}. */

@@ -41,6 +41,10 @@ final class Evaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     /** Snippet id to the cell line (1-based) where the snippet starts, for the current cell. */
     private final Map<String, Integer> snippetLines = new HashMap<>();
+    /** How long a snippet may take to honour Thread.interrupt before JShell stops it by force. */
+    private static final long STOP_GRACE_MS = 300;
+    /** Set by {@link #stop}; the running cell ends with an "Interrupted" error. */
+    private volatile boolean interrupted;
 
     Evaluator() {
         shell = JShell.builder()
@@ -68,8 +72,12 @@ final class Evaluator implements AutoCloseable {
      */
     Object eval(String cell) throws CellException {
         snippetLines.clear();
+        interrupted = false;
         Object value = NO_VALUE;
         for (Piece piece : split(cell)) {
+            if (interrupted) {
+                throw interruptedAt(cell, piece);
+            }
             value = evalPiece(cell, piece);
         }
         return value;
@@ -78,6 +86,9 @@ final class Evaluator implements AutoCloseable {
     private Object evalPiece(String cell, Piece piece) throws CellException {
         LiveExecutionControl.clearLastValue();
         List<SnippetEvent> events = shell.eval(piece.source);
+        if (interrupted) {
+            throw interruptedAt(cell, piece);
+        }
         Object value = NO_VALUE;
         for (SnippetEvent event : events) {
             if (event.causeSnippet() != null) {
@@ -94,8 +105,12 @@ final class Evaluator implements AutoCloseable {
             }
             if (e != null) {
                 String name = ErrorFormat.className(e);
+                List<String> lines = new ArrayList<>(ErrorFormat.runtimeError(e, this::cellLine));
+                if (name.equals("java.lang.OutOfMemoryError")) {
+                    lines.addAll(ErrorFormat.outOfMemoryAdvice(Runtime.getRuntime()));
+                }
                 throw new CellException(ErrorFormat.simpleName(name), e.getMessage() == null ? "" : e.getMessage(),
-                        ErrorFormat.runtimeError(e, this::cellLine));
+                        lines);
             }
             if (VALUE_KINDS.contains(snippet.subKind()) && event.value() != null) {
                 value = LiveExecutionControl.lastValue();
@@ -125,6 +140,12 @@ final class Evaluator implements AutoCloseable {
                 + shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) s).toList();
         return new CellException("UnresolvedReference", message,
                 ErrorFormat.compileError(cell, piece.start, piece.start + piece.source.length(), message));
+    }
+
+    private CellException interruptedAt(String cell, Piece piece) {
+        int line = lineOf(cell, piece.start);
+        return new CellException("Interrupted", "the cell was interrupted at line " + line,
+                ErrorFormat.interrupted(line));
     }
 
     private int cellLine(int snippetId, int snippetLine) {
@@ -261,9 +282,29 @@ final class Evaluator implements AutoCloseable {
         return trimmed.endsWith("{") || trimmed.endsWith("(") ? indent + "    " : indent;
     }
 
-    /** Stops the running snippet (busy loops included); the shell and its variables survive. */
+    /**
+     * Stops the running cell; the shell and its variables survive. The snippet's thread is
+     * interrupted first, which ends {@code Thread.sleep}, {@code Object.wait}, interruptible IO and
+     * training loops cleanly; what ignores interruption (a busy loop, a swallowed
+     * InterruptedException) is stopped by JShell after a short grace period. Called from the
+     * control thread.
+     */
     void stop() {
-        shell.stop();
+        interrupted = true;
+        Thread t = LiveExecutionControl.running();
+        if (t == null) {
+            return; // compiling or between snippets: the flag ends the cell before its next snippet
+        }
+        t.interrupt();
+        try {
+            t.join(STOP_GRACE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (LiveExecutionControl.running() == t) {
+            shell.stop();
+        }
     }
 
     @Override

@@ -18,6 +18,8 @@ import jdk.jshell.spi.ExecutionEnv;
 final class LiveExecutionControl extends LocalExecutionControl {
     private static Method pending;
     private static Object lastValue;
+    /** The thread running the current snippet's code, or null between snippets. */
+    private static volatile Thread running;
     private static final Method CAPTURE;
 
 
@@ -38,6 +40,11 @@ final class LiveExecutionControl extends LocalExecutionControl {
         lastValue = null;
     }
 
+    /** The thread running student code right now, or null. */
+    static Thread running() {
+        return running;
+    }
+
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         pending = doitMethod;
@@ -47,12 +54,15 @@ final class LiveExecutionControl extends LocalExecutionControl {
 
     @SuppressWarnings("unused") // invoked reflectively by invoke()
     private static Object capture() throws Throwable {
+        running = Thread.currentThread();
         try {
             Object value = pending.invoke(null);
             lastValue = value;
             return value;
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        } finally {
+            running = null;
         }
     }
 

@@ -54,6 +54,34 @@ class EvaluatorTest {
     }
 
     @Test
+    void stopEndsABlockingCellAndTheRestOfItsSnippets() throws Exception {
+        evaluator.eval("int survives = 4;");
+        for (String cell : List.of("Thread.sleep(60_000);\nThread.sleep(60_000);",
+                "Object lock = new Object();\nsynchronized (lock) { lock.wait(); }",
+                "while (true) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }")) {
+            Thread stopper = new Thread(() -> {
+                while (LiveExecutionControl.running() == null) {
+                    Thread.onSpinWait();
+                }
+                evaluator.stop();
+            });
+            stopper.start();
+            CellException e = assertThrows(CellException.class, () -> evaluator.eval(cell), cell);
+            stopper.join();
+            assertEquals("Interrupted", e.name(), cell);
+            assertEquals(4, evaluator.eval("survives"));
+        }
+    }
+
+    @Test
+    void outOfMemoryExplainsHowToRaiseTheLimit() {
+        CellException e = assertThrows(CellException.class,
+                () -> evaluator.eval("var huge = new double[Integer.MAX_VALUE - 8];"));
+        assertEquals("OutOfMemoryError", e.name());
+        assertTrue(String.join("\n", e.lines()).contains("install/install.sh --memory"), e.lines().toString());
+    }
+
+    @Test
     void incompleteCodeAsksForIndentAndBrokenCodeIsInvalid() {
         assertEquals("complete", evaluator.isComplete("int x = 1;"));
         assertEquals("    ", evaluator.isComplete("for (int i = 0; i < 2; i++) {"));
