@@ -129,6 +129,17 @@ class DeepToyProtocol(unittest.TestCase):
         self.assertEqual(len(self.outputs(out, "update_display_data")), 1)
         self.assertEqual(self.outputs(out, "execute_result"), [])
 
+    def test_inspect_shows_deeptoy_javadoc(self):
+        self.s.run("var cgInspect = new ComputationalGraph();")
+        for code, words in [("ComputationalGraph", "Building the graph computes nothing"),
+                            ("cgInspect.matrixMultiply(", "Matrix product")]:
+            with self.subTest(code=code):
+                msg_id = self.s.kc.inspect(code, len(code))
+                reply = self.s.kc.get_shell_msg(timeout=20)
+                self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+                self.assertTrue(reply["content"]["found"])
+                self.assertIn(words, reply["content"]["data"]["text/plain"])
+
     def test_stop_on_error_aborts_queued_cells(self):
         first = self.s.kc.execute('throw new RuntimeException("first");')
         second = self.s.kc.execute("int neverRuns = 1;")

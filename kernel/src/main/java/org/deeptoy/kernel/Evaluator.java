@@ -47,6 +47,7 @@ final class Evaluator implements AutoCloseable {
     private volatile boolean interrupted;
 
     Evaluator() {
+        JavadocSources.install();
         shell = JShell.builder()
                 .executionEngine(new LiveExecutionControl.Provider(), Map.of())
                 .build();
@@ -245,7 +246,7 @@ final class Evaluator implements AutoCloseable {
             }
             sb.append(d.signature());
             if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                sb.append("\n").append(d.javadoc().strip());
+                sb.append("\n").append(JavadocText.format(d.javadoc()));
             }
         }
         return sb.toString();

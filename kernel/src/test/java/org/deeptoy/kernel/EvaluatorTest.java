@@ -82,6 +82,26 @@ class EvaluatorTest {
     }
 
     @Test
+    void inspectShowsDeepToyJavadoc() throws Exception {
+        String cls = evaluator.documentation("ComputationalGraph", "ComputationalGraph".length());
+        assertTrue(cls.contains("Building the graph computes nothing"), cls);
+        assertTrue(cls.contains("SimulationContext runs it"), "{@link} unwrapped: " + cls);
+        evaluator.eval("var cgDoc = new ComputationalGraph();");
+        String code = "cgDoc.matrixMultiply(";
+        String method = evaluator.documentation(code, code.length());
+        assertTrue(method.contains("matrixMultiply(Connection a, Connection b)"), method);
+        assertTrue(method.contains("Matrix product of a [m, k] and b [k, n]"), method);
+    }
+
+    @Test
+    void javadocTagsBecomePlainText() {
+        String text = JavadocText.format("Adds {@code new double[]{1, 2}} to {@link Tensor#add the sum}.<p>"
+                + "See {@link Tensor#shape}.\n@param x the input\n@return x &lt; 2");
+        assertEquals("Adds new double[]{1, 2} to the sum.\nSee Tensor.shape.\nParameter: x the input\nReturns: x < 2",
+                text);
+    }
+
+    @Test
     void incompleteCodeAsksForIndentAndBrokenCodeIsInvalid() {
         assertEquals("complete", evaluator.isComplete("int x = 1;"));
         assertEquals("    ", evaluator.isComplete("for (int i = 0; i < 2; i++) {"));
