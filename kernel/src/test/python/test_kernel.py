@@ -140,6 +140,20 @@ class DeepToyProtocol(unittest.TestCase):
                 self.assertTrue(reply["content"]["found"])
                 self.assertIn(words, reply["content"]["data"]["text/plain"])
 
+    def test_show_draws_graph_with_values_and_gradients(self):
+        _, out = self.s.run("var cgShow = new ComputationalGraph();\n"
+                            "var a = cgShow.variable(1.5, \"a\");\n"
+                            "var s = cgShow.sum(a, cgShow.constant(2), \"s\");\n"
+                            "var ctxShow = new SimulationContext().forward(cgShow);\n"
+                            "ctxShow.backward(cgShow, s);\n"
+                            "show(cgShow, ctxShow)")
+        shown = self.outputs(out, "display_data")
+        self.assertEqual(len(shown), 1)
+        self.assertEqual(self.outputs(out, "execute_result"), [])
+        svg = shown[0]["data"]["image/svg+xml"]
+        self.assertIn("= 3.5", svg)
+        self.assertIn("∂L = 1", svg)
+
     def test_stop_on_error_aborts_queued_cells(self):
         first = self.s.kc.execute('throw new RuntimeException("first");')
         second = self.s.kc.execute("int neverRuns = 1;")

@@ -4,6 +4,8 @@ import java.util.UUID;
 
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import org.deeptoy.graph.ComputationalGraph;
+import org.deeptoy.graph.SimulationContext;
 
 /**
  * {@code display(obj)} and {@code updateDisplay(id, obj)} for notebook cells (statically imported
@@ -32,6 +34,19 @@ public final class Display {
             k.getIO().display.display(data);
         }
         return new DisplayHandle(id);
+    }
+
+    /**
+     * Shows the graph's picture with the values of {@code ctx}'s last forward pass and, after
+     * {@code ctx.backward(...)}, the gradients: small tensors in full, big ones as shape and range.
+     */
+    public static DisplayHandle show(ComputationalGraph cg, SimulationContext ctx) {
+        return display(view(cg, ctx));
+    }
+
+    /** The graph seen through {@code ctx}, for a cell's last line or {@code handle.update(...)}. */
+    public static GraphView view(ComputationalGraph cg, SimulationContext ctx) {
+        return new GraphView(cg, ctx);
     }
 
     /** Replaces the output shown by {@link #display} under {@code handle} with {@code obj}. */

@@ -25,6 +25,10 @@ final class Renderers {
         renderer.createRegistration(ComputationalGraph.class)
                 .preferring(MIMEType.IMAGE_SVG)
                 .register((g, ctx) -> ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> GraphSvg.render(g)));
+        renderer.createRegistration(GraphView.class)
+                .preferring(MIMEType.IMAGE_SVG)
+                .register((v, ctx) -> ctx.renderIfRequested(MIMEType.IMAGE_SVG,
+                        () -> GraphSvg.render(v.graph(), v.context())));
         renderer.createRegistration(Table.class)
                 .preferring(MIMEType.TEXT_HTML)
                 .register((t, ctx) -> ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> TableHtml.render(t)));
