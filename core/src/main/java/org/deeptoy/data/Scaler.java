@@ -89,6 +89,19 @@ public final class Scaler {
         return new Scaler("of(" + shift + ", " + scale + ")", null, new double[] {shift}, new double[] {scale});
     }
 
+    /**
+     * {@code (x - shift) / scale} feature by feature, with the statistics given as tensors shaped
+     * like one example (how a saved model restores its scaler; see {@link #shift()}, {@link #scale()}).
+     */
+    public static Scaler of(Tensor shift, Tensor scale) {
+        if (shift.rank() == 0 && scale.rank() == 0) return of(shift.item(), scale.item());
+        if (!Arrays.equals(shift.shape(), scale.shape())) {
+            throw new IllegalArgumentException("Scaler.of: shift " + Shapes.toString(shift.shape()) + " and scale "
+                    + Shapes.toString(scale.shape()) + " must have the same shape");
+        }
+        return new Scaler("of(shift, scale)", shift.shape(), shift.toArray(), scale.toArray());
+    }
+
     /** The dataset with its examples rescaled (a new tensor; labels and class names shared). */
     public Dataset apply(Dataset d) {
         return new Dataset(d.name(), apply(d.x()), d.labels(), d.classNames());

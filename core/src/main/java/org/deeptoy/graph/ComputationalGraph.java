@@ -177,6 +177,31 @@ public final class ComputationalGraph {
     public Connection maxPool2d(Connection x, int size, int stride) { return add(new MaxPool2d(size, stride), null, x); }
     public Connection maxPool2d(Connection x, int size, int stride, String name) { return add(new MaxPool2d(size, stride), name, x); }
 
+    // ---- losses and activations for learning -----------------------------------------------
+    // Labels are class indices [n] (values 0..k-1) or target rows [n, k] (e.g. one-hot).
+
+    /** {@code y = x if x > 0, else slope·x} (slope 0.01 is usual). */
+    public Connection leakyRelu(Connection x, double slope) { return add(new LeakyRelu(slope), null, x); }
+    public Connection leakyRelu(Connection x, double slope, String name) { return add(new LeakyRelu(slope), name, x); }
+
+    /** Mean cross-entropy of softmax(logits [n, k]) against the labels; stable for any logits. */
+    public Connection softmaxCrossEntropy(Connection logits, Connection labels) { return add(new SoftmaxCrossEntropy(), null, logits, labels); }
+    public Connection softmaxCrossEntropy(Connection logits, Connection labels, String name) { return add(new SoftmaxCrossEntropy(), name, logits, labels); }
+
+    /** Multiclass SVM loss (Weston–Watkins, margin 1) of scores [n, k], averaged over the n examples. */
+    public Connection multiclassHinge(Connection scores, Connection labels) { return add(new MulticlassHinge(), null, scores, labels); }
+    public Connection multiclassHinge(Connection scores, Connection labels, String name) { return add(new MulticlassHinge(), name, scores, labels); }
+
+    /** Mean of (predictions - targets)² over all elements. */
+    public Connection meanSquaredError(Connection predictions, Connection targets) { return add(new MeanSquaredError(), null, predictions, targets); }
+    public Connection meanSquaredError(Connection predictions, Connection targets, String name) { return add(new MeanSquaredError(), name, predictions, targets); }
+
+    /** L2 regularization {@code λ Σ w²} over the given weights (usually the weight matrices, not biases). */
+    public Connection l2(double lambda, Connection... weights) {
+        if (weights.length == 0) throw new DeepToyException("l2: give at least one weight to regularize, e.g. cg.l2(1e-4, W1, W2)");
+        return add(new L2(lambda), null, weights);
+    }
+
     // ---- the graph itself -------------------------------------------------------------------
 
     /** All connections in creation order (a topological order). */

@@ -1,0 +1,183 @@
+package org.deeptoy.bench;
+
+import org.deeptoy.data.Dataset;
+import org.deeptoy.data.Datasets;
+import org.deeptoy.data.Scaler;
+import org.deeptoy.data.Split;
+import org.deeptoy.nn.Classifier;
+import org.deeptoy.nn.Cnn;
+import org.deeptoy.nn.FitOptions;
+import org.deeptoy.nn.History;
+import org.deeptoy.nn.LinearSvm;
+import org.deeptoy.nn.Mlp;
+import org.deeptoy.optim.Adam;
+import org.deeptoy.optim.Optimizer;
+import org.deeptoy.optim.Schedule;
+import org.deeptoy.optim.Sgd;
+import org.deeptoy.tensor.Blas;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Trains each course model on its full real dataset and prints one row per model, then
+ * {@code targets met: N of 6}. The recipes here are the ones the notebooks use.
+ * Arguments: names of rows to run (iris-svm iris-mlp mnist-mlp mnist-cnn cifar-svm cifar-mlp; default all).
+ */
+public final class Targets {
+    private record Row(String dataset, String model, int epochs, double accuracy, double target, double secondsPerEpoch,
+                       long peakHeapMb) {}
+
+    private static final List<Row> rows = new ArrayList<>();
+    private static Dataset mnistTrain, mnistTest;
+
+    public static void main(String[] args) {
+        List<String> which = args.length == 0
+                ? List.of("iris-svm", "iris-mlp", "mnist-mlp", "mnist-cnn", "cifar-svm", "cifar-mlp") : List.of(args);
+        System.out.println("backend: " + Blas.current().name() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
+        for (String w : which) {
+            resetPeak();
+            switch (w) {
+                case "iris-svm" -> irisSvm();
+                case "iris-mlp" -> irisMlp();
+                case "mnist-mlp" -> mnistMlp();
+                case "mnist-cnn" -> mnistCnn();
+                case "cifar-svm" -> cifarSvm();
+                case "cifar-mlp" -> cifarMlp();
+                default -> throw new IllegalArgumentException("unknown row " + w);
+            }
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "| %-8s | %-38s | %6s | %8s | %6s | %9s | %9s |%n", "dataset", "model", "epochs",
+                "test acc", "target", "s / epoch", "peak heap");
+        System.out.println("|----------|----------------------------------------|--------|----------|--------|-----------|-----------|");
+        int met = 0;
+        for (Row r : rows) {
+            boolean ok = r.accuracy >= r.target;
+            if (ok) met++;
+            System.out.printf(Locale.ROOT, "| %-8s | %-38s | %6d | %8.4f | %6.3f | %9.2f | %6d MB | %s%n", r.dataset, r.model,
+                    r.epochs, r.accuracy, r.target, r.secondsPerEpoch, r.peakHeapMb, ok ? "met" : "NOT met");
+        }
+        System.out.println("targets met: " + met + " of " + rows.size());
+    }
+
+    // ---- the six course models ------------------------------------------------------------------
+
+    /** Iris is tiny: one split decides by a single flower, so the row reports the mean over 10 seeded 70/30 splits. */
+    private static void irisSvm() {
+        irisMeanOverSplits("LinearSvm l2 1e-3", seed -> {
+            LinearSvm svm = LinearSvm.builder().inputs(4).classes(3).l2(1e-3).seed(1).build();
+            return new Recipe(svm, 200, 16, new Sgd(0.01).momentum(0.9));
+        }, 0.95);
+    }
+
+    private static void irisMlp() {
+        irisMeanOverSplits("Mlp 4-16-3 relu l2 1e-2", seed -> {
+            Mlp mlp = Mlp.builder().layers(4, 16, 3).l2(1e-2).seed(1).build();
+            return new Recipe(mlp, 100, 16, new Adam(0.01));
+        }, 0.96);
+    }
+
+    private record Recipe(Classifier model, int epochs, int batch, Optimizer optimizer) {}
+
+    private static void irisMeanOverSplits(String name, java.util.function.LongFunction<Recipe> make, double target) {
+        Dataset iris = Datasets.iris();
+        double sum = 0, seconds = 0;
+        StringBuilder each = new StringBuilder();
+        int epochs = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            Split s = iris.split(0.3, seed);
+            Recipe r = make.apply(seed);
+            r.model.scaler(Scaler.standardize(s.train()));
+            History h = r.model.fit(s.train(), new FitOptions().epochs(r.epochs).batchSize(r.batch).optimizer(r.optimizer)
+                    .seed(seed).verbose(false));
+            double acc = r.model.score(s.test());
+            sum += acc;
+            seconds += h.totalSeconds() / r.epochs;
+            epochs = r.epochs;
+            each.append(String.format(Locale.ROOT, " %.3f", acc));
+        }
+        System.out.printf(Locale.ROOT, "%nIris: %s, test accuracy on splits 1..10:%s, mean %.4f (target %.3f)%n", name, each,
+                sum / 10, target);
+        rows.add(new Row("Iris", name + ", 10 splits", epochs, sum / 10, target, seconds / 10, peakMb()));
+    }
+
+    private static void mnistMlp() {
+        loadMnist();
+        Mlp mlp = Mlp.builder().layers(784, 512, 10).seed(1).build();
+        mlp.scaler(Scaler.pixels());
+        int epochs = intProp("mnist.mlp.epochs", 12);
+        run("MNIST", mlp, new Split(mnistTrain, mnistTest), epochs, 128,
+                new Adam(1e-3).schedule(Schedule.step(4, 0.3)), 0.980);
+    }
+
+    private static void mnistCnn() {
+        loadMnist();
+        Cnn cnn = Cnn.builder().input(1, 28, 28).conv(8, 5).pool(2).conv(16, 5).pool(2).dense(128).classes(10).seed(1).build();
+        cnn.scaler(Scaler.pixels());
+        int epochs = intProp("mnist.cnn.epochs", 3);
+        run("MNIST", cnn, new Split(mnistTrain, mnistTest), epochs, 64, new Adam(1e-3).schedule(Schedule.step(2, 0.3)), 0.985);
+    }
+
+    private static void cifarSvm() {
+        Split s = cifar();
+        LinearSvm svm = LinearSvm.builder().inputs(3072).classes(10).l2(intProp("cifar.svm.l2e4", 5) * 1e-4).seed(1).build();
+        svm.scaler(Scaler.standardize(s.train()));
+        run("CIFAR-10", svm, s, intProp("cifar.svm.epochs", 5), 200, new Sgd(1e-4 * intProp("cifar.svm.lr1e4", 5)).momentum(0.9)
+                .schedule(Schedule.step(2, 0.5)), 0.39);
+    }
+
+    private static void cifarMlp() {
+        Split s = cifar();
+        Mlp mlp = Mlp.builder().layers(3072, 512, 10).l2(1e-4).seed(1).build();
+        mlp.scaler(Scaler.standardize(s.train()));
+        run("CIFAR-10", mlp, s, intProp("cifar.mlp.epochs", 15), 128, new Adam(3e-4).schedule(Schedule.step(5, 0.3)), 0.52);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private static void run(String dataset, Classifier model, Split s, int epochs, int batch, Optimizer opt, double target) {
+        System.out.println("\n" + dataset + ": " + model + ", " + s.train().size() + " training / " + s.test().size()
+                + " test examples, " + opt);
+        History h = model.fit(s.train(), new FitOptions().epochs(epochs).batchSize(batch).optimizer(opt).seed(7).verbose(true));
+        double acc = model.score(s.test());
+        System.out.printf(Locale.ROOT, "%s test accuracy %.4f (target %.3f)%n", dataset, acc, target);
+        String name = model.toString().replaceAll(", [0-9]+ parameters", "");
+        rows.add(new Row(dataset, name.length() > 38 ? name.substring(0, 38) : name, h.epochs().size(), acc, target,
+                h.totalSeconds() / h.epochs().size(), peakMb()));
+    }
+
+    private static void loadMnist() {
+        if (mnistTrain == null) {
+            Split s = Datasets.mnist();
+            mnistTrain = s.train();
+            mnistTest = s.test();
+        }
+    }
+
+    private static Split cifar() {
+        mnistTrain = mnistTest = null;
+        return Datasets.cifar10();
+    }
+
+    private static int intProp(String name, int dflt) {
+        return Integer.getInteger(name, dflt);
+    }
+
+    private static void resetPeak() {
+        System.gc();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+    }
+
+    private static long peakMb() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
+        }
+        return sum >> 20;
+    }
+}

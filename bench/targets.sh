@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Trains each course model on its full real dataset and prints one row per model (dataset, model,
+# epochs, test accuracy, target, seconds per epoch, peak heap), ending with `targets met: N of 6`.
+# The recipes are those of the notebooks (bench/src/main/java/org/deeptoy/bench/Targets.java).
+# Usage: bench/targets.sh [iris-svm iris-mlp mnist-mlp mnist-cnn cifar-svm cifar-mlp]   (default: all)
+# Needs DEEPTOY_DATA (holding iris/, mnist/, cifar-10/). Takes about 20-30 minutes on 2 idle cores.
+# Peak heap is the sum of the heap pools' peaks while that model trained (an upper bound).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+: "${DEEPTOY_DATA:?set DEEPTOY_DATA to the folder holding iris/, mnist/ and cifar-10/}"
+cp="$("$here/build.sh")"
+read -r -a jvm <<< "${DEEPTOY_BENCH_JAVA_OPTS:--Xmx4g -XX:+UseSerialGC}"
+echo "load before: $(uptime)"
+java "${jvm[@]}" -cp "$cp" org.deeptoy.bench.Targets "$@"
+echo "load after: $(uptime)"

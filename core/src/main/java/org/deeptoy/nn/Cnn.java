@@ -1,0 +1,155 @@
+package org.deeptoy.nn;
+
+import org.deeptoy.graph.ComputationalGraph;
+import org.deeptoy.graph.Connection;
+import org.deeptoy.graph.DeepToyException;
+import org.deeptoy.optim.Adam;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A small convolutional network: blocks of conv2d ("same" padding) → relu → max-pool, then dense
+ * layers, softmax cross-entropy on the scores.
+ * <pre>{@code
+ * Cnn cnn = Cnn.builder().input(1, 28, 28).conv(16, 5).pool(2).conv(32, 5).pool(2).dense(128).classes(10).build();
+ * }</pre>
+ * Variables: K1, c1, K2, c2, ... for filters and their biases, W1, b1, ... for the dense layers.
+ */
+public final class Cnn extends Classifier {
+    private final Builder settings;
+
+    private Cnn(Builder b, ComputationalGraph cg, Connection x, Connection labels, Connection scores, Connection loss) {
+        super(cg, x, labels, scores, loss, b.input, () -> new Adam(1e-3));
+        this.settings = b;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected String spec() {
+        return String.format(Locale.ROOT, "cnn input=%s layers=%s classes=%d l2=%s seed=%d", ModelFile.csv(settings.input),
+                String.join(",", settings.layers), settings.classes, settings.l2, settings.seed);
+    }
+
+    static Cnn fromSpec(Map<String, String> s) {
+        Builder b = builder().input(ModelFile.ints(s.get("input"))).classes(Integer.parseInt(s.get("classes")))
+                .l2(Double.parseDouble(s.get("l2"))).seed(Long.parseLong(s.get("seed")));
+        for (String layer : s.get("layers").split(",")) {
+            int n = Integer.parseInt(layer.substring(layer.indexOf(':') + 1).split("x")[0]);
+            if (layer.startsWith("conv:")) b.conv(n, Integer.parseInt(layer.split("x")[1]));
+            else if (layer.startsWith("pool:")) b.pool(n);
+            else b.dense(n);
+        }
+        return b.build();
+    }
+
+    @Override
+    public String toString() {
+        return "Cnn " + Arrays.toString(settings.input) + " " + String.join(" ", settings.layers) + " -> " + settings.classes
+                + " classes, " + parameterCount() + " parameters";
+    }
+
+    /** Settings of a {@link Cnn}: layers in order, e.g. conv, pool, conv, pool, dense. */
+    public static final class Builder {
+        private int[] input;
+        private final List<String> layers = new ArrayList<>();
+        private int classes;
+        private double l2;
+        private long seed;
+
+        /** The shape of one example: channels, height, width. */
+        public Builder input(int... chw) {
+            if (chw.length != 3) throw new DeepToyException("Cnn.input: give channels, height, width, e.g. input(1, 28, 28)");
+            input = chw.clone();
+            return this;
+        }
+
+        /** A convolution with {@code filters} filters of {@code size}×{@code size} (odd size keeps the picture size), then relu. */
+        public Builder conv(int filters, int size) {
+            layers.add("conv:" + filters + "x" + size);
+            return this;
+        }
+
+        /** Max-pooling over {@code size}×{@code size} windows with stride {@code size}. */
+        public Builder pool(int size) {
+            layers.add("pool:" + size);
+            return this;
+        }
+
+        /** A dense layer of {@code units} units, then relu. */
+        public Builder dense(int units) {
+            layers.add("dense:" + units);
+            return this;
+        }
+
+        public Builder classes(int k) {
+            classes = k;
+            return this;
+        }
+
+        public Builder l2(double lambda) {
+            l2 = lambda;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        public Cnn build() {
+            if (input == null || classes < 2) throw new DeepToyException("Cnn.builder(): set .input(c, h, w) and .classes(k)");
+            ComputationalGraph cg = new ComputationalGraph();
+            Connection x = cg.input("x"), labels = cg.input("labels");
+            Random random = new Random(seed);
+            Connection h = x;
+            int c = input[0], height = input[1], width = input[2], convs = 0, denses = 0;
+            int features = -1;
+            List<Connection> weights = new ArrayList<>();
+            for (String layer : layers) {
+                int n = Integer.parseInt(layer.substring(layer.indexOf(':') + 1).split("x")[0]);
+                if (layer.startsWith("conv:")) {
+                    if (features >= 0) throw new DeepToyException("Cnn: a conv layer cannot follow a dense layer");
+                    int size = Integer.parseInt(layer.split("x")[1]);
+                    convs++;
+                    h = cg.relu(Layers.conv(cg, h, c, n, size, Init.HE, random, String.valueOf(convs)));
+                    weights.add(cg.find("K" + convs));
+                    c = n;
+                    height = height + 2 * (size / 2) - size + 1;
+                    width = width + 2 * (size / 2) - size + 1;
+                } else if (layer.startsWith("pool:")) {
+                    if (features >= 0) throw new DeepToyException("Cnn: a pool layer cannot follow a dense layer");
+                    h = cg.maxPool2d(h, n, n);
+                    height = (height - n) / n + 1;
+                    width = (width - n) / n + 1;
+                } else {
+                    if (features < 0) {
+                        features = c * height * width;
+                        h = cg.reshape(h, -1, features);
+                    }
+                    denses++;
+                    h = cg.relu(Layers.dense(cg, h, features, n, Init.HE, random, String.valueOf(denses)));
+                    weights.add(cg.find("W" + denses));
+                    features = n;
+                }
+            }
+            if (features < 0) {
+                features = c * height * width;
+                h = cg.reshape(h, -1, features);
+            }
+            denses++;
+            Connection scores = Layers.dense(cg, h, features, classes, Init.XAVIER, random, String.valueOf(denses)).named("scores");
+            weights.add(cg.find("W" + denses));
+            Connection loss = cg.softmaxCrossEntropy(scores, labels, l2 > 0 ? "dataLoss" : "loss");
+            if (l2 > 0) loss = cg.sum(loss, cg.l2(l2, weights.toArray(Connection[]::new)), "loss");
+            return new Cnn(this, cg, x, labels, scores, loss);
+        }
+    }
+}

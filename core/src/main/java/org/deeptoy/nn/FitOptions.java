@@ -1,0 +1,93 @@
+package org.deeptoy.nn;
+
+import org.deeptoy.optim.Optimizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * How {@link Classifier#fit} trains: epochs, batch size, optimizer, seed, validation split,
+ * listeners. Sensible defaults; each setter returns this:
+ * <pre>{@code
+ * model.fit(train, new FitOptions().epochs(10).batchSize(128).optimizer(new Sgd(0.1).momentum(0.9)).seed(1));
+ * }</pre>
+ */
+public final class FitOptions {
+    private static volatile Supplier<? extends TrainingListener> live;
+
+    int epochs = 10;
+    int batchSize = 64;
+    Optimizer optimizer;
+    long seed = 0;
+    double validationSplit = 0;
+    Boolean verbose;
+    final List<TrainingListener> listeners = new ArrayList<>();
+
+    /** Options with the defaults: 10 epochs, batches of 64, the model's default optimizer, seed 0. */
+    public FitOptions() {}
+
+    public FitOptions epochs(int n) {
+        if (n <= 0) throw new IllegalArgumentException("FitOptions.epochs: need at least 1 epoch, got " + n);
+        epochs = n;
+        return this;
+    }
+
+    public FitOptions batchSize(int n) {
+        if (n <= 0) throw new IllegalArgumentException("FitOptions.batchSize: must be positive, got " + n);
+        batchSize = n;
+        return this;
+    }
+
+    public FitOptions optimizer(Optimizer o) {
+        optimizer = o;
+        return this;
+    }
+
+    /** Seeds the shuffling of every epoch (and the validation split): same seed, same run. */
+    public FitOptions seed(long s) {
+        seed = s;
+        return this;
+    }
+
+    /** Holds out this fraction of the training set (stratified, seeded) to report validation accuracy per epoch. */
+    public FitOptions validationSplit(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("FitOptions.validationSplit: a fraction in [0, 1), got " + fraction);
+        }
+        validationSplit = fraction;
+        return this;
+    }
+
+    /** Whether to print one line per epoch (default: yes, unless a live display is installed). */
+    public FitOptions verbose(boolean on) {
+        verbose = on;
+        return this;
+    }
+
+    public FitOptions listener(TrainingListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    /**
+     * Installs a listener made fresh for every {@code fit} (the Jupyter kernel installs its live
+     * progress bar and loss chart here); null removes it.
+     */
+    public static void liveDisplay(Supplier<? extends TrainingListener> factory) {
+        live = factory;
+    }
+
+    static TrainingListener liveListener() {
+        Supplier<? extends TrainingListener> f = live;
+        return f == null ? null : f.get();
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "FitOptions(epochs %d, batch %d, %s, seed %d%s)", epochs, batchSize,
+                optimizer == null ? "default optimizer" : optimizer, seed,
+                validationSplit > 0 ? ", validation " + validationSplit : "");
+    }
+}

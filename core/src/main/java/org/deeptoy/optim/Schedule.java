@@ -1,0 +1,49 @@
+package org.deeptoy.optim;
+
+import java.util.Locale;
+
+/** A learning rate that changes from epoch to epoch: {@code rate(base, epoch)}, epoch from 0. */
+@FunctionalInterface
+public interface Schedule {
+    double rate(double base, int epoch);
+
+    /** The same rate every epoch. */
+    static Schedule constant() {
+        return Constant.INSTANCE;
+    }
+
+    /** {@code base · gamma^floor(epoch / every)}: e.g. halve the rate every 5 epochs with (5, 0.5). */
+    static Schedule step(int every, double gamma) {
+        if (every <= 0) throw new IllegalArgumentException("Schedule.step: every must be positive, got " + every);
+        return new Schedule() {
+            public double rate(double base, int epoch) {
+                return base * Math.pow(gamma, epoch / every);
+            }
+
+            public String toString() {
+                return String.format(Locale.ROOT, "step decay ×%s every %d epochs", gamma, every);
+            }
+        };
+    }
+
+    /** {@code base · gamma^epoch}. */
+    static Schedule exponential(double gamma) {
+        return new Schedule() {
+            public double rate(double base, int epoch) {
+                return base * Math.pow(gamma, epoch);
+            }
+
+            public String toString() {
+                return String.format(Locale.ROOT, "exponential decay ×%s per epoch", gamma);
+            }
+        };
+    }
+
+    enum Constant implements Schedule {
+        INSTANCE;
+
+        public double rate(double base, int epoch) {
+            return base;
+        }
+    }
+}

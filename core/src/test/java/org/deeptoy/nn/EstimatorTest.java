@@ -1,0 +1,246 @@
+package org.deeptoy.nn;
+
+import org.deeptoy.data.Dataset;
+import org.deeptoy.data.Datasets;
+import org.deeptoy.data.Scaler;
+import org.deeptoy.data.Split;
+import org.deeptoy.graph.ComputationalGraph;
+import org.deeptoy.graph.Connection;
+import org.deeptoy.graph.DeepToyException;
+import org.deeptoy.optim.Adam;
+import org.deeptoy.optim.Sgd;
+import org.deeptoy.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EstimatorTest {
+    /** Three Gaussian blobs in the plane, centres far apart, seeded. */
+    static Dataset blobs(int perClass, long seed) {
+        Random r = new Random(seed);
+        double[][] centres = {{0, 0}, {4, 4}, {-4, 4}};
+        double[] x = new double[3 * perClass * 2];
+        int[] y = new int[3 * perClass];
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < perClass; i++) {
+                int k = c * perClass + i;
+                x[2 * k] = centres[c][0] + r.nextGaussian();
+                x[2 * k + 1] = centres[c][1] + r.nextGaussian();
+                y[k] = c;
+            }
+        }
+        return new Dataset("blobs", Tensor.wrap(x, y.length, 2), y, List.of("a", "b", "c"));
+    }
+
+    static Dataset xor() {
+        return new Dataset("xor", Tensor.matrix(new double[] {0, 0}, new double[] {0, 1}, new double[] {1, 0}, new double[] {1, 1}),
+                new int[] {0, 1, 1, 0}, List.of("0", "1"));
+    }
+
+    private static FitOptions quiet(int epochs, int batch) {
+        return new FitOptions().epochs(epochs).batchSize(batch).verbose(false).seed(3);
+    }
+
+    @Test
+    void mlpLearnsXorWhichNoLinearModelCan() {
+        Mlp mlp = Mlp.builder().layers(2, 8, 2).activation(Activation.TANH).seed(1).build();
+        History h = mlp.fit(xor(), quiet(300, 4).optimizer(new Adam(0.05)));
+        assertEquals(1.0, mlp.score(xor()));
+        assertTrue(h.last().loss() < 0.05, h.toString());
+        LinearSvm svm = LinearSvm.builder().inputs(2).classes(2).seed(1).build();
+        svm.fit(xor(), quiet(300, 4));
+        assertTrue(svm.score(xor()) <= 0.75, "a line cannot separate XOR");
+    }
+
+    @Test
+    void svmSeparatesBlobsOnHeldOutData() {
+        Split s = blobs(100, 5).split(0.3, 1);
+        LinearSvm svm = LinearSvm.builder().inputs(2).classes(3).seed(2).build();
+        History h = svm.fit(s.train(), quiet(30, 16));
+        assertTrue(svm.score(s.test()) >= 0.97, "accuracy " + svm.score(s.test()));
+        assertTrue(h.loss()[h.loss().length - 1] < h.loss()[0], "the hinge loss falls: " + h);
+    }
+
+    @Test
+    void irisRecipesOfTheCourseReachHeldOutAccuracy() {
+        Split s = Datasets.iris().split(0.3, 1);
+        LinearSvm svm = LinearSvm.builder().inputs(4).classes(3).l2(1e-3).seed(1).build();
+        svm.scaler(Scaler.standardize(s.train()));
+        svm.fit(s.train(), quiet(200, 16).optimizer(new Sgd(0.01).momentum(0.9)));
+        Mlp mlp = Mlp.builder().layers(4, 16, 3).l2(1e-2).seed(1).build();
+        mlp.scaler(Scaler.standardize(s.train()));
+        mlp.fit(s.train(), quiet(100, 16).optimizer(new Adam(0.01)));
+        assertTrue(svm.score(s.test()) >= 0.93, "svm " + svm.score(s.test()));
+        assertTrue(mlp.score(s.test()) >= 0.93, "mlp " + mlp.score(s.test()));
+        assertEquals(List.of("setosa", "versicolor", "virginica"), mlp.classNames());
+    }
+
+    @Test
+    void predictProbaRowsAreProbabilitiesThatAgreeWithPredict() {
+        Split s = blobs(50, 6).split(0.3, 2);
+        Mlp mlp = Mlp.builder().layers(2, 8, 3).seed(4).build();
+        mlp.fit(s.train(), quiet(20, 16));
+        Tensor p = mlp.predictProba(s.test());
+        int[] predicted = mlp.predict(s.test());
+        assertArrayEquals(new int[] {s.test().size(), 3}, p.shape());
+        for (int i = 0; i < s.test().size(); i++) {
+            double sum = p.get(i, 0) + p.get(i, 1) + p.get(i, 2);
+            assertEquals(1, sum, 1e-12);
+            assertEquals(predicted[i], p.rows(i, i + 1).argmaxRows()[0]);
+        }
+        int[][] cm = mlp.confusionMatrix(s.test());
+        int diagonal = cm[0][0] + cm[1][1] + cm[2][2];
+        assertEquals(mlp.score(s.test()), (double) diagonal / s.test().size(), 1e-12);
+    }
+
+    @Test
+    void sameSeedSameRunDifferentSeedDifferentRun() {
+        Dataset d = blobs(30, 7);
+        double[] a = trainedWeights(d, 1), b = trainedWeights(d, 1), c = trainedWeights(d, 2);
+        assertArrayEquals(a, b);
+        assertFalse(java.util.Arrays.equals(a, c));
+    }
+
+    private static double[] trainedWeights(Dataset d, long seed) {
+        Mlp mlp = Mlp.builder().layers(2, 4, 3).seed(9).build();
+        mlp.fit(d, quiet(3, 8).seed(seed));
+        return mlp.graph().find("W1").value().toArray();
+    }
+
+    @Test
+    void historyListenersAndValidation() {
+        Dataset d = blobs(40, 8); // 120 examples: 96 train + 24 validation, batches of 32 -> 3 per epoch
+        List<String> heard = new ArrayList<>();
+        TrainingListener l = new TrainingListener() {
+            public void trainingStarted(Progress p) { heard.add("start " + p.batches()); }
+            public void batchEnded(Progress p) { heard.add("b" + p.epoch() + "." + p.batch()); }
+            public void epochEnded(Progress p, History.Epoch e) { heard.add("e" + e.epoch()); }
+            public void trainingEnded(History h) { heard.add("end " + h.epochs().size()); }
+        };
+        Mlp mlp = Mlp.builder().layers(2, 4, 3).seed(1).build();
+        History h = mlp.fit(d, quiet(2, 32).validationSplit(0.2).listener(l));
+        assertEquals(List.of("start 3", "b1.1", "b1.2", "b1.3", "e1", "b2.1", "b2.2", "b2.3", "e2", "end 2"), heard);
+        assertEquals(2, h.epochs().size());
+        assertEquals(6, h.batchLosses().size());
+        assertTrue(h.last().hasValidation() && h.last().validationAccuracy() >= 0 && h.last().validationAccuracy() <= 1);
+        assertNull(h.stopped());
+        assertTrue(h.toString().contains("val. acc."), h.toString());
+        assertEquals(h, mlp.history());
+    }
+
+    @Test
+    void interruptStopsBetweenBatchesAndKeepsTheLastWeights() {
+        Dataset d = blobs(40, 9); // 120 examples in batches of 30: 4 per epoch
+        Mlp mlp = Mlp.builder().layers(2, 4, 3).seed(1).build();
+        double[][] afterBatch = new double[1][];
+        TrainingListener interrupter = new TrainingListener() {
+            public void batchEnded(Progress p) {
+                if (p.epoch() == 2 && p.batch() == 3) {
+                    afterBatch[0] = mlp.graph().find("W1").value().toArray();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        History h = mlp.fit(d, quiet(5, 30).listener(interrupter));
+        assertEquals(1, h.epochs().size(), "only epoch 1 finished");
+        assertTrue(h.stopped().contains("interrupted at epoch 2 of 5, batch 4 of 4"), h.stopped());
+        assertArrayEquals(afterBatch[0], mlp.graph().find("W1").value().toArray());
+        assertFalse(Thread.currentThread().isInterrupted(), "fit consumed the interrupt");
+        assertTrue(mlp.score(d) >= 0, "the model still predicts");
+    }
+
+    @Test
+    void aDivergingLossStopsTrainingWithAdvice() {
+        Dataset d = blobs(40, 10);
+        Dataset huge = new Dataset("huge", Tensor.wrap(d.x().toArray(), d.x().shape()), d.labels(), d.classNames());
+        for (int i = 0; i < huge.x().size(); i++) huge.x().data()[i] *= 1e150;
+        Mlp mlp = Mlp.builder().layers(2, 4, 3).seed(1).build();
+        DeepToyException e = assertThrows(DeepToyException.class, () -> mlp.fit(huge, quiet(3, 40).optimizer(new Sgd(10))));
+        assertTrue(e.getMessage().matches("(?s)Training stopped: the loss became (NaN|infinite) at epoch \\d, batch \\d of 3.*"), e.getMessage());
+        assertTrue(e.getMessage().contains("lower learning rate") && e.getMessage().contains("normalise the inputs"), e.getMessage());
+        assertTrue(mlp.history().stopped().startsWith("Training stopped"));
+    }
+
+    @Test
+    void wrongExampleShapeIsExplained() {
+        Mlp mlp = Mlp.builder().layers(3, 4, 3).build();
+        DeepToyException e = assertThrows(DeepToyException.class, () -> mlp.fit(blobs(5, 1), quiet(1, 4)));
+        assertEquals("fit: this model takes examples of shape [3] (3 numbers), the data has examples of shape [2] (2 numbers)",
+                e.getMessage());
+    }
+
+    @Test
+    void aStudentsOwnGraphTrainsAsAClassifier() {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection x = cg.input("x"), y = cg.input("labels");
+        Connection w = cg.variable(Tensor.randomNormal(1, 2, 3), "W");
+        Connection b = cg.variable(Tensor.zeros(3), "b");
+        Connection scores = cg.sum(cg.matrixMultiply(x, w), b, "scores");
+        Connection loss = cg.softmaxCrossEntropy(scores, y, "loss");
+        Classifier c = new Classifier(cg, x, y, scores, loss, new int[] {2}, () -> new Sgd(0.1));
+        Split s = blobs(50, 11).split(0.3, 1);
+        c.fit(s.train(), quiet(20, 10));
+        assertTrue(c.score(s.test()) >= 0.9, "accuracy " + c.score(s.test()));
+    }
+
+    @Test
+    void savedModelsPredictTheSameAfterLoading(@TempDir Path dir) {
+        Split s = blobs(30, 12).split(0.3, 1);
+        Mlp mlp = Mlp.builder().layers(2, 5, 3).activation(Activation.TANH).l2(1e-3).seed(3).build();
+        mlp.scaler(Scaler.standardize(s.train()));
+        mlp.fit(s.train(), quiet(5, 8));
+        LinearSvm svm = LinearSvm.builder().inputs(2).classes(3).l2(1e-2).seed(4).build();
+        svm.fit(s.train(), quiet(5, 8));
+        for (Classifier m : List.of(mlp, svm)) {
+            Path f = dir.resolve(m.getClass().getSimpleName() + ".dtm");
+            m.save(f);
+            Classifier back = Classifier.load(f);
+            assertEquals(m.getClass(), back.getClass());
+            assertEquals(m.toString(), back.toString());
+            assertArrayEquals(m.scores(s.test().x()).data(), back.scores(s.test().x()).data());
+            assertEquals(List.of("a", "b", "c"), back.classNames());
+        }
+    }
+
+    @Test
+    void savedCnnLoadsWithItsLayers(@TempDir Path dir) {
+        Cnn cnn = Cnn.builder().input(1, 6, 6).conv(2, 3).pool(2).dense(4).classes(3).seed(5).build();
+        Tensor x = Tensor.randomNormal(6, 2, 1, 6, 6);
+        Path f = dir.resolve("cnn.dtm");
+        cnn.save(f);
+        Classifier back = Classifier.load(f);
+        assertEquals(cnn.toString(), back.toString());
+        assertArrayEquals(cnn.scores(x).data(), back.scores(x).data());
+    }
+
+    @Test
+    void badModelFilesAreNamed(@TempDir Path dir) throws Exception {
+        Mlp mlp = Mlp.builder().layers(2, 3, 2).build();
+        Path f = dir.resolve("m.dtm");
+        mlp.save(f);
+        byte[] all = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(all, all.length - 9));
+        DeepToyException e = assertThrows(DeepToyException.class, () -> Classifier.load(f));
+        assertTrue(e.getMessage().contains("m.dtm: truncated model file"), e.getMessage());
+        Files.writeString(f, "hello");
+        e = assertThrows(DeepToyException.class, () -> Classifier.load(f));
+        assertTrue(e.getMessage().contains("not a DeepToy model file"), e.getMessage());
+        mlp.save(f);
+        Mlp other = Mlp.builder().layers(2, 4, 2).build();
+        e = assertThrows(DeepToyException.class, () -> other.loadWeights(f));
+        assertTrue(e.getMessage().contains("variable W1 has shape [2, 3] but the model's has [2, 4]"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("m.dtm.part")), "no half-written file left behind");
+    }
+}
