@@ -154,6 +154,39 @@ class DeepToyProtocol(unittest.TestCase):
         self.assertIn("= 3.5", svg)
         self.assertIn("∂L = 1", svg)
 
+    def test_fit_shows_live_progress_and_history_chart(self):
+        _, out = self.s.run(
+            "var xorData = new Dataset(\"xor\", Tensor.matrix(new double[]{0, 0}, new double[]{0, 1},\n"
+            "    new double[]{1, 0}, new double[]{1, 1}), new int[]{0, 1, 1, 0}, List.of(\"0\", \"1\"));\n"
+            "var mlp = Mlp.builder().layers(2, 4, 2).seed(1).build();\n"
+            "mlp.fit(xorData, new FitOptions().epochs(40).batchSize(2).seed(1))", timeout=120)
+        shown = self.outputs(out, "display_data")
+        self.assertEqual(len(shown), 2)
+        bar_id = shown[0]["transient"]["display_id"]
+        chart_id = shown[1]["transient"]["display_id"]
+        self.assertIn("<progress", shown[0]["data"]["text/html"])
+        self.assertIn("image/png", shown[1]["data"])
+        updates = self.outputs(out, "update_display_data")
+        final_bar = [u for u in updates if u["transient"]["display_id"] == bar_id][-1]
+        self.assertIn("epoch 40/40", final_bar["data"]["text/plain"])
+        self.assertTrue(any(u["transient"]["display_id"] == chart_id for u in updates))
+        result = self.outputs(out, "execute_result")[0]["data"]
+        self.assertIn("image/png", result)
+        self.assertIn("History of", result["text/plain"])
+
+    def test_interrupt_stops_a_long_fit_between_batches(self):
+        self.s.run("var xorLong = new Dataset(\"xor\", Tensor.matrix(new double[]{0, 0}, new double[]{0, 1},\n"
+                   "    new double[]{1, 0}, new double[]{1, 1}), new int[]{0, 1, 1, 0}, List.of(\"0\", \"1\"));\n"
+                   "var longMlp = Mlp.builder().layers(2, 4, 2).seed(1).build();")
+        reply, errors = self.interrupt_after(
+            "var longHistory = longMlp.fit(xorLong, new FitOptions().epochs(1_000_000).batchSize(2));", 3.0)
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(errors[0]["ename"], "Interrupted")
+        content, out = self.s.run("longHistory.stopped()")
+        self.assertIn("Training interrupted", self.outputs(out, "execute_result")[0]["data"]["text/plain"])
+        content, out = self.s.run("longMlp.score(xorLong) >= 0")
+        self.assertEqual(self.outputs(out, "execute_result")[0]["data"]["text/plain"], "true")
+
     def test_stop_on_error_aborts_queued_cells(self):
         first = self.s.kc.execute('throw new RuntimeException("first");')
         second = self.s.kc.execute("int neverRuns = 1;")

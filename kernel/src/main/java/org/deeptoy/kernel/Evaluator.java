@@ -43,6 +43,8 @@ final class Evaluator implements AutoCloseable {
     private final Map<String, Integer> snippetLines = new HashMap<>();
     /** How long a snippet may take to honour Thread.interrupt before JShell stops it by force. */
     private static final long STOP_GRACE_MS = 300;
+    /** DeepToy's fit checks for interruption between batches; a big batch may take a while. */
+    private static final long TRAINING_GRACE_MS = 5000;
     /** Set by {@link #stop}; the running cell ends with an "Interrupted" error. */
     private volatile boolean interrupted;
 
@@ -287,8 +289,8 @@ final class Evaluator implements AutoCloseable {
      * Stops the running cell; the shell and its variables survive. The snippet's thread is
      * interrupted first, which ends {@code Thread.sleep}, {@code Object.wait}, interruptible IO and
      * training loops cleanly; what ignores interruption (a busy loop, a swallowed
-     * InterruptedException) is stopped by JShell after a short grace period. Called from the
-     * control thread.
+     * InterruptedException) is stopped by JShell after a short grace period (longer inside DeepToy's
+     * training, which stops cleanly between batches). Called from the control thread.
      */
     void stop() {
         interrupted = true;
@@ -298,7 +300,7 @@ final class Evaluator implements AutoCloseable {
         }
         t.interrupt();
         try {
-            t.join(STOP_GRACE_MS);
+            t.join(insideTraining(t) ? TRAINING_GRACE_MS : STOP_GRACE_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -306,6 +308,15 @@ final class Evaluator implements AutoCloseable {
         if (LiveExecutionControl.running() == t) {
             shell.stop();
         }
+    }
+
+    private static boolean insideTraining(Thread t) {
+        for (StackTraceElement f : t.getStackTrace()) {
+            if (f.getClassName().startsWith("org.deeptoy.nn.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
