@@ -76,6 +76,7 @@ final class Evaluator implements AutoCloseable {
     Object eval(String cell) throws CellException {
         snippetLines.clear();
         interrupted = false;
+        LiveExecutionControl.cancel(false);
         Object value = NO_VALUE;
         for (Piece piece : split(cell)) {
             if (interrupted) {
@@ -294,6 +295,7 @@ final class Evaluator implements AutoCloseable {
      */
     void stop() {
         interrupted = true;
+        LiveExecutionControl.cancel(true);
         Thread t = LiveExecutionControl.running();
         if (t == null) {
             return; // compiling or between snippets: the flag ends the cell before its next snippet
