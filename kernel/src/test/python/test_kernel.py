@@ -239,6 +239,28 @@ class DeepToyProtocol(unittest.TestCase):
         self.assertEqual(content["status"], "ok")
 
 
+class StuckCell(unittest.TestCase):
+    def test_cell_blocked_in_native_io_says_to_restart(self):
+        s = Session()
+        try:
+            msg_id = s.kc.execute("var server = new java.net.ServerSocket(0);\nserver.accept();")
+            time.sleep(1.5)
+            s.km.interrupt_kernel()
+            stderr = ""
+            deadline = time.time() + 20
+            while "Kernel > Restart" not in stderr and time.time() < deadline:
+                m = s.kc.get_iopub_msg(timeout=20)
+                if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+                    stderr += m["content"]["text"]
+            self.assertIn("cannot be interrupted", stderr)
+            s.km.restart_kernel(now=True)
+            s.kc.wait_for_ready(timeout=60)
+            reply = s.kc.execute_interactive("1 + 1", timeout=30, output_hook=lambda m: None)
+            self.assertEqual(reply["content"]["status"], "ok")
+        finally:
+            s.close()
+
+
 class NotebookRun(unittest.TestCase):
     def test_nbconvert_executes_a_notebook(self):
         import nbformat

@@ -307,10 +307,27 @@ final class Evaluator implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
+        if (LiveExecutionControl.running() != t) {
+            return;
+        }
+        shell.stop();
+        try {
+            t.join(STOP_GRACE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         if (LiveExecutionControl.running() == t) {
-            shell.stop();
+            // blocked in native code (e.g. ServerSocket.accept): nothing in the JVM can end it; System.err
+            // is the running cell's stderr while it executes
+            System.err.println(STUCK_MESSAGE);
         }
     }
+
+    /** Shown under a cell that no interrupt can stop. */
+    static final String STUCK_MESSAGE = "This cell is blocked in a native call (such as a socket waiting for a "
+            + "connection) that cannot be interrupted. Use Kernel > Restart to get a working kernel back "
+            + "(variables are lost).";
 
     private static boolean insideTraining(Thread t) {
         for (StackTraceElement f : t.getStackTrace()) {
