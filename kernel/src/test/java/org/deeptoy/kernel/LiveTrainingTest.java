@@ -30,6 +30,7 @@ class LiveTrainingTest {
     /** Records what the listener shows and updates. */
     static final class Recorder implements LiveTraining.Sink {
         final List<String> shown = new ArrayList<>();
+        final List<DisplayData> shownData = new ArrayList<>();
         final List<String> updatedIds = new ArrayList<>();
         final List<DisplayData> updates = new ArrayList<>();
 
@@ -37,6 +38,7 @@ class LiveTrainingTest {
         public String show(DisplayData data) {
             String id = "d" + shown.size();
             shown.add(id);
+            shownData.add(data);
             return id;
         }
 
@@ -63,6 +65,8 @@ class LiveTrainingTest {
         fit(new LiveTraining(r, () -> 0L), 5);
         assertEquals(List.of("d0", "d1"), r.shown);
         assertEquals(List.of("d0", "d1"), r.updatedIds, "throttled: only the final bar and chart");
+        String first = String.valueOf(r.shownData.get(0).getData(MIMEType.TEXT_PLAIN));
+        assertTrue(first.startsWith("epoch 1/5 · batch 0/2 · loss – ·"), "no loss before the first batch: " + first);
         String html = (String) r.updates.get(0).getData(MIMEType.TEXT_HTML);
         assertTrue(html.contains("<progress value=\"1000\" max=\"1000\""), html);
         assertTrue(html.contains("epoch 5/5") && html.contains("batch 2/2"), html);
