@@ -74,6 +74,119 @@ class DeepToyProtocol(unittest.TestCase):
         content, _ = self.s.run("kept + 1")
         self.assertEqual(content["status"], "ok")
 
+    def interrupt_after(self, code, seconds=1.0):
+        """Runs code, interrupts it, returns the execute reply and the cell's error output."""
+        msg_id = self.s.kc.execute(code)
+        time.sleep(seconds)
+        self.s.km.interrupt_kernel()
+        reply = self.s.kc.get_shell_msg(timeout=20)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        errors = []
+        while True:
+            m = self.s.kc.get_iopub_msg(timeout=10)
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            if m["msg_type"] == "error":
+                errors.append(m["content"])
+            if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                break
+        return reply["content"], errors
+
+    def test_interrupt_stops_sleep_and_wait_and_keeps_variables(self):
+        self.s.run("int keptToo = 9;")
+        # a second sleep after the first: the interrupt must end the cell, not only the snippet
+        for code in ["Thread.sleep(60000);\nThread.sleep(60000);",
+                     "Object lock = new Object();\nsynchronized (lock) { lock.wait(); }",
+                     "for (int i = 0; i < 1000; i++) {\n  try { Thread.sleep(60000); } catch (InterruptedException e) {}\n}"]:
+            with self.subTest(code=code):
+                reply, errors = self.interrupt_after(code)
+                self.assertEqual(reply["status"], "error")
+                self.assertEqual(errors[0]["ename"], "Interrupted")
+                self.assertIn("cell line", "\n".join(errors[0]["traceback"]))
+                content, out = self.s.run("keptToo + 1", timeout=10)
+                self.assertEqual(self.outputs(out, "execute_result")[0]["data"]["text/plain"], "10")
+
+    def test_out_of_memory_is_explained_and_kernel_survives(self):
+        self.s.run("int beforeOom = 5;")
+        for code in ["var huge = new double[Integer.MAX_VALUE - 8];",
+                     "{\n  var chunks = new ArrayList<double[]>();\n  while (true) chunks.add(new double[10_000_000]);\n}"]:
+            with self.subTest(code=code):
+                content, out = self.s.run(code, timeout=120)
+                self.assertEqual(content["status"], "error")
+                error = self.outputs(out, "error")[0]
+                self.assertEqual(error["ename"], "OutOfMemoryError")
+                tb = "\n".join(error["traceback"])
+                self.assertIn("more memory than the kernel has", tb)
+                self.assertIn("install.sh --memory", tb)
+                content, out = self.s.run("beforeOom * 2")
+                self.assertEqual(self.outputs(out, "execute_result")[0]["data"]["text/plain"], "10")
+
+    def test_display_as_last_line_shows_once_without_out(self):
+        _, out = self.s.run('display("shown once")')
+        self.assertEqual(len(self.outputs(out, "display_data")), 1)
+        self.assertEqual(self.outputs(out, "execute_result"), [])
+        _, out = self.s.run('var h = display("v1");\nh.update("v2");\nh')
+        self.assertEqual(len(self.outputs(out, "update_display_data")), 1)
+        self.assertEqual(self.outputs(out, "execute_result"), [])
+
+    def test_inspect_shows_deeptoy_javadoc(self):
+        self.s.run("var cgInspect = new ComputationalGraph();")
+        for code, words in [("ComputationalGraph", "Building the graph computes nothing"),
+                            ("cgInspect.matrixMultiply(", "Matrix product")]:
+            with self.subTest(code=code):
+                msg_id = self.s.kc.inspect(code, len(code))
+                reply = self.s.kc.get_shell_msg(timeout=20)
+                self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+                self.assertTrue(reply["content"]["found"])
+                self.assertIn(words, reply["content"]["data"]["text/plain"])
+
+    def test_show_draws_graph_with_values_and_gradients(self):
+        _, out = self.s.run("var cgShow = new ComputationalGraph();\n"
+                            "var a = cgShow.variable(1.5, \"a\");\n"
+                            "var s = cgShow.sum(a, cgShow.constant(2), \"s\");\n"
+                            "var ctxShow = new SimulationContext().forward(cgShow);\n"
+                            "ctxShow.backward(cgShow, s);\n"
+                            "show(cgShow, ctxShow)")
+        shown = self.outputs(out, "display_data")
+        self.assertEqual(len(shown), 1)
+        self.assertEqual(self.outputs(out, "execute_result"), [])
+        svg = shown[0]["data"]["image/svg+xml"]
+        self.assertIn("= 3.5", svg)
+        self.assertIn("∂L = 1", svg)
+
+    def test_fit_shows_live_progress_and_history_chart(self):
+        _, out = self.s.run(
+            "var xorData = new Dataset(\"xor\", Tensor.matrix(new double[]{0, 0}, new double[]{0, 1},\n"
+            "    new double[]{1, 0}, new double[]{1, 1}), new int[]{0, 1, 1, 0}, List.of(\"0\", \"1\"));\n"
+            "var mlp = Mlp.builder().layers(2, 4, 2).seed(1).build();\n"
+            "mlp.fit(xorData, new FitOptions().epochs(40).batchSize(2).seed(1))", timeout=120)
+        shown = self.outputs(out, "display_data")
+        self.assertEqual(len(shown), 2)
+        bar_id = shown[0]["transient"]["display_id"]
+        chart_id = shown[1]["transient"]["display_id"]
+        self.assertIn("<progress", shown[0]["data"]["text/html"])
+        self.assertIn("image/png", shown[1]["data"])
+        updates = self.outputs(out, "update_display_data")
+        final_bar = [u for u in updates if u["transient"]["display_id"] == bar_id][-1]
+        self.assertIn("epoch 40/40", final_bar["data"]["text/plain"])
+        self.assertTrue(any(u["transient"]["display_id"] == chart_id for u in updates))
+        result = self.outputs(out, "execute_result")[0]["data"]
+        self.assertIn("image/png", result)
+        self.assertIn("History of", result["text/plain"])
+
+    def test_interrupt_stops_a_long_fit_between_batches(self):
+        self.s.run("var xorLong = new Dataset(\"xor\", Tensor.matrix(new double[]{0, 0}, new double[]{0, 1},\n"
+                   "    new double[]{1, 0}, new double[]{1, 1}), new int[]{0, 1, 1, 0}, List.of(\"0\", \"1\"));\n"
+                   "var longMlp = Mlp.builder().layers(2, 4, 2).seed(1).build();")
+        reply, errors = self.interrupt_after(
+            "var longHistory = longMlp.fit(xorLong, new FitOptions().epochs(1_000_000).batchSize(2));", 3.0)
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(errors[0]["ename"], "Interrupted")
+        content, out = self.s.run("longHistory.stopped()")
+        self.assertIn("Training interrupted", self.outputs(out, "execute_result")[0]["data"]["text/plain"])
+        content, out = self.s.run("longMlp.score(xorLong) >= 0")
+        self.assertEqual(self.outputs(out, "execute_result")[0]["data"]["text/plain"], "true")
+
     def test_stop_on_error_aborts_queued_cells(self):
         first = self.s.kc.execute('throw new RuntimeException("first");')
         second = self.s.kc.execute("int neverRuns = 1;")
@@ -124,6 +237,28 @@ class DeepToyProtocol(unittest.TestCase):
         self.assertIn("StackOverflowError", self.outputs(out, "error")[0]["ename"])
         content, _ = self.s.run("1 + 1")
         self.assertEqual(content["status"], "ok")
+
+
+class StuckCell(unittest.TestCase):
+    def test_cell_blocked_in_native_io_says_to_restart(self):
+        s = Session()
+        try:
+            msg_id = s.kc.execute("var server = new java.net.ServerSocket(0);\nserver.accept();")
+            time.sleep(1.5)
+            s.km.interrupt_kernel()
+            stderr = ""
+            deadline = time.time() + 20
+            while "Kernel > Restart" not in stderr and time.time() < deadline:
+                m = s.kc.get_iopub_msg(timeout=20)
+                if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+                    stderr += m["content"]["text"]
+            self.assertIn("cannot be interrupted", stderr)
+            s.km.restart_kernel(now=True)
+            s.kc.wait_for_ready(timeout=60)
+            reply = s.kc.execute_interactive("1 + 1", timeout=30, output_hook=lambda m: None)
+            self.assertEqual(reply["content"]["status"], "ok")
+        finally:
+            s.close()
 
 
 class NotebookRun(unittest.TestCase):

@@ -32,6 +32,7 @@ public final class DeepToyKernel extends BaseKernel {
         evaluator = new Evaluator();
         Display.bind(this);
         Renderers.registerAll(getRenderer());
+        org.deeptoy.nn.FitOptions.liveDisplay(LiveTraining::new);
     }
 
     void warmUp() {
@@ -52,7 +53,8 @@ public final class DeepToyKernel extends BaseKernel {
     @Override
     public DisplayData eval(String code) throws Exception {
         Object value = evaluator.eval(code);
-        return value == Evaluator.NO_VALUE ? null : Display.render(value);
+        // a display handle as the last value was shown by display(); an Out[n] would repeat it
+        return value == Evaluator.NO_VALUE || value instanceof DisplayHandle ? null : Display.render(value);
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.SimulationContext;
-import org.deeptoy.kernel.render.GraphSvg;
 
 /**
  * {@code display(obj)} and {@code updateDisplay(id, obj)} for notebook cells (statically imported
@@ -22,8 +21,11 @@ public final class Display {
         kernel = k;
     }
 
-    /** Shows {@code obj} below the cell with its richest rendering; returns an id for updates. */
-    public static String display(Object obj) {
+    /**
+     * Shows {@code obj} below the cell with its richest rendering; returns a handle for updates
+     * (as a cell's last value, the handle itself shows nothing).
+     */
+    public static DisplayHandle display(Object obj) {
         String id = UUID.randomUUID().toString();
         DisplayData data = render(obj);
         data.setDisplayId(id);
@@ -31,22 +33,25 @@ public final class Display {
         if (k != null) {
             k.getIO().display.display(data);
         }
-        return id;
+        return new DisplayHandle(id);
     }
 
     /**
-     * Shows the picture of a graph with the values of the context's last forward pass and, after
-     * backward, the gradients; returns an id for {@link #updateDisplay}.
+     * Shows the graph's picture with the values of {@code ctx}'s last forward pass and, after
+     * {@code ctx.backward(...)}, the gradients: small tensors in full, big ones as shape and range.
      */
-    public static String show(ComputationalGraph cg, SimulationContext ctx) {
-        return display(graph(cg, ctx));
+    public static DisplayHandle show(ComputationalGraph cg, SimulationContext ctx) {
+        return display(view(cg, ctx));
     }
 
-    /** The MIME bundle of a graph drawn with a context's values (SVG, and text/plain). */
-    static DisplayData graph(ComputationalGraph cg, SimulationContext ctx) {
-        DisplayData data = new DisplayData(cg.toString());
-        data.putSVG(GraphSvg.render(cg, ctx));
-        return data;
+    /** The graph seen through {@code ctx}, for a cell's last line or {@code handle.update(...)}. */
+    public static GraphView view(ComputationalGraph cg, SimulationContext ctx) {
+        return new GraphView(cg, ctx);
+    }
+
+    /** Replaces the output shown by {@link #display} under {@code handle} with {@code obj}. */
+    public static void updateDisplay(DisplayHandle handle, Object obj) {
+        updateDisplay(handle.id(), obj);
     }
 
     /** Replaces the output shown by {@link #display} under {@code id} with {@code obj}. */

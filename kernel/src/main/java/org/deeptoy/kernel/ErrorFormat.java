@@ -77,6 +77,29 @@ final class ErrorFormat {
         return lines;
     }
 
+    /** The student's view of an interrupted cell. */
+    static List<String> interrupted(int line) {
+        return List.of(RED + BOLD + "Interrupted" + RESET + " at cell line " + line
+                        + " (Kernel > Interrupt).",
+                "Variables defined before the interruption are kept; the next cell runs normally.");
+    }
+
+    /** What to do after an OutOfMemoryError, with the kernel's heap limit and current use. */
+    static List<String> outOfMemoryAdvice(Runtime rt) {
+        long usedMb = (rt.totalMemory() - rt.freeMemory()) >> 20;
+        return List.of("",
+                BOLD + "The cell needed more memory than the kernel has" + RESET + " (its limit, the Java heap, is "
+                        + megabytes(rt.maxMemory() >> 20) + "; " + megabytes(usedMb) + " in use now).",
+                "The kernel and its variables are still there. Variables that hold big arrays or tensors keep "
+                        + "their memory: set them to null (e.g. big = null;) or restart the kernel.",
+                "To give the kernel more memory, reinstall it with a larger limit and restart the kernel:",
+                "    install/install.sh --memory 8g");
+    }
+
+    private static String megabytes(long mb) {
+        return mb >= 1024 ? String.format(java.util.Locale.ROOT, "%.1f GB", mb / 1024.0) : mb + " MB";
+    }
+
     static String className(Throwable t) {
         return t instanceof EvalException ? ((EvalException) t).getExceptionClassName() : t.getClass().getName();
     }
@@ -94,7 +117,8 @@ final class ErrorFormat {
             } catch (NumberFormatException ignored) {
                 // not a snippet frame
             }
-            String method = f.getMethodName().startsWith("do_it$") ? "" : f.getMethodName() + " ";
+            String name = f.getMethodName();
+            String method = name.isBlank() || name.startsWith("do_it$") ? "" : name + " ";
             return "at " + method + (line > 0 ? "(cell line " + line + ")" : "(an earlier cell)");
         }
         if (f.getClassName().startsWith("org.deeptoy.") && !f.getClassName().startsWith("org.deeptoy.kernel.")) {

@@ -41,8 +41,15 @@ final class Evaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     /** Snippet id to the cell line (1-based) where the snippet starts, for the current cell. */
     private final Map<String, Integer> snippetLines = new HashMap<>();
+    /** How long a snippet may take to honour Thread.interrupt before JShell stops it by force. */
+    private static final long STOP_GRACE_MS = 300;
+    /** DeepToy's fit checks for interruption between batches; a big batch may take a while. */
+    private static final long TRAINING_GRACE_MS = 5000;
+    /** Set by {@link #stop}; the running cell ends with an "Interrupted" error. */
+    private volatile boolean interrupted;
 
     Evaluator() {
+        JavadocSources.install();
         shell = JShell.builder()
                 .executionEngine(new LiveExecutionControl.Provider(), Map.of())
                 .build();
@@ -68,8 +75,13 @@ final class Evaluator implements AutoCloseable {
      */
     Object eval(String cell) throws CellException {
         snippetLines.clear();
+        interrupted = false;
+        LiveExecutionControl.cancel(false);
         Object value = NO_VALUE;
         for (Piece piece : split(cell)) {
+            if (interrupted) {
+                throw interruptedAt(cell, piece);
+            }
             value = evalPiece(cell, piece);
         }
         return value;
@@ -78,6 +90,9 @@ final class Evaluator implements AutoCloseable {
     private Object evalPiece(String cell, Piece piece) throws CellException {
         LiveExecutionControl.clearLastValue();
         List<SnippetEvent> events = shell.eval(piece.source);
+        if (interrupted) {
+            throw interruptedAt(cell, piece);
+        }
         Object value = NO_VALUE;
         for (SnippetEvent event : events) {
             if (event.causeSnippet() != null) {
@@ -94,8 +109,12 @@ final class Evaluator implements AutoCloseable {
             }
             if (e != null) {
                 String name = ErrorFormat.className(e);
+                List<String> lines = new ArrayList<>(ErrorFormat.runtimeError(e, this::cellLine));
+                if (name.equals("java.lang.OutOfMemoryError")) {
+                    lines.addAll(ErrorFormat.outOfMemoryAdvice(Runtime.getRuntime()));
+                }
                 throw new CellException(ErrorFormat.simpleName(name), e.getMessage() == null ? "" : e.getMessage(),
-                        ErrorFormat.runtimeError(e, this::cellLine));
+                        lines);
             }
             if (VALUE_KINDS.contains(snippet.subKind()) && event.value() != null && !piece.statement()) {
                 value = LiveExecutionControl.lastValue();
@@ -125,6 +144,12 @@ final class Evaluator implements AutoCloseable {
                 + shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) s).toList();
         return new CellException("UnresolvedReference", message,
                 ErrorFormat.compileError(cell, piece.start, piece.start + piece.source.length(), message));
+    }
+
+    private CellException interruptedAt(String cell, Piece piece) {
+        int line = lineOf(cell, piece.start);
+        return new CellException("Interrupted", "the cell was interrupted at line " + line,
+                ErrorFormat.interrupted(line));
     }
 
     private int cellLine(int snippetId, int snippetLine) {
@@ -255,7 +280,7 @@ final class Evaluator implements AutoCloseable {
             }
             sb.append(d.signature());
             if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                sb.append("\n").append(d.javadoc().strip());
+                sb.append("\n").append(JavadocText.format(d.javadoc()));
             }
         }
         return sb.toString();
@@ -292,9 +317,56 @@ final class Evaluator implements AutoCloseable {
         return trimmed.endsWith("{") || trimmed.endsWith("(") ? indent + "    " : indent;
     }
 
-    /** Stops the running snippet (busy loops included); the shell and its variables survive. */
+    /**
+     * Stops the running cell; the shell and its variables survive. The snippet's thread is
+     * interrupted first, which ends {@code Thread.sleep}, {@code Object.wait}, interruptible IO and
+     * training loops cleanly; what ignores interruption (a busy loop, a swallowed
+     * InterruptedException) is stopped by JShell after a short grace period (longer inside DeepToy's
+     * training, which stops cleanly between batches). Called from the control thread.
+     */
     void stop() {
+        interrupted = true;
+        LiveExecutionControl.cancel(true);
+        Thread t = LiveExecutionControl.running();
+        if (t == null) {
+            return; // compiling or between snippets: the flag ends the cell before its next snippet
+        }
+        t.interrupt();
+        try {
+            t.join(insideTraining(t) ? TRAINING_GRACE_MS : STOP_GRACE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (LiveExecutionControl.running() != t) {
+            return;
+        }
         shell.stop();
+        try {
+            t.join(STOP_GRACE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (LiveExecutionControl.running() == t) {
+            // blocked in native code (e.g. ServerSocket.accept): nothing in the JVM can end it; System.err
+            // is the running cell's stderr while it executes
+            System.err.println(STUCK_MESSAGE);
+        }
+    }
+
+    /** Shown under a cell that no interrupt can stop. */
+    static final String STUCK_MESSAGE = "This cell is blocked in a native call (such as a socket waiting for a "
+            + "connection) that cannot be interrupted. Use Kernel > Restart to get a working kernel back "
+            + "(variables are lost).";
+
+    private static boolean insideTraining(Thread t) {
+        for (StackTraceElement f : t.getStackTrace()) {
+            if (f.getClassName().startsWith("org.deeptoy.nn.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -18,6 +18,10 @@ import jdk.jshell.spi.ExecutionEnv;
 final class LiveExecutionControl extends LocalExecutionControl {
     private static Method pending;
     private static Object lastValue;
+    /** The thread running the current snippet's code, or null between snippets. */
+    private static volatile Thread running;
+    /** Set when the cell was interrupted: snippets compiled after that do not start. */
+    private static volatile boolean cancelled;
     private static final Method CAPTURE;
 
 
@@ -38,6 +42,19 @@ final class LiveExecutionControl extends LocalExecutionControl {
         lastValue = null;
     }
 
+    /**
+     * Cancels (true) or re-allows (false) running snippets. Set before reading {@link #running()}:
+     * a snippet starting at the same time then either sees the flag or is seen running.
+     */
+    static void cancel(boolean on) {
+        cancelled = on;
+    }
+
+    /** The thread running student code right now, or null. */
+    static Thread running() {
+        return running;
+    }
+
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         pending = doitMethod;
@@ -47,12 +64,18 @@ final class LiveExecutionControl extends LocalExecutionControl {
 
     @SuppressWarnings("unused") // invoked reflectively by invoke()
     private static Object capture() throws Throwable {
+        running = Thread.currentThread();
         try {
+            if (cancelled) {
+                return null; // interrupted while this snippet compiled: the cell ends without running it
+            }
             Object value = pending.invoke(null);
             lastValue = value;
             return value;
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        } finally {
+            running = null;
         }
     }
 

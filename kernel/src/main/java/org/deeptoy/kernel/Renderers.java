@@ -6,6 +6,7 @@ import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.kernel.render.Charts;
 import org.deeptoy.kernel.render.GraphSvg;
 import org.deeptoy.kernel.render.Images;
+import org.deeptoy.kernel.render.TrainingCharts;
 import org.deeptoy.kernel.render.TableHtml;
 import org.deeptoy.kernel.render.TensorHtml;
 import org.deeptoy.tensor.Tensor;
@@ -26,6 +27,14 @@ final class Renderers {
         renderer.createRegistration(ComputationalGraph.class)
                 .preferring(MIMEType.IMAGE_SVG)
                 .register((g, ctx) -> ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> GraphSvg.render(g)));
+        renderer.createRegistration(GraphView.class)
+                .preferring(MIMEType.IMAGE_SVG)
+                .register((v, ctx) -> ctx.renderIfRequested(MIMEType.IMAGE_SVG,
+                        () -> GraphSvg.render(v.graph(), v.context())));
+        renderer.createRegistration(org.deeptoy.nn.History.class)
+                .preferring(PNG)
+                .register((h, ctx) -> ctx.renderIfRequested(PNG,
+                        () -> Images.base64(TrainingCharts.historyPng(h))));
         renderer.createRegistration(Table.class)
                 .preferring(MIMEType.TEXT_HTML)
                 .register((t, ctx) -> ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> TableHtml.render(t)));

@@ -62,6 +62,54 @@ class EvaluatorTest {
     }
 
     @Test
+    void stopEndsABlockingCellAndTheRestOfItsSnippets() throws Exception {
+        evaluator.eval("int survives = 4;");
+        for (String cell : List.of("Thread.sleep(60_000);\nThread.sleep(60_000);",
+                "Object lock = new Object();\nsynchronized (lock) { lock.wait(); }",
+                "while (true) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }")) {
+            Thread stopper = new Thread(() -> {
+                while (LiveExecutionControl.running() == null) {
+                    Thread.onSpinWait();
+                }
+                evaluator.stop();
+            });
+            stopper.start();
+            CellException e = assertThrows(CellException.class, () -> evaluator.eval(cell), cell);
+            stopper.join();
+            assertEquals("Interrupted", e.name(), cell);
+            assertEquals(4, evaluator.eval("survives"));
+        }
+    }
+
+    @Test
+    void outOfMemoryExplainsHowToRaiseTheLimit() {
+        CellException e = assertThrows(CellException.class,
+                () -> evaluator.eval("var huge = new double[Integer.MAX_VALUE - 8];"));
+        assertEquals("OutOfMemoryError", e.name());
+        assertTrue(String.join("\n", e.lines()).contains("install/install.sh --memory"), e.lines().toString());
+    }
+
+    @Test
+    void inspectShowsDeepToyJavadoc() throws Exception {
+        String cls = evaluator.documentation("ComputationalGraph", "ComputationalGraph".length());
+        assertTrue(cls.contains("Building the graph computes nothing"), cls);
+        assertTrue(cls.contains("SimulationContext runs it"), "{@link} unwrapped: " + cls);
+        evaluator.eval("var cgDoc = new ComputationalGraph();");
+        String code = "cgDoc.matrixMultiply(";
+        String method = evaluator.documentation(code, code.length());
+        assertTrue(method.contains("matrixMultiply(Connection a, Connection b)"), method);
+        assertTrue(method.contains("Matrix product of a [m, k] and b [k, n]"), method);
+    }
+
+    @Test
+    void javadocTagsBecomePlainText() {
+        String text = JavadocText.format("Adds {@code new double[]{1, 2}} to {@link Tensor#add the sum}.<p>"
+                + "See {@link Tensor#shape}.\n@param x the input\n@return x &lt; 2");
+        assertEquals("Adds new double[]{1, 2} to the sum.\nSee Tensor.shape.\nParameter: x the input\nReturns: x < 2",
+                text);
+    }
+
+    @Test
     void incompleteCodeAsksForIndentAndBrokenCodeIsInvalid() {
         assertEquals("complete", evaluator.isComplete("int x = 1;"));
         assertEquals("    ", evaluator.isComplete("for (int i = 0; i < 2; i++) {"));

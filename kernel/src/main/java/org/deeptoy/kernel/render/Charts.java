@@ -73,7 +73,8 @@ public final class Charts {
     public static XYChart curves(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series) {
         XYChart chart = newChart(title, xLabel, yLabel);
         chart.getStyler().setLegendVisible(series.size() > 1);
-        int k = 0;
+        int k = 0, longest = 0;
+        double firstX = 0, secondX = 1, firstY = 0;
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             double[] y = e.getValue();
             if (y == null || y.length == 0) {
@@ -86,12 +87,26 @@ public final class Charts {
             }
             double[] xs = new double[y.length];
             for (int i = 0; i < y.length; i++) xs[i] = x == null ? i + 1 : x[i];
+            if (y.length > longest) {
+                longest = y.length;
+                firstX = xs[0];
+                secondX = y.length > 1 ? xs[1] : xs[0] + 1;
+                firstY = y[0];
+            }
             XYSeries s = chart.addSeries(e.getKey(), xs, y);
             s.setLineColor(PALETTE[k % PALETTE.length]);
             s.setMarkerColor(PALETTE[k % PALETTE.length]);
             s.setLineWidth(2f);
             s.setMarker(y.length <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
             k++;
+        }
+        if (longest > 20) {
+            // XChart labels equally spaced x values with its own tick rule, which crowds the labels of
+            // long series ("113127141…"); one invisible off-grid point sends it to its normal rule.
+            XYSeries s = chart.addSeries("\u200b", new double[]{firstX + 0.5 * (secondX - firstX)}, new double[]{firstY});
+            s.setMarker(SeriesMarkers.NONE);
+            s.setShowInLegend(false);
+            s.setLineColor(new Color(0, 0, 0, 0));
         }
         if (chart.getSeriesMap().isEmpty()) {
             // XChart cannot draw an empty chart; an invisible point keeps the axes and titles.

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GraphSvg {
     /** Tensors with at most this many elements are written out in full. */
     private static final int FULL = 6;
-    /** Tensors with more elements than this show only their shape. */
+    /** Tensors with more elements than this show their shape and range (min, max) only. */
     private static final int ABBREVIATED = 64;
     /** Graphs with more operations than this are wrapped into rows. */
     private static final int WRAP_AFTER_OPS = 6;
@@ -116,7 +116,7 @@ public final class GraphSvg {
     /**
      * The graph, and with a context ({@code ctx} may be null) the values of the last forward pass
      * and the gradients of the last backward pass: scalars in full, small tensors abbreviated,
-     * large ones by shape only.
+     * large ones by shape and range (min, max).
      */
     public static String render(ComputationalGraph cg, SimulationContext ctx) {
         if (cg == null) throw new IllegalArgumentException("GraphSvg.render: the graph is null");
@@ -241,7 +241,12 @@ public final class GraphSvg {
      * which SVG does not collapse), so the rows of a small matrix line up under each other.
      */
     private static void tensorLines(List<Line> lines, String prefix, Tensor t, String colour) {
-        if (t.size() > ABBREVIATED) return;
+        if (t.size() > ABBREVIATED) {
+            // too many numbers for a box: the range tells whether values exploded or died
+            lines.add(new Line(prefix + "min " + Numbers.format(t.min(), 3) + ", max " + Numbers.format(t.max(), 3),
+                    12, false, true, colour));
+            return;
+        }
         List<String> rows = Numbers.briefLines(t, FULL, t.rank() == 0 ? 4 : 3);
         int width = 0;
         for (String r : rows) width = Math.max(width, r.length());

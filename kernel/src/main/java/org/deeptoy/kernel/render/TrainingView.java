@@ -45,7 +45,8 @@ public final class TrainingView {
     /** {@code epoch 2/10 · batch 120/469 · loss 0.3412 · 0:12 elapsed · ETA 0:48}. */
     public static String text(Progress p) {
         return "epoch " + p.epoch() + "/" + p.epochs() + " · batch " + p.batch() + "/" + p.batches()
-                + " · loss " + Numbers.format(p.loss()) + " · " + duration(p.elapsedSeconds())
+                + " · loss " + (p.epoch() == 1 && p.batch() == 0 ? "–" : Numbers.format(p.loss())) + " · "
+                + duration(p.elapsedSeconds())
                 + (p.done() ? " in total" : " elapsed · ETA " + duration(p.etaSeconds()));
     }
 

@@ -37,7 +37,7 @@ class TrainingViewTest {
     @Test
     void etaIsUnknownBeforeTheFirstBatch() {
         TrainingView.Progress p = new TrainingView.Progress(1, 5, 0, 100, Double.NaN, 0.2);
-        assertTrue(TrainingView.text(p).endsWith("loss nan · 0.2 s elapsed · ETA ?"), TrainingView.text(p));
+        assertTrue(TrainingView.text(p).endsWith("loss – · 0.2 s elapsed · ETA ?"), TrainingView.text(p));
     }
 
     @Test
