@@ -41,17 +41,11 @@ public final class DeepToyKernel extends BaseKernel {
         renderers.setDaemon(true);
         renderers.start();
         evaluator.warmUp();
-        // Wait for it before the first cell: a cell that loads Iris initialises Tablesaw's CsvReader
-        // while the warm-up initialises Table, and the two class initialisers wait on each other forever.
-        try {
-            renderers.join(20_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override
     public DisplayData eval(String code) throws Exception {
+        org.deeptoy.kernel.render.WarmUp.awaitTablesaw(); // see there: a class-initialisation deadlock
         Object value = evaluator.eval(code);
         // a display handle as the last value was shown by display(); an Out[n] would repeat it
         return value == Evaluator.NO_VALUE || value instanceof DisplayHandle ? null : Display.render(value);
