@@ -48,10 +48,10 @@ Images.grid(train.subset(idx).x(), perClass, captions, Images.Options.defaults()
 // hinge loss plus L2 on `W`, features standardised. SGD with momentum; the learning rate halves every
 // 2 epochs.
 // %%
-LinearSvm svm = LinearSvm.builder().inputs(3072).classes(10).l2(5e-4).seed(1).build();
+LinearSvm svm = LinearSvm.builder().inputs(3072).classes(10).l2(1e-4).seed(1).build();
 svm.scaler(Scaler.standardize(train));
-History svmHistory = svm.fit(train, new FitOptions().epochs(quick ? 3 : 5).batchSize(200)
-        .optimizer(new Sgd(5e-4).momentum(0.9).schedule(Schedule.step(2, 0.5))).seed(7));
+History svmHistory = svm.fit(train, new FitOptions().epochs(quick ? 3 : 6).batchSize(200)
+        .optimizer(new Sgd(2e-4).momentum(0.9).schedule(Schedule.step(2, 0.5))).seed(7));
 double svmAccuracy = svm.score(test);
 System.out.println(String.format("linear SVM test accuracy: %.4f", svmAccuracy));
 // %% md
