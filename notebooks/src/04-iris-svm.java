@@ -122,7 +122,7 @@ Split petalSplit = petals.split(0.3, 1);
 LinearSvm svm2 = LinearSvm.builder().inputs(2).classes(3).l2(1e-3).seed(1).build();
 svm2.scaler(Scaler.standardize(petalSplit.train()));
 svm2.fit(petalSplit.train(), new FitOptions().epochs(epochs).batchSize(16).optimizer(new Sgd(0.01).momentum(0.9))
-        .seed(1).verbose(false));
+        .seed(1).live(false));
 System.out.println(String.format("two features, test accuracy: %.4f", svm2.score(petalSplit.test())));
 
 int steps = 100;

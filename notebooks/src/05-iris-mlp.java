@@ -94,11 +94,11 @@ for (int k = 0; k < splits; k++) {
     LinearSvm svm = LinearSvm.builder().inputs(4).classes(3).l2(1e-3).seed(1).build();
     svm.scaler(Scaler.standardize(s.train()));
     svm.fit(s.train(), new FitOptions().epochs(quick ? 100 : 200).batchSize(16).optimizer(new Sgd(0.01).momentum(0.9))
-            .seed(k + 1).verbose(false));
+            .seed(k + 1).live(false));
     svmAcc[k] = svm.score(s.test());
     Mlp m = Mlp.builder().layers(4, 16, 3).l2(1e-2).seed(1).build();
     m.scaler(Scaler.standardize(s.train()));
-    m.fit(s.train(), new FitOptions().epochs(epochs).batchSize(16).optimizer(new Adam(0.01)).seed(k + 1).verbose(false));
+    m.fit(s.train(), new FitOptions().epochs(epochs).batchSize(16).optimizer(new Adam(0.01)).seed(k + 1).live(false));
     mlpAcc[k] = m.score(s.test());
 }
 double[] seeds = new double[splits];

@@ -84,8 +84,9 @@ public class Classifier {
         Optimizer opt = o.optimizer != null ? o.optimizer : defaultOptimizer.get();
         List<TrainingListener> listeners = new ArrayList<>(o.listeners);
         TrainingListener live = FitOptions.liveListener();
-        if (live != null) listeners.add(live);
+        // Where a live display is installed (the kernel), it replaces the epoch lines, also when switched off.
         boolean verbose = o.verbose != null ? o.verbose : live == null;
+        if (live != null && o.showLive) listeners.add(live);
         history = new History(toString());
         SimulationContext ctx = new SimulationContext().checkFinite(false).variableGradientsOnly(true);
         List<Connection> variables = cg.variables();

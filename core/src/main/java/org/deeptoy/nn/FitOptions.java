@@ -23,6 +23,7 @@ public final class FitOptions {
     long seed = 0;
     double validationSplit = 0;
     Boolean verbose;
+    boolean showLive = true;
     final List<TrainingListener> listeners = new ArrayList<>();
 
     /** Options with the defaults: 10 epochs, batches of 64, the model's default optimizer, seed 0. */
@@ -63,6 +64,15 @@ public final class FitOptions {
     /** Whether to print one line per epoch (default: yes, unless a live display is installed). */
     public FitOptions verbose(boolean on) {
         verbose = on;
+        return this;
+    }
+
+    /**
+     * Whether the live display (the kernel's progress bar and loss chart) shows this fit (default
+     * yes); switch it off for models trained in a loop, e.g. one per data split.
+     */
+    public FitOptions live(boolean on) {
+        showLive = on;
         return this;
     }
 

@@ -141,6 +141,26 @@ class EstimatorTest {
     }
 
     @Test
+    void theInstalledLiveDisplayHearsEveryFitUnlessSwitchedOff() {
+        List<String> made = new ArrayList<>();
+        FitOptions.liveDisplay(() -> {
+            made.add("live");
+            return new TrainingListener() {
+                public void trainingEnded(History h) { made.add("ended"); }
+            };
+        });
+        try {
+            Mlp mlp = Mlp.builder().layers(2, 4, 3).seed(1).build();
+            mlp.fit(blobs(10, 1), new FitOptions().epochs(1));
+            assertEquals(List.of("live", "ended"), made);
+            mlp.fit(blobs(10, 1), new FitOptions().epochs(1).live(false));
+            assertEquals(List.of("live", "ended", "live"), made, "made but not attached");
+        } finally {
+            FitOptions.liveDisplay(null);
+        }
+    }
+
+    @Test
     void interruptStopsBetweenBatchesAndKeepsTheLastWeights() {
         Dataset d = blobs(40, 9); // 120 examples in batches of 30: 4 per epoch
         Mlp mlp = Mlp.builder().layers(2, 4, 3).seed(1).build();
