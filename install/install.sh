@@ -93,4 +93,13 @@ else
   rm -rf "$dest"; mkdir -p "$(dirname "$dest")"; cp -r "$spec" "$dest"
 fi
 rm -rf "$(dirname "$spec")"
+# A class-data-sharing archive of the classes a kernel loads (JShell, javac, the renderers) shortens
+# its start-up. It is tied to this JVM and to the jar's path, so it is made here for the installed
+# copy; if it cannot be made, the kernel runs without it.
+if [ -n "$prefix" ]; then dest="$prefix/share/jupyter/kernels/$name"; else dest="$(jupyter --data-dir)/kernels/$name"; fi
+if [ -f "$dest/kernel.json" ] && "$java_bin" -XX:ArchiveClassesAtExit="$dest/deeptoy.jsa" -Xss4m -XX:+UseSerialGC \
+     -XX:TieredStopAtLevel=1 -Djava.security.manager=allow -jar "$dest/deeptoy-kernel.jar" --warm-up \
+     >/dev/null 2>&1 && [ -s "$dest/deeptoy.jsa" ]; then
+  sed -i 's|"-Djava.security.manager=allow",|"-Djava.security.manager=allow", "-XX:SharedArchiveFile={resource_dir}/deeptoy.jsa",|' "$dest/kernel.json"
+fi
 echo "Installed the Jupyter kernel 'Java (DeepToy)' (-Xmx$memory)${prefix:+ under $prefix/share/jupyter/kernels/$name}."

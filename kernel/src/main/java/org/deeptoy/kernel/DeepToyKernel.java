@@ -104,6 +104,16 @@ public final class DeepToyKernel extends BaseKernel {
 
     /** Launch: {@code java -jar deeptoy-kernel.jar CONNECTION_FILE}. */
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--warm-up")) {
+            // install.sh runs this once under -XX:ArchiveClassesAtExit to record the classes a
+            // kernel loads (JShell, javac, the renderers) into a class-data-sharing archive.
+            DeepToyKernel kernel = new DeepToyKernel();
+            kernel.warmUp();
+            org.deeptoy.kernel.render.WarmUp.all();
+            kernel.eval("var cg = new ComputationalGraph(); var s = cg.sum(cg.constant(1), cg.constant(2)); "
+                    + "new SimulationContext().forward(cg).value(s)");
+            System.exit(0);
+        }
         if (args.length != 1) {
             System.err.println("usage: java -jar deeptoy-kernel.jar CONNECTION_FILE (Jupyter passes it)");
             System.exit(2);
