@@ -35,31 +35,44 @@ public final class Cnn extends Classifier {
     @Override
     protected String spec() {
         return String.format(Locale.ROOT, "cnn input=%s layers=%s classes=%d l2=%s seed=%d", ModelFile.csv(settings.input),
-                String.join(",", settings.layers), settings.classes, settings.l2, settings.seed);
+                join(",", settings.layers), settings.classes, settings.l2, settings.seed);
     }
 
     static Cnn fromSpec(Map<String, String> s) {
         Builder b = builder().input(ModelFile.ints(s.get("input"))).classes(Integer.parseInt(s.get("classes")))
                 .l2(Double.parseDouble(s.get("l2"))).seed(Long.parseLong(s.get("seed")));
-        for (String layer : s.get("layers").split(",")) {
-            int n = Integer.parseInt(layer.substring(layer.indexOf(':') + 1).split("x")[0]);
-            if (layer.startsWith("conv:")) b.conv(n, Integer.parseInt(layer.split("x")[1]));
-            else if (layer.startsWith("pool:")) b.pool(n);
-            else b.dense(n);
-        }
+        for (String token : s.get("layers").split(",")) b.layers.add(Layer.parse(token));
         return b.build();
     }
 
     @Override
     public String toString() {
-        return "Cnn " + Arrays.toString(settings.input) + " " + String.join(" ", settings.layers) + " -> " + settings.classes
+        return "Cnn " + Arrays.toString(settings.input) + " " + join(" ", settings.layers) + " -> " + settings.classes
                 + " classes, " + parameterCount() + " parameters";
+    }
+
+    private static String join(String separator, List<Layer> layers) {
+        return String.join(separator, layers.stream().map(Layer::toString).toList());
+    }
+
+    /** One layer of the builder; its text ("conv:8x5", "pool:2", "dense:128") is how model files store it. */
+    private record Layer(String kind, int n, int size) {
+        static Layer parse(String token) {
+            String[] kindRest = token.split(":");
+            String[] nSize = kindRest[1].split("x");
+            return new Layer(kindRest[0], Integer.parseInt(nSize[0]), nSize.length > 1 ? Integer.parseInt(nSize[1]) : 0);
+        }
+
+        @Override
+        public String toString() {
+            return kind + ":" + n + (kind.equals("conv") ? "x" + size : "");
+        }
     }
 
     /** Settings of a {@link Cnn}: layers in order, e.g. conv, pool, conv, pool, dense. */
     public static final class Builder {
         private int[] input;
-        private final List<String> layers = new ArrayList<>();
+        private final List<Layer> layers = new ArrayList<>();
         private int classes;
         private double l2;
         private long seed;
@@ -73,19 +86,19 @@ public final class Cnn extends Classifier {
 
         /** A convolution with {@code filters} filters of {@code size}×{@code size} (odd size keeps the picture size), then relu. */
         public Builder conv(int filters, int size) {
-            layers.add("conv:" + filters + "x" + size);
+            layers.add(new Layer("conv", filters, size));
             return this;
         }
 
         /** Max-pooling over {@code size}×{@code size} windows with stride {@code size}. */
         public Builder pool(int size) {
-            layers.add("pool:" + size);
+            layers.add(new Layer("pool", size, 0));
             return this;
         }
 
         /** A dense layer of {@code units} units, then relu. */
         public Builder dense(int units) {
-            layers.add("dense:" + units);
+            layers.add(new Layer("dense", units, 0));
             return this;
         }
 
@@ -113,18 +126,17 @@ public final class Cnn extends Classifier {
             int c = input[0], height = input[1], width = input[2], convs = 0, denses = 0;
             int features = -1;
             List<Connection> weights = new ArrayList<>();
-            for (String layer : layers) {
-                int n = Integer.parseInt(layer.substring(layer.indexOf(':') + 1).split("x")[0]);
-                if (layer.startsWith("conv:")) {
+            for (Layer layer : layers) {
+                int n = layer.n(), size = layer.size();
+                if (layer.kind().equals("conv")) {
                     if (features >= 0) throw new DeepToyException("Cnn: a conv layer cannot follow a dense layer");
-                    int size = Integer.parseInt(layer.split("x")[1]);
                     convs++;
                     h = cg.relu(Layers.conv(cg, h, c, n, size, Init.HE, random, String.valueOf(convs)));
                     weights.add(cg.find("K" + convs));
                     c = n;
                     height = height + 2 * (size / 2) - size + 1;
                     width = width + 2 * (size / 2) - size + 1;
-                } else if (layer.startsWith("pool:")) {
+                } else if (layer.kind().equals("pool")) {
                     if (features >= 0) throw new DeepToyException("Cnn: a pool layer cannot follow a dense layer");
                     h = cg.maxPool2d(h, n, n);
                     height = (height - n) / n + 1;

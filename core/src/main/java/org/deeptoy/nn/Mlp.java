@@ -4,7 +4,6 @@ import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.optim.Adam;
-import org.deeptoy.tensor.Shapes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,16 +38,14 @@ public final class Mlp extends Classifier {
 
     @Override
     protected String spec() {
-        return String.format(Locale.ROOT, "mlp layers=%s activation=%s init=%s l2=%s seed=%d input=%s",
-                ModelFile.csv(settings.layers), settings.activation, settings.init(), settings.l2, settings.seed,
-                ModelFile.csv(settings.exampleShape()));
+        return String.format(Locale.ROOT, "mlp layers=%s activation=%s init=%s l2=%s seed=%d",
+                ModelFile.csv(settings.layers), settings.activation, settings.init(), settings.l2, settings.seed);
     }
 
     static Mlp fromSpec(Map<String, String> s) {
-        Builder b = builder().layers(ModelFile.ints(s.get("layers"))).activation(Activation.parse(s.get("activation")))
-                .init(Init.valueOf(s.get("init"))).l2(Double.parseDouble(s.get("l2"))).seed(Long.parseLong(s.get("seed")));
-        if (s.containsKey("input")) b.input(ModelFile.ints(s.get("input")));
-        return b.build();
+        return builder().layers(ModelFile.ints(s.get("layers"))).activation(Activation.parse(s.get("activation")))
+                .init(Init.valueOf(s.get("init"))).l2(Double.parseDouble(s.get("l2"))).seed(Long.parseLong(s.get("seed")))
+                .build();
     }
 
     @Override
@@ -63,7 +60,6 @@ public final class Mlp extends Classifier {
     /** Settings of an {@link Mlp}; {@link #build} makes the graph. */
     public static final class Builder {
         private int[] layers;
-        private int[] input;
         private Activation activation = Activation.RELU;
         private Init init;
         private double l2;
@@ -74,12 +70,6 @@ public final class Mlp extends Classifier {
             if (sizes.length < 2) throw new DeepToyException("Mlp.layers: give at least the inputs and the classes, e.g. layers(4, 3)");
             for (int s : sizes) if (s <= 0) throw new DeepToyException("Mlp.layers: sizes must be positive, got " + java.util.Arrays.toString(sizes));
             layers = sizes.clone();
-            return this;
-        }
-
-        /** The shape of one example when it is not flat (e.g. 1, 28, 28): batches are reshaped to [n, inputs]. */
-        public Builder input(int... exampleShape) {
-            input = exampleShape.clone();
             return this;
         }
 
@@ -116,10 +106,6 @@ public final class Mlp extends Classifier {
 
         public Mlp build() {
             if (layers == null) throw new DeepToyException("Mlp.builder(): set the layer sizes first, e.g. .layers(784, 256, 10)");
-            if (input != null && Shapes.size(input) != layers[0]) {
-                throw new DeepToyException("Mlp: input shape " + Shapes.toString(input) + " has " + Shapes.size(input)
-                        + " values but the first layer takes " + layers[0]);
-            }
             ComputationalGraph cg = new ComputationalGraph();
             Connection x = cg.input("x"), labels = cg.input("labels");
             Random random = new Random(seed);
