@@ -75,7 +75,7 @@ cp "$jar" "$spec/deeptoy-kernel.jar"
 cat > "$spec/kernel.json" <<JSON
 {
   "argv": ["$java_bin", "-Xms32m", "-Xmx$memory", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-           "-Djava.security.manager=allow", "-jar", "{resource_dir}/deeptoy-kernel.jar", "{connection_file}"],
+           "-ea", "-Djava.awt.headless=true", "-jar", "{resource_dir}/deeptoy-kernel.jar", "{connection_file}"],
   "display_name": "Java (DeepToy)",
   "language": "java",
   "interrupt_mode": "message"
@@ -98,8 +98,8 @@ rm -rf "$(dirname "$spec")"
 # copy; if it cannot be made, the kernel runs without it.
 if [ -n "$prefix" ]; then dest="$prefix/share/jupyter/kernels/$name"; else dest="$(jupyter --data-dir)/kernels/$name"; fi
 if [ -f "$dest/kernel.json" ] && "$java_bin" -XX:ArchiveClassesAtExit="$dest/deeptoy.jsa" -Xss4m -XX:+UseSerialGC \
-     -XX:TieredStopAtLevel=1 -Djava.security.manager=allow -jar "$dest/deeptoy-kernel.jar" --warm-up \
+     -XX:TieredStopAtLevel=1 -ea -Djava.awt.headless=true -jar "$dest/deeptoy-kernel.jar" --warm-up \
      >/dev/null 2>&1 && [ -s "$dest/deeptoy.jsa" ]; then
-  sed -i 's|"-Djava.security.manager=allow",|"-Djava.security.manager=allow", "-XX:SharedArchiveFile={resource_dir}/deeptoy.jsa",|' "$dest/kernel.json"
+  sed -i 's|"-Djava.awt.headless=true",|"-Djava.awt.headless=true", "-XX:SharedArchiveFile={resource_dir}/deeptoy.jsa",|' "$dest/kernel.json"
 fi
 echo "Installed the Jupyter kernel 'Java (DeepToy)' (-Xmx$memory)${prefix:+ under $prefix/share/jupyter/kernels/$name}."

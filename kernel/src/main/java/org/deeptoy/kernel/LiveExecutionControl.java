@@ -55,6 +55,19 @@ final class LiveExecutionControl extends LocalExecutionControl {
         return running;
     }
 
+    /** Snippet classes are loaded with their exit calls rewritten (see ExitRewriter). */
+    @Override
+    public void load(ClassBytecodes[] classes)
+            throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        super.load(ExitRewriter.rewriteAll(classes));
+    }
+
+    @Override
+    public void redefine(ClassBytecodes[] classes)
+            throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        super.redefine(ExitRewriter.rewriteAll(classes));
+    }
+
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         pending = doitMethod;
