@@ -2,7 +2,6 @@ package org.deeptoy.kernel;
 
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,13 +9,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
-import io.github.spencerpark.jupyter.channels.ShellChannel;
 import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
 import io.github.spencerpark.jupyter.kernel.IOBinding;
 import io.github.spencerpark.jupyter.kernel.JupyterIO;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import io.github.spencerpark.jupyter.messages.HMACGenerator;
 import io.github.spencerpark.jupyter.messages.Header;
 import io.github.spencerpark.jupyter.messages.Message;
 import io.github.spencerpark.jupyter.messages.MessageType;
@@ -60,19 +59,19 @@ final class Protocol {
         this.connection = connection;
     }
 
-    /** A connection whose shell and control channels poll every millisecond. */
+    /**
+     * A connection whose shell, control and stdin channels survive forged and malformed messages
+     * (see GuardedShellChannel) and whose shell and control loops poll every millisecond.
+     */
     static JupyterConnection connect(KernelConnectionProperties props) throws Exception {
         JupyterConnection conn = new JupyterConnection(props);
-        // basekernel hard-codes a 50 ms sleep for these channels; they are not bound until connect()
-        Field ctxField = JupyterConnection.class.getDeclaredField("ctx");
-        ctxField.setAccessible(true);
-        org.zeromq.ZMQ.Context ctx = (org.zeromq.ZMQ.Context) ctxField.get(conn);
-        for (String name : new String[] {"shell", "control"}) {
-            Field f = JupyterConnection.class.getDeclaredField(name);
-            f.setAccessible(true);
-            ((ShellChannel) f.get(conn)).close();
-            f.set(conn, new ShellChannel(ctx, props.createHMACGenerator(), name.equals("control"), conn, POLL_SLEEP_MS));
-        }
+        org.zeromq.ZMQ.Context ctx = BasekernelAdapter.context(conn);
+        HMACGenerator hmac = props.createHMACGenerator();
+        PrintStream log = System.err; // the kernel's own stderr: cells swap System.err later
+        BasekernelAdapter.replaceChannels(conn,
+                new GuardedShellChannel(ctx, hmac, false, conn, POLL_SLEEP_MS, log),
+                new GuardedShellChannel(ctx, hmac, true, conn, POLL_SLEEP_MS, log),
+                new GuardedStdinChannel(ctx, hmac, log));
         return conn;
     }
 

@@ -1,0 +1,60 @@
+package org.deeptoy.kernel;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.spencerpark.jupyter.channels.StdinChannel;
+import io.github.spencerpark.jupyter.messages.HMACGenerator;
+import io.github.spencerpark.jupyter.messages.Message;
+import io.github.spencerpark.jupyter.messages.MessageType;
+import org.zeromq.ZMQ;
+
+/**
+ * The stdin channel read like {@link GuardedShellChannel} reads: a forged or malformed message
+ * (or an unexpected type) waiting on the socket is dropped with one line on stderr instead of
+ * making the cell that asks for input fail or read it as the answer.
+ */
+final class GuardedStdinChannel extends StdinChannel {
+    private final HMACGenerator hmac;
+    private final PrintStream log;
+
+    GuardedStdinChannel(ZMQ.Context ctx, HMACGenerator hmac, PrintStream log) {
+        super(ctx, hmac);
+        this.hmac = hmac;
+        this.log = log;
+    }
+
+    @Override
+    public synchronized Message<?> readMessage() {
+        while (!closed) {
+            List<byte[]> frames = new ArrayList<>();
+            do {
+                frames.add(recv());
+            } while (hasReceiveMore());
+            WireMessages.Decoded d = WireMessages.decode(frames, hmac);
+            if (d.message != null) {
+                return d.message;
+            }
+            log("stdin: " + d.problem);
+        }
+        return null;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public synchronized <T> Message<T> readMessage(MessageType<T> type) {
+        while (true) {
+            Message<?> m = readMessage();
+            if (m == null || m.getHeader().getType() == type) {
+                return (Message<T>) m;
+            }
+            log("stdin: dropped a " + m.getHeader().getType().getName() + " while waiting for " + type.getName());
+        }
+    }
+
+    private void log(String line) {
+        log.println("deeptoy kernel: " + line);
+        log.flush();
+    }
+}

@@ -1,0 +1,490 @@
+"""Reliability suite, protocol and JDK part: forged, malformed and hostile messages on the kernel's
+sockets, and exit calls from cells. Each fault ends with the kernel alive, a follow-up request
+answered, an earlier variable intact and, where a message is due, a message naming the problem
+(a reply, or one line on the kernel's stderr for messages that cannot be answered).
+
+Needs JUPYTER_PATH pointing at an installed "deeptoy" kernelspec (ProtocolFaultsTest does that, once
+per JDK). Raw messages are sent with pyzmq and signed like jupyter_client.session does.
+"""
+import hashlib
+import hmac
+import json
+import os
+import tempfile
+import time
+import unittest
+import uuid
+
+import jupyter_client
+import zmq
+
+DELIM = b"<IDS|MSG>"
+
+
+class Kernel:
+    """A kernel started by jupyter_client, its stderr kept in a file, and raw sockets to its ports."""
+
+    def __init__(self):
+        self.err = tempfile.NamedTemporaryFile(prefix="deeptoy-faults-", suffix=".log", delete=False)
+        self.km = jupyter_client.KernelManager(kernel_name="deeptoy")
+        self.km.start_kernel(stderr=self.err)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+        self.info = self.km.get_connection_info()
+        self.key = self.info["key"]
+        if isinstance(self.key, str):
+            self.key = self.key.encode()
+        self.ctx = zmq.Context()
+        self.sockets = []
+
+    def socket(self, channel):
+        s = self.ctx.socket(zmq.DEALER)
+        s.linger = 0
+        s.connect("tcp://%s:%d" % (self.info["ip"], self.info[channel + "_port"]))
+        self.sockets.append(s)
+        time.sleep(0.2)  # let the connection settle before the first send
+        return s
+
+    def sign(self, parts, key=None):
+        h = hmac.new(self.key if key is None else key, digestmod=hashlib.sha256)
+        for p in parts:
+            h.update(p)
+        return h.hexdigest().encode()
+
+    @staticmethod
+    def header(msg_type, **extra):
+        h = {"msg_id": uuid.uuid4().hex, "username": "faults", "session": "faults-session",
+             "date": "2026-01-01T00:00:00.000000Z", "msg_type": msg_type, "version": "5.3"}
+        h.update(extra)
+        return h
+
+    def parts(self, msg_type, content, header=None, parent=b"{}", metadata=b"{}"):
+        """The four signed parts, each given as bytes or encoded from JSON."""
+        enc = lambda x: x if isinstance(x, bytes) else json.dumps(x).encode()
+        return [enc(header if header is not None else self.header(msg_type)), enc(parent), enc(metadata),
+                enc(content)]
+
+    def frames(self, parts, signature=None):
+        return [DELIM, self.sign(parts) if signature is None else signature] + parts
+
+    def run(self, code, timeout=60):
+        out = []
+        reply = self.kc.execute_interactive(code, output_hook=out.append, timeout=timeout)
+        return reply["content"], out
+
+    def stderr(self):
+        with open(self.err.name, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def close(self):
+        for s in self.sockets:
+            s.close(0)
+        self.ctx.term()
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+        os.unlink(self.err.name)
+
+
+def recv(sock, timeout=10.0):
+    """The next message on a raw socket as (header, content), or None when none came in time."""
+    if not sock.poll(int(timeout * 1000)):
+        return None
+    frames = sock.recv_multipart()
+    i = frames.index(DELIM)
+    return json.loads(frames[i + 2]), json.loads(frames[i + 5])
+
+
+def recv_reply(sock, timeout=15.0):
+    """The next reply on a raw socket as (header, content), or None when none came in time."""
+    end = time.time() + timeout
+    while time.time() < end:
+        m = recv(sock, end - time.time())
+        if m is None or m[0].get("msg_type", "").endswith("_reply"):
+            return m
+    return None
+
+
+class FaultTestCase(unittest.TestCase):
+    k = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.k = Kernel()
+        content, _ = cls.k.run("int keep = 42;")
+        assert content["status"] == "ok", content
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.close()
+
+    # --- the checks every fault ends with ---
+    def assert_healthy(self):
+        """Kernel process alive, a request answered, the earlier variable intact."""
+        self.assertTrue(self.k.km.is_alive(), "the kernel process died")
+        content, out = self.k.run("keep + 1", timeout=30)
+        self.assertEqual(content["status"], "ok", content)
+        results = [m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"]
+        self.assertEqual(results, ["43"])
+
+    def assert_logged(self, before, *words):
+        """A new line on the kernel's stderr names the problem."""
+        deadline = time.time() + 5
+        while True:
+            new = self.k.stderr()[len(before):]
+            if all(w.lower() in new.lower() for w in words):
+                return new
+            if time.time() > deadline:
+                self.fail("kernel stderr does not name the problem %r; new output: %r" % (words, new))
+            time.sleep(0.05)
+
+    def raw_request(self, parts, channel="shell", signature=None, expect_reply=True, timeout=15.0):
+        """Sends one raw message; returns (header, content) of its reply, or None."""
+        sock = self.k.socket(channel)
+        sock.send_multipart(self.k.frames(parts, signature))
+        msg_id = json.loads(parts[0]).get("msg_id") if _is_json_object(parts[0]) else None
+        end = time.time() + (timeout if expect_reply else 1.5)
+        while time.time() < end:
+            if not sock.poll(int((end - time.time()) * 1000)):
+                break
+            frames = sock.recv_multipart()
+            i = frames.index(DELIM)
+            header, parent, content = (json.loads(frames[i + 2]), json.loads(frames[i + 3]),
+                                       json.loads(frames[i + 5]))
+            if msg_id is None or parent.get("msg_id") == msg_id:
+                return header, content
+        return None
+
+    def assert_error_reply(self, reply, reply_type, *words):
+        self.assertIsNotNone(reply, "no reply came to a malformed but signed request")
+        header, content = reply
+        self.assertEqual(header["msg_type"], reply_type)
+        self.assertEqual(content["status"], "error")
+        text = content.get("ename", "") + ": " + content.get("evalue", "")
+        for w in words:
+            self.assertIn(w.lower(), text.lower())
+
+    def assert_rejected(self, parts, signature, *words, channel="shell"):
+        before = self.k.stderr()
+        reply = self.raw_request(parts, channel, signature, expect_reply=False)
+        self.assertIsNone(reply, "a message with a bad signature was answered")
+        self.assert_logged(before, *words)
+        self.assert_healthy()
+
+
+def _is_json_object(raw):
+    try:
+        return isinstance(json.loads(raw), dict)
+    except ValueError:
+        return False
+
+
+class ProtocolFaults(FaultTestCase):
+    def execute_parts(self, code='keep = keep;', **kw):
+        return self.k.parts("execute_request", {"code": code, "silent": False, "store_history": False,
+                                                "user_expressions": {}, "allow_stdin": False,
+                                                "stop_on_error": False}, **kw)
+
+    # --- signatures: rejected, not run, logged ---
+    def test_wrong_signature_is_rejected_and_not_run(self):
+        parts = self.execute_parts("keep = 0;")
+        self.assert_rejected(parts, self.k.sign(parts, key=b"not-the-key"), "signature")
+
+    def test_missing_signature_is_rejected(self):
+        self.assert_rejected(self.execute_parts("keep = 0;"), b"", "signature")
+
+    def test_truncated_signature_is_rejected(self):
+        parts = self.execute_parts("keep = 0;")
+        self.assert_rejected(parts, self.k.sign(parts)[:-2], "signature")
+
+    def test_signature_of_other_content_is_rejected(self):
+        signed = self.execute_parts("keep = keep;")
+        forged = signed[:3] + [json.dumps({"code": "keep = 0;"}).encode()]
+        self.assert_rejected(forged, self.k.sign(signed), "signature")
+
+    def test_uppercase_hex_signature_is_rejected(self):
+        parts = self.execute_parts("keep = 0;")
+        self.assert_rejected(parts, self.k.sign(parts).upper(), "signature")
+
+    def test_bad_signature_on_control_channel_is_rejected(self):
+        parts = self.k.parts("kernel_info_request", {})
+        self.assert_rejected(parts, b"0" * 64, "signature", channel="control")
+        self.assertIsNotNone(self.raw_request(self.k.parts("kernel_info_request", {}), "control"),
+                             "the control channel stopped answering")
+
+    # --- frames ---
+    def test_frames_without_delimiter_are_dropped_and_next_request_answered(self):
+        before = self.k.stderr()
+        sock = self.k.socket("shell")
+        sock.send_multipart([b"no", b"delimiter", b"here"])
+        self.assert_logged(before, "<IDS|MSG>")
+        parts = self.k.parts("kernel_info_request", {})
+        sock.send_multipart(self.k.frames(parts))
+        reply = recv(sock, 15)
+        self.assertIsNotNone(reply, "the request after a message without delimiter got no reply")
+        self.assertEqual(reply[0]["msg_type"], "kernel_info_reply")
+        self.assert_healthy()
+
+    def test_too_few_frames_after_delimiter_are_dropped(self):
+        before = self.k.stderr()
+        parts = self.execute_parts()
+        self.k.socket("shell").send_multipart([DELIM, self.k.sign(parts), parts[0]])
+        self.assert_logged(before, "frames")
+        self.assert_healthy()
+
+    def test_single_empty_frame_is_dropped(self):
+        before = self.k.stderr()
+        self.k.socket("shell").send_multipart([b""])
+        self.assert_logged(before, "<IDS|MSG>")
+        self.assert_healthy()
+
+    def test_extra_buffer_frames_are_accepted(self):
+        parts = self.execute_parts("keep + 0")
+        sock = self.k.socket("shell")
+        sock.send_multipart(self.k.frames(parts) + [b"buffer-1", b"\x00\x01\x02"])
+        reply = recv_reply(sock)
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[1]["status"], "ok")
+        self.assert_healthy()
+
+    # --- JSON in each part ---
+    def test_header_not_json_is_dropped_and_logged(self):
+        before = self.k.stderr()
+        self.raw_request(self.execute_parts(header=b"{not json"), expect_reply=False)
+        self.assert_logged(before, "header")
+        self.assert_healthy()
+
+    def test_header_json_array_is_dropped_and_logged(self):
+        before = self.k.stderr()
+        self.raw_request(self.execute_parts(header=b'["execute_request"]'), expect_reply=False)
+        self.assert_logged(before, "header")
+        self.assert_healthy()
+
+    def test_header_without_msg_type_is_dropped_and_logged(self):
+        before = self.k.stderr()
+        h = self.k.header("execute_request")
+        del h["msg_type"]
+        self.raw_request(self.execute_parts(header=h), expect_reply=False)
+        self.assert_logged(before, "msg_type")
+        self.assert_healthy()
+
+    def test_header_with_numeric_msg_type_is_dropped_and_logged(self):
+        before = self.k.stderr()
+        self.raw_request(self.execute_parts(header=self.k.header(12)), expect_reply=False)
+        self.assert_logged(before, "msg_type")
+        self.assert_healthy()
+
+    def test_header_without_msg_id_is_dropped_and_logged(self):
+        before = self.k.stderr()
+        h = self.k.header("execute_request")
+        del h["msg_id"]
+        self.raw_request(self.execute_parts(header=h), expect_reply=False)
+        self.assert_logged(before, "msg_id")
+        self.assert_healthy()
+
+    def test_header_not_utf8_is_dropped_and_logged(self):
+        before = self.k.stderr()
+        self.raw_request(self.execute_parts(header=b'{"msg_type": "\xff\xfe"}'), expect_reply=False)
+        self.assert_logged(before, "header")
+        self.assert_healthy()
+
+    def test_header_with_minimal_fields_is_answered(self):
+        # only msg_id and msg_type: the rest of the header is optional for us
+        h = {"msg_id": uuid.uuid4().hex, "msg_type": "kernel_info_request"}
+        reply = self.raw_request(self.k.parts("kernel_info_request", {}, header=h))
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[1]["status"], "ok")
+        self.assert_healthy()
+
+    def test_parent_header_garbage_gets_error_reply(self):
+        reply = self.raw_request(self.execute_parts(parent=b"\x00garbage"))
+        self.assert_error_reply(reply, "execute_reply", "parent_header")
+        self.assert_healthy()
+
+    def test_metadata_garbage_gets_error_reply(self):
+        reply = self.raw_request(self.execute_parts(metadata=b"[1, 2"))
+        self.assert_error_reply(reply, "execute_reply", "metadata")
+        self.assert_healthy()
+
+    def test_content_garbage_gets_error_reply(self):
+        parts = self.execute_parts()
+        parts[3] = b"{\"code\": "
+        self.assert_error_reply(self.raw_request(parts), "execute_reply", "content")
+        self.assert_healthy()
+
+    def test_content_json_array_gets_error_reply(self):
+        parts = self.execute_parts()
+        parts[3] = b'["keep = 0;"]'
+        self.assert_error_reply(self.raw_request(parts), "execute_reply", "content")
+        self.assert_healthy()
+
+    # --- fields of the wrong type ---
+    def test_execute_code_of_wrong_type_gets_error_reply(self):
+        parts = self.k.parts("execute_request", {"code": {"x": 1}, "silent": False})
+        self.assert_error_reply(self.raw_request(parts), "execute_reply", "code")
+        self.assert_healthy()
+
+    def test_execute_without_code_gets_error_reply(self):
+        parts = self.k.parts("execute_request", {"silent": False})
+        self.assert_error_reply(self.raw_request(parts), "execute_reply", "code")
+        self.assert_healthy()
+
+    def test_complete_with_string_cursor_gets_error_reply(self):
+        parts = self.k.parts("complete_request", {"code": "kee", "cursor_pos": "three"})
+        self.assert_error_reply(self.raw_request(parts), "complete_reply", "cursor_pos")
+        self.assert_healthy()
+
+    def test_execute_silent_of_wrong_type_gets_error_reply(self):
+        parts = self.k.parts("execute_request", {"code": "keep = 0;", "silent": [1]})
+        self.assert_error_reply(self.raw_request(parts), "execute_reply", "silent")
+        self.assert_healthy()
+
+    # --- message types ---
+    def test_unknown_msg_type_gets_error_reply(self):
+        reply = self.raw_request(self.k.parts("frobnicate_request", {}))
+        self.assert_error_reply(reply, "frobnicate_reply", "frobnicate_request")
+        self.assert_healthy()
+
+    def test_reply_type_sent_as_request_is_dropped_and_logged(self):
+        before = self.k.stderr()
+        self.raw_request(self.k.parts("execute_reply", {"status": "ok"}), expect_reply=False)
+        self.assert_logged(before, "execute_reply")
+        self.assert_healthy()
+
+    def test_malformed_content_on_control_channel_gets_error_reply(self):
+        parts = self.k.parts("interrupt_request", {})
+        parts[3] = b"not json"
+        self.assert_error_reply(self.raw_request(parts, "control"), "interrupt_reply", "content")
+        self.assert_healthy()
+
+    def test_garbage_on_stdin_channel_leaves_kernel_alive(self):
+        before = self.k.stderr()
+        parts = self.k.parts("input_reply", {"value": "x"})
+        self.k.socket("stdin").send_multipart([b"junk"] + self.k.frames(parts, b"bad"))
+        time.sleep(0.5)
+        self.assert_healthy()
+        self.assertNotIn("Exception in thread", self.k.stderr()[len(before):])
+
+    # --- sizes and storms ---
+    def test_huge_metadata_is_answered(self):
+        parts = self.execute_parts("keep + 0", metadata={"blob": "x" * (16 << 20)})
+        reply = self.raw_request(parts, timeout=60)
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[1]["status"], "ok")
+        self.assert_healthy()
+
+    def test_empty_code_is_ok(self):
+        content, out = self.k.run("")
+        self.assertEqual(content["status"], "ok")
+        self.assertEqual([m for m in out if m["msg_type"] in ("error", "execute_result")], [])
+        self.assert_healthy()
+
+    def test_kernel_info_storm_is_answered(self):
+        sock = self.k.socket("shell")
+        ids = set()
+        for _ in range(300):
+            parts = self.k.parts("kernel_info_request", {})
+            ids.add(json.loads(parts[0])["msg_id"])
+            sock.send_multipart(self.k.frames(parts))
+        answered = 0
+        while answered < len(ids):
+            m = recv(sock, 30)
+            self.assertIsNotNone(m, "%d of %d kernel_info requests answered" % (answered, len(ids)))
+            answered += 1
+        self.assert_healthy()
+
+    def test_forged_message_storm_then_real_request(self):
+        sock = self.k.socket("shell")
+        for i in range(200):
+            parts = self.execute_parts("keep = %d;" % i)
+            sock.send_multipart(self.k.frames(parts, b"f" * 64))
+        self.assert_healthy()
+
+
+class ExitFaults(FaultTestCase):
+    def assert_exit_refused(self, code, words):
+        content, out = self.k.run(code)
+        self.assertEqual(content["status"], "error", content)
+        errors = [m["content"] for m in out if m["msg_type"] == "error"]
+        self.assertTrue(errors, "no error shown")
+        text = errors[0]["evalue"] + "\n" + "\n".join(errors[0]["traceback"])
+        self.assertIn(words, text)
+        self.assertIn("disabled in a notebook; the kernel keeps running", text)
+        self.assert_healthy()
+
+    def value_of(self, code):
+        content, out = self.k.run(code)
+        self.assertEqual(content["status"], "ok", content)
+        return [m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"]
+
+    def test_system_exit_from_cell(self):
+        self.assert_exit_refused("System.exit(1)", "System.exit(1)")
+
+    def test_runtime_exit_from_cell(self):
+        self.assert_exit_refused("Runtime.getRuntime().exit(2)", "Runtime.exit(2)")
+
+    def test_runtime_halt_from_cell_says_halt(self):
+        self.assert_exit_refused("Runtime.getRuntime().halt(3)", "Runtime.halt(3)")
+
+    def test_exit_method_reference(self):
+        self.assert_exit_refused("java.util.function.IntConsumer quit = System::exit;\nquit.accept(4);",
+                                 "System.exit(4)")
+
+    def test_exit_bound_runtime_method_reference(self):
+        self.assert_exit_refused("java.util.function.IntConsumer hq = Runtime.getRuntime()::halt;\nhq.accept(9);",
+                                 "Runtime.halt(9)")
+
+    def test_exit_from_lambda(self):
+        self.assert_exit_refused("Runnable bye = () -> System.exit(5);\nbye.run();", "System.exit(5)")
+
+    def test_exit_in_static_initializer_of_declared_class(self):
+        self.assert_exit_refused("class Boom { static { System.exit(6); } }\nnew Boom();", "System.exit(6)")
+
+    def test_exit_in_declared_method_called_later(self):
+        self.assertEqual(self.value_of("void quit(int s) { System.exit(s); }"), [])
+        self.assert_exit_refused("quit(7);", "System.exit(7)")
+
+    def test_exit_from_started_thread(self):
+        code = ("String threadSaw = null;\n"
+                "Thread t = new Thread(() -> { try { System.exit(8); } catch (RuntimeException e) { threadSaw = e.getMessage(); } });\n"
+                "t.start(); t.join();\nthreadSaw")
+        value = self.value_of(code)
+        self.assertIn("System.exit(8) is disabled in a notebook", value[0])
+        self.assert_healthy()
+
+    def test_exit_uncaught_in_daemon_thread(self):
+        self.value_of("Thread d = new Thread(() -> Runtime.getRuntime().halt(10));\n"
+                      "d.setDaemon(true); d.start(); d.join();")
+        time.sleep(0.5)
+        self.assert_healthy()
+
+    def test_exit_from_executor_task(self):
+        code = ("var pool = java.util.concurrent.Executors.newSingleThreadExecutor();\n"
+                "var f = pool.submit(() -> { System.exit(11); return 1; });\n"
+                "String poolSaw;\n"
+                "try { f.get(); poolSaw = \"ran\"; } catch (java.util.concurrent.ExecutionException e) { poolSaw = e.getCause().getMessage(); }\n"
+                "pool.shutdown();\npoolSaw")
+        self.assertIn("System.exit(11) is disabled", self.value_of(code)[0])
+        self.assert_healthy()
+
+    def test_exit_from_parallel_stream(self):
+        self.assert_exit_refused("java.util.stream.IntStream.range(0, 4).parallel().forEach(i -> System.exit(12));",
+                                 "System.exit(12)")
+
+
+class ShutdownStillExits(unittest.TestCase):
+    def test_shutdown_request_ends_the_kernel_process(self):
+        k = Kernel()
+        try:
+            k.run("System.exit(0)")  # refused in the cell; the kernel's own exit must still work
+            k.kc.shutdown()
+            deadline = time.time() + 20
+            while k.km.is_alive() and time.time() < deadline:
+                time.sleep(0.1)
+            self.assertFalse(k.km.is_alive(), "the kernel did not exit after shutdown_request")
+        finally:
+            k.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
