@@ -55,6 +55,15 @@ if [ "${java_major:-0}" -lt 17 ]; then
   exit 1
 fi
 java_bin="$(command -v java)"
+# The kernel compiles cells with JShell and javac: a JRE (or a jlinked runtime) lacks them.
+modules="$("$java_bin" --list-modules 2>/dev/null || true)"
+for m in jdk.jshell jdk.compiler; do
+  if ! grep -q "^$m@" <<<"$modules"; then
+    echo "DeepToy needs a full JDK: '$java_bin' (Java $java_major) has no $m module (a JRE?)." >&2
+    echo "  Debian/Ubuntu:  sudo apt-get install openjdk-17-jdk, or put a JDK's bin/ first on PATH" >&2
+    exit 1
+  fi
+done
 
 jar="$root/kernel/target/deeptoy-kernel.jar"
 if [ "$build" = 1 ]; then
@@ -102,4 +111,14 @@ if [ -f "$dest/kernel.json" ] && "$java_bin" -XX:ArchiveClassesAtExit="$dest/dee
      >/dev/null 2>&1 && [ -s "$dest/deeptoy.jsa" ]; then
   sed -i 's|"-Djava.awt.headless=true",|"-Djava.awt.headless=true", "-XX:SharedArchiveFile={resource_dir}/deeptoy.jsa",|' "$dest/kernel.json"
 fi
-echo "Installed the Jupyter kernel 'Java (DeepToy)' (-Xmx$memory)${prefix:+ under $prefix/share/jupyter/kernels/$name}."
+# An install that reports success must work: start the installed kernel once and check a reply.
+python=python3
+if /usr/bin/python3 -c 'import jupyter_client' >/dev/null 2>&1; then python=/usr/bin/python3; fi
+if ! check="$(JUPYTER_PATH="${prefix:+$prefix/share/jupyter${JUPYTER_PATH:+:}}${JUPYTER_PATH:-}" \
+              "$python" "$here/check_kernel.py" "$name" "$dest" 2>&1)"; then
+  rm -rf "$dest"
+  echo "install.sh: the installed kernel does not work with $java_bin (Java $java_major), so it was removed:" >&2
+  echo "$check" | sed 's/^/  /' >&2
+  exit 1
+fi
+echo "Installed the Jupyter kernel 'Java (DeepToy)' (-Xmx$memory, Java $java_major)${prefix:+ under $prefix/share/jupyter/kernels/$name}: $check."

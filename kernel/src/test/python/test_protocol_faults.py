@@ -10,6 +10,8 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
+import subprocess
 import tempfile
 import time
 import unittest
@@ -484,6 +486,63 @@ class ShutdownStillExits(unittest.TestCase):
             self.assertFalse(k.km.is_alive(), "the kernel did not exit after shutdown_request")
         finally:
             k.close()
+
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+
+
+class InstallChecks(unittest.TestCase):
+    """install.sh refuses what it cannot run on, and never reports success for a kernel that fails."""
+
+    def install(self, path_first=None, *args):
+        env = dict(os.environ)
+        if path_first:
+            env["PATH"] = path_first + os.pathsep + env["PATH"]
+        with tempfile.TemporaryDirectory() as prefix:
+            p = subprocess.run(["bash", os.path.join(ROOT, "install", "install.sh"), "--prefix", prefix,
+                                "--no-build", *args], env=env, capture_output=True, text=True, timeout=300)
+            left = os.listdir(os.path.join(prefix, "share", "jupyter", "kernels")) \
+                if os.path.isdir(os.path.join(prefix, "share", "jupyter", "kernels")) else []
+        return p.returncode, p.stdout + p.stderr, left
+
+    def test_java_older_than_17_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            fake = os.path.join(d, "java")
+            with open(fake, "w") as f:
+                f.write('#!/bin/sh\necho "    java.specification.version = 11" >&2\n')
+            os.chmod(fake, 0o755)
+            code, out, left = self.install(d)
+        self.assertNotEqual(code, 0)
+        self.assertIn("needs Java 17 or newer; 'java' is version 11", out)
+        self.assertEqual(left, [])
+
+    def test_jre_without_jshell_is_refused(self):
+        jlink = shutil.which("jlink")
+        if jlink is None:
+            self.skipTest("no jlink on PATH to build a JRE")
+        with tempfile.TemporaryDirectory() as d:
+            subprocess.run([jlink, "--add-modules", "java.base", "--output", os.path.join(d, "jre")],
+                           check=True, capture_output=True, timeout=120)
+            code, out, left = self.install(os.path.join(d, "jre", "bin"))
+        self.assertNotEqual(code, 0)
+        self.assertIn("needs a full JDK", out)
+        self.assertIn("jdk.jshell", out)
+        self.assertEqual(left, [])
+
+    def test_kernel_that_cannot_start_fails_the_install_loudly(self):
+        # a java that passes install.sh's checks but cannot run the kernel
+        real = os.path.realpath(shutil.which("java"))
+        with tempfile.TemporaryDirectory() as d:
+            fake = os.path.join(d, "java")
+            with open(fake, "w") as f:
+                f.write('#!/bin/sh\ncase "$*" in *-jar*) echo "simulated JVM failure" >&2; exit 1;; esac\n'
+                        'exec "%s" "$@"\n' % real)
+            os.chmod(fake, 0o755)
+            code, out, left = self.install(d)
+        self.assertNotEqual(code, 0)
+        self.assertIn("the installed kernel does not work", out)
+        self.assertIn("simulated JVM failure", out)  # the kernel's own stderr is shown
+        self.assertEqual(left, [], "a broken kernelspec was left installed")
 
 
 if __name__ == "__main__":
