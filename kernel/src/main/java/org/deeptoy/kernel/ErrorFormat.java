@@ -77,6 +77,10 @@ final class ErrorFormat {
         return lines;
     }
 
+    static String bold(String s) {
+        return RED + BOLD + s + RESET;
+    }
+
     /** The student's view of an interrupted cell. */
     static List<String> interrupted(int line) {
         return List.of(RED + BOLD + "Interrupted" + RESET + " at cell line " + line

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -47,6 +48,8 @@ final class Evaluator implements AutoCloseable {
     private static final long TRAINING_GRACE_MS = 5000;
     /** Set by {@link #stop}; the running cell ends with an "Interrupted" error. */
     private volatile boolean interrupted;
+    private Function<Object, Object> renderer;
+    private Object rendered;
 
     Evaluator() {
         JavadocSources.install();
@@ -55,6 +58,7 @@ final class Evaluator implements AutoCloseable {
                 .build();
         shell.addToClasspath(System.getProperty("java.class.path"));
         analysis = shell.sourceCodeAnalysis();
+        LiveExecutionControl.onThreadFailure(Evaluator::reportThreadFailure);
         for (String imp : IMPORTS) {
             shell.eval("import " + imp + ";");
         }
@@ -76,20 +80,43 @@ final class Evaluator implements AutoCloseable {
     Object eval(String cell) throws CellException {
         snippetLines.clear();
         interrupted = false;
+        rendered = null;
         LiveExecutionControl.cancel(false);
         Object value = NO_VALUE;
-        for (Piece piece : split(cell)) {
+        List<Piece> pieces = split(cell);
+        for (int i = 0; i < pieces.size(); i++) {
+            Piece piece = pieces.get(i);
             if (interrupted) {
                 throw interruptedAt(cell, piece);
             }
-            value = evalPiece(cell, piece);
+            boolean last = i == pieces.size() - 1;
+            value = evalPiece(cell, piece, last && !piece.statement() ? renderer : null);
         }
         return value;
     }
 
-    private Object evalPiece(String cell, Piece piece) throws CellException {
+    /**
+     * How the cell's value is shown (run in the cell's thread, so Kernel > Interrupt reaches an
+     * endless toString); {@link #rendered()} returns what it made for the last cell.
+     */
+    void setRenderer(Function<Object, Object> render) {
+        renderer = render;
+    }
+
+    /** The rendering of the last cell's value (see {@link #setRenderer}), or null. */
+    Object rendered() {
+        return rendered;
+    }
+
+    private Object evalPiece(String cell, Piece piece, Function<Object, Object> render) throws CellException {
         LiveExecutionControl.clearLastValue();
-        List<SnippetEvent> events = shell.eval(piece.source);
+        LiveExecutionControl.renderNext(render);
+        List<SnippetEvent> events;
+        try {
+            events = shell.eval(piece.source);
+        } finally {
+            LiveExecutionControl.renderNext(null);
+        }
         if (interrupted) {
             throw interruptedAt(cell, piece);
         }
@@ -118,9 +145,27 @@ final class Evaluator implements AutoCloseable {
             }
             if (VALUE_KINDS.contains(snippet.subKind()) && event.value() != null && !piece.statement()) {
                 value = LiveExecutionControl.lastValue();
+                Throwable failed = LiveExecutionControl.renderError();
+                if (render != null && failed != null) {
+                    throw renderFailed(value, failed);
+                }
+                rendered = render == null ? null : LiveExecutionControl.rendered();
             }
         }
         return value;
+    }
+
+    /** The cell's value was computed but showing it threw (its toString, or a renderer). */
+    private CellException renderFailed(Object value, Throwable e) {
+        String type = value == null ? "null" : value.getClass().getSimpleName();
+        String message = "the cell's value (a " + type + ") could not be shown: showing it threw "
+                + ErrorFormat.simpleName(ErrorFormat.className(e))
+                + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        List<String> lines = new ArrayList<>();
+        lines.add(ErrorFormat.bold("Could not show the cell's value") + " (a " + type + "): its toString() or "
+                + "its renderer threw an exception. The value itself was computed.");
+        lines.addAll(ErrorFormat.runtimeError(e, this::cellLine));
+        return new CellException(ErrorFormat.simpleName(ErrorFormat.className(e)), message, lines);
     }
 
     private CellException compileError(String cell, Piece piece, Snippet snippet) {
@@ -341,6 +386,7 @@ final class Evaluator implements AutoCloseable {
         if (LiveExecutionControl.running() != t) {
             return;
         }
+        LiveExecutionControl.forceStop(t);
         shell.stop();
         try {
             t.join(STOP_GRACE_MS);
@@ -353,6 +399,21 @@ final class Evaluator implements AutoCloseable {
             // is the running cell's stderr while it executes
             System.err.println(STUCK_MESSAGE);
         }
+    }
+
+    /**
+     * An exception no code caught in a thread a cell started: shown on stderr of the running cell
+     * (or the last one), as ipykernel does, with the thread's name.
+     */
+    private static void reportThreadFailure(Thread t, Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(ErrorFormat.bold("Exception in thread \"" + t.getName() + "\"")).append(" (started by a cell; "
+                + "the thread ended, the kernel goes on):\n");
+        for (String line : ErrorFormat.runtimeError(e, ErrorFormat.NO_SNIPPETS)) {
+            sb.append(line).append('\n');
+        }
+        System.err.print(sb);
+        System.err.flush();
     }
 
     /** Shown under a cell that no interrupt can stop. */
