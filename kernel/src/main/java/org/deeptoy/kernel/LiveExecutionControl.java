@@ -60,6 +60,26 @@ final class LiveExecutionControl extends LocalExecutionControl {
         }
     }
 
+    /** The engine of the current JShell (each JShell makes its own). */
+    private static volatile LiveExecutionControl current;
+
+    LiveExecutionControl() {
+        current = this;
+    }
+
+    /** The live value of a notebook variable: a static field of its snippet's wrapper class. */
+    static Object variable(String className, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = current.findClass(className).getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(null);
+    }
+
+    static void setVariable(String className, String name, Object value) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = current.findClass(className).getDeclaredField(name);
+        f.setAccessible(true);
+        f.set(null, value);
+    }
+
     static Object lastValue() {
         return lastValue;
     }
