@@ -20,6 +20,8 @@ public final class DeepToyKernel extends BaseKernel {
     private static final java.util.logging.Logger BASEKERNEL_LOG = java.util.logging.Logger.getLogger("");
 
     private final Evaluator evaluator;
+    private final CellOutput output = new CellOutput();
+    private final CellInput stdin = new CellInput();
     private final LanguageInfo languageInfo = new LanguageInfo.Builder("java")
             .version(Runtime.version().toString())
             .mimetype("text/x-java-source")
@@ -30,9 +32,27 @@ public final class DeepToyKernel extends BaseKernel {
 
     DeepToyKernel() {
         evaluator = new Evaluator();
-        Display.bind(this);
+        // a display handle as the last value was shown by display(); an Out[n] would repeat it
+        evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : Display.render(v));
+        Display.bind(this, output);
         Renderers.registerAll(getRenderer());
         org.deeptoy.nn.FitOptions.liveDisplay(LiveTraining::new);
+    }
+
+    CellOutput output() {
+        return output;
+    }
+
+    CellInput stdin() {
+        return stdin;
+    }
+
+    /** From now on System.out, System.err and System.in are the notebook's. */
+    void takeSystemStreams() {
+        // handlers made later would write the kernel's own log into a cell
+        java.util.logging.Logger.getLogger("").getHandlers();
+        output.installAsSystemStreams();
+        System.setIn(stdin);
     }
 
     void warmUp() {
@@ -47,8 +67,8 @@ public final class DeepToyKernel extends BaseKernel {
     public DisplayData eval(String code) throws Exception {
         org.deeptoy.kernel.render.WarmUp.awaitTablesaw(); // see there: a class-initialisation deadlock
         Object value = evaluator.eval(code);
-        // a display handle as the last value was shown by display(); an Out[n] would repeat it
-        return value == Evaluator.NO_VALUE || value instanceof DisplayHandle ? null : Display.render(value);
+        Object shown = evaluator.rendered();
+        return value == Evaluator.NO_VALUE || !(shown instanceof DisplayData) ? null : (DisplayData) shown;
     }
 
     @Override
@@ -124,6 +144,7 @@ public final class DeepToyKernel extends BaseKernel {
         JupyterConnection connection = Protocol.connect(props);
         DeepToyKernel kernel = new DeepToyKernel();
         kernel.warmUp();
+        kernel.takeSystemStreams();
         new Protocol(kernel, connection).install();
         connection.connect();
         connection.waitUntilClose();

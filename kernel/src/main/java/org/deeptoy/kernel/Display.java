@@ -4,6 +4,9 @@ import java.util.UUID;
 
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.messages.publish.PublishClearOutput;
+import io.github.spencerpark.jupyter.messages.publish.PublishDisplayData;
+import io.github.spencerpark.jupyter.messages.publish.PublishUpdateDisplayData;
 import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.SimulationContext;
 
@@ -13,12 +16,15 @@ import org.deeptoy.graph.SimulationContext;
  */
 public final class Display {
     private static volatile BaseKernel kernel;
+    /** Where displays go, in order with the cell's printed text; null outside a kernel. */
+    private static volatile CellOutput output;
 
     private Display() {
     }
 
-    static void bind(BaseKernel k) {
+    static void bind(BaseKernel k, CellOutput out) {
         kernel = k;
+        output = out;
     }
 
     /**
@@ -29,9 +35,9 @@ public final class Display {
         String id = UUID.randomUUID().toString();
         DisplayData data = render(obj);
         data.setDisplayId(id);
-        BaseKernel k = kernel;
-        if (k != null) {
-            k.getIO().display.display(data);
+        CellOutput out = output;
+        if (out != null) {
+            out.publish(new PublishDisplayData(data));
         }
         return new DisplayHandle(id);
     }
@@ -57,9 +63,10 @@ public final class Display {
     /** Replaces the output shown by {@link #display} under {@code id} with {@code obj}. */
     public static void updateDisplay(String id, Object obj) {
         DisplayData data = render(obj);
-        BaseKernel k = kernel;
-        if (k != null) {
-            k.getIO().display.updateDisplay(id, data);
+        data.setDisplayId(id);
+        CellOutput out = output;
+        if (out != null) {
+            out.publish(new PublishUpdateDisplayData(data));
         }
     }
 
@@ -68,7 +75,10 @@ public final class Display {
      * which avoids flicker in loops that redraw.
      */
     public static void clearOutput(boolean wait) {
-        Protocol.clearOutput(wait);
+        CellOutput out = output;
+        if (out != null) {
+            out.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+        }
     }
 
     /** The MIME bundle of {@code obj}, always with text/plain. */

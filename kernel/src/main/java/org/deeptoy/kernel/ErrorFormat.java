@@ -11,6 +11,9 @@ final class ErrorFormat {
     private static final String BOLD = "\u001b[1m";
     private static final String RESET = "\u001b[0m";
 
+    /** Longest code line shown under a compile error. */
+    private static final int MAX_LINE = 160;
+
     private ErrorFormat() {
     }
 
@@ -31,6 +34,12 @@ final class ErrorFormat {
         }
         int line = 1 + (int) cell.substring(0, start).chars().filter(c -> c == '\n').count();
         int column = start - lineStart + 1;
+        // a very long line (a generated array) is shown as a window around the error
+        if (lineEnd - lineStart > MAX_LINE) {
+            int from = Math.max(lineStart, start - MAX_LINE / 2);
+            lineStart = from;
+            lineEnd = Math.min(lineEnd, from + MAX_LINE);
+        }
         String code = cell.substring(lineStart, lineEnd);
         int caretEnd = Math.min(end, lineEnd);
         StringBuilder caret = new StringBuilder();
@@ -75,6 +84,10 @@ final class ErrorFormat {
             }
         }
         return lines;
+    }
+
+    static String bold(String s) {
+        return RED + BOLD + s + RESET;
     }
 
     /** The student's view of an interrupted cell. */

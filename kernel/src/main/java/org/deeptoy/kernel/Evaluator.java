@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -37,27 +38,60 @@ final class Evaluator implements AutoCloseable {
             Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND, Snippet.SubKind.VAR_VALUE_SUBKIND,
             Snippet.SubKind.OTHER_EXPRESSION_SUBKIND);
 
-    private final JShell shell;
-    private final SourceCodeAnalysis analysis;
+    private volatile JShell shell;
+    private volatile SourceCodeAnalysis analysis;
     /** Snippet id to the cell line (1-based) where the snippet starts, for the current cell. */
     private final Map<String, Integer> snippetLines = new HashMap<>();
     /** How long a snippet may take to honour Thread.interrupt before JShell stops it by force. */
     private static final long STOP_GRACE_MS = 300;
     /** DeepToy's fit checks for interruption between batches; a big batch may take a while. */
     private static final long TRAINING_GRACE_MS = 5000;
+    /** JShell failed a snippet in a way that fails every later one ("too many constants"). */
+    private boolean broken;
     /** Set by {@link #stop}; the running cell ends with an "Interrupted" error. */
     private volatile boolean interrupted;
+    private Function<Object, Object> renderer;
+    private Object rendered;
 
     Evaluator() {
         JavadocSources.install();
-        shell = JShell.builder()
+        shell = newShell();
+        analysis = shell.sourceCodeAnalysis();
+        LiveExecutionControl.onThreadFailure(Evaluator::reportThreadFailure);
+    }
+
+    private static JShell newShell() {
+        JShell s = JShell.builder()
                 .executionEngine(new LiveExecutionControl.Provider(), Map.of())
                 .build();
-        shell.addToClasspath(System.getProperty("java.class.path"));
-        analysis = shell.sourceCodeAnalysis();
+        s.addToClasspath(System.getProperty("java.class.path"));
         for (String imp : IMPORTS) {
-            shell.eval("import " + imp + ";");
+            s.eval("import " + imp + ";");
         }
+        return s;
+    }
+
+    /**
+     * Replaces JShell by a fresh one holding the same imports, declarations and variables (see
+     * {@link SessionRebuild}); returns what to tell the student.
+     */
+    List<String> rebuild() {
+        SessionRebuild.Result r = SessionRebuild.rebuild(shell, Evaluator::newShell);
+        shell = r.shell();
+        analysis = shell.sourceCodeAnalysis();
+        broken = false;
+        List<String> lines = new ArrayList<>();
+        lines.add("The kernel moved your notebook into a fresh Java session: " + r.carried()
+                + " variables were carried over with their values.");
+        if (!r.rerun().isEmpty()) {
+            lines.add("These were declared again by running their line once more (their class is defined in the "
+                    + "notebook): " + String.join(", ", r.rerun()));
+        }
+        if (!r.lost().isEmpty()) {
+            lines.add("These could not be restored; run the cells that define them again: "
+                    + String.join(", ", r.lost()));
+        }
+        return lines;
     }
 
     /** Compiles and runs a trivial snippet and analysis so the first real cell is fast. */
@@ -76,24 +110,76 @@ final class Evaluator implements AutoCloseable {
     Object eval(String cell) throws CellException {
         snippetLines.clear();
         interrupted = false;
+        rendered = null;
         LiveExecutionControl.cancel(false);
+        List<Piece> pieces = split(cell);
+        try {
+            return evalPieces(cell, pieces);
+        } catch (CellException e) {
+            if (!broken) {
+                throw e;
+            }
+            List<String> lines = new ArrayList<>(e.lines());
+            lines.add("");
+            lines.add(ErrorFormat.bold("JShell could not compile anything after this snippet") + " (a known JShell "
+                    + "limit: \"too many constants\").");
+            lines.addAll(rebuild());
+            throw new CellException(e.name(), e.getMessage(), lines);
+        }
+    }
+
+    private Object evalPieces(String cell, List<Piece> pieces) throws CellException {
         Object value = NO_VALUE;
-        for (Piece piece : split(cell)) {
+        for (int i = 0; i < pieces.size(); i++) {
+            Piece piece = pieces.get(i);
             if (interrupted) {
                 throw interruptedAt(cell, piece);
             }
-            value = evalPiece(cell, piece);
+            if (!piece.complete()) {
+                throw incomplete(cell, piece, i == 0);
+            }
+            boolean last = i == pieces.size() - 1;
+            value = evalPiece(cell, piece, last && !piece.statement() ? renderer : null);
         }
         return value;
     }
 
-    private Object evalPiece(String cell, Piece piece) throws CellException {
+    /**
+     * How the cell's value is shown (run in the cell's thread, so Kernel > Interrupt reaches an
+     * endless toString); {@link #rendered()} returns what it made for the last cell.
+     */
+    void setRenderer(Function<Object, Object> render) {
+        renderer = render;
+    }
+
+    /** The rendering of the last cell's value (see {@link #setRenderer}), or null. */
+    Object rendered() {
+        return rendered;
+    }
+
+    private Object evalPiece(String cell, Piece piece, Function<Object, Object> render) throws CellException {
         LiveExecutionControl.clearLastValue();
-        List<SnippetEvent> events = shell.eval(piece.source);
+        LiveExecutionControl.renderNext(render);
+        // an import makes JShell recompile earlier declarations, which resets their variables
+        boolean isImport = piece.source.startsWith("import ");
+        Map<jdk.jshell.VarSnippet, Object> before = isImport ? SessionRebuild.values(shell) : Map.of();
+        List<SnippetEvent> events;
+        try {
+            events = shell.eval(piece.source);
+        } finally {
+            LiveExecutionControl.renderNext(null);
+        }
         if (interrupted) {
             throw interruptedAt(cell, piece);
         }
         Object value = NO_VALUE;
+        try {
+            checkDependents(cell, piece, events);
+        } finally {
+            if (isImport) {
+                SessionRebuild.restore(shell, before);
+            }
+        }
         for (SnippetEvent event : events) {
             if (event.causeSnippet() != null) {
                 continue;
@@ -101,7 +187,24 @@ final class Evaluator implements AutoCloseable {
             Snippet snippet = event.snippet();
             snippetLines.put(snippet.id(), lineOf(cell, piece.start));
             if (event.status() == Snippet.Status.REJECTED) {
-                throw compileError(cell, piece, snippet);
+                CellException error = compileError(cell, piece, snippet);
+                if (String.join("\n", error.lines()).contains("too many constants")) {
+                    broken = true;
+                }
+                throw error;
+            }
+            if (event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+                // nothing was defined (e.g. "code too large"): JShell keeps such a snippet and may
+                // fail every later one because of it, so it is dropped and reported
+                CellException error = compileError(cell, piece, snippet);
+                shell.drop(snippet);
+                if (String.join("\n", error.lines()).contains("too many constants")) {
+                    broken = true;
+                }
+                throw error;
+            }
+            if (event.status() == Snippet.Status.RECOVERABLE_DEFINED) {
+                warnUnresolved(snippet);
             }
             Exception e = event.exception();
             if (e instanceof UnresolvedReferenceException) {
@@ -118,9 +221,105 @@ final class Evaluator implements AutoCloseable {
             }
             if (VALUE_KINDS.contains(snippet.subKind()) && event.value() != null && !piece.statement()) {
                 value = LiveExecutionControl.lastValue();
+                Throwable failed = LiveExecutionControl.renderError();
+                if (render != null && failed != null) {
+                    throw renderFailed(value, failed);
+                }
+                rendered = render == null ? null : LiveExecutionControl.rendered();
             }
         }
         return value;
+    }
+
+    /** The cell's value was computed but showing it threw (its toString, or a renderer). */
+    private CellException renderFailed(Object value, Throwable e) {
+        String type = value == null ? "null" : value.getClass().getSimpleName();
+        String message = "the cell's value (a " + type + ") could not be shown: showing it threw "
+                + ErrorFormat.simpleName(ErrorFormat.className(e))
+                + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        List<String> lines = new ArrayList<>();
+        lines.add(ErrorFormat.bold("Could not show the cell's value") + " (a " + type + "): its toString() or "
+                + "its renderer threw an exception. The value itself was computed.");
+        lines.addAll(ErrorFormat.runtimeError(e, this::cellLine));
+        return new CellException(ErrorFormat.simpleName(ErrorFormat.className(e)), message, lines);
+    }
+
+    /** A snippet defined but unusable until something it names exists: said on stderr. */
+    private void warnUnresolved(Snippet snippet) {
+        List<String> missing = snippet instanceof jdk.jshell.DeclarationSnippet
+                ? shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet).toList() : List.of();
+        String what = snippet instanceof jdk.jshell.DeclarationSnippet
+                ? ((jdk.jshell.DeclarationSnippet) snippet).name() : "this snippet";
+        System.err.println("Note: " + what + " is defined, but cannot be used until "
+                + (missing.isEmpty() ? "its errors are fixed" : String.join(", ", missing) + " is defined") + ".");
+    }
+
+    /**
+     * Snippets of earlier cells that the piece changed (JShell reports them with the piece's
+     * snippet as cause). An import that makes earlier declarations unusable (e.g. java.awt.* after
+     * {@code List<String> names}: List becomes ambiguous) is undone, which restores them with their
+     * values, and reported; a redefinition that resets variables is said on stderr.
+     */
+    private void checkDependents(String cell, Piece piece, List<SnippetEvent> events) throws CellException {
+        List<String> broken = new ArrayList<>();
+        List<String> reset = new ArrayList<>();
+        Snippet cause = null;
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() == null || e.previousStatus() != Snippet.Status.VALID) {
+                continue;
+            }
+            cause = e.causeSnippet();
+            String name = describeSnippet(e.snippet());
+            if (e.status() != Snippet.Status.VALID) {
+                broken.add(name);
+            } else if (e.snippet() instanceof jdk.jshell.VarSnippet) {
+                reset.add(name);
+            }
+        }
+        if (!broken.isEmpty() && cause instanceof jdk.jshell.ImportSnippet) {
+            String reason = shell.diagnostics(events.stream().filter(e -> e.causeSnippet() != null
+                    && e.status() != Snippet.Status.VALID).findFirst().get().snippet())
+                    .filter(Diag::isError).map(d -> d.getMessage(Locale.ROOT)).findFirst().orElse("");
+            shell.drop(cause);
+            String message = cause.source().strip() + " was not applied: it would make "
+                    + String.join(", ", broken) + " unusable (" + reason.replace('\n', ' ').replaceAll(" +", " ")
+                    + "). Your variables are unchanged. Import only the classes you need (e.g. import java.awt.Color;) "
+                    + "or write their full name (java.awt.Color).";
+            throw new CellException("ImportConflict", message,
+                    ErrorFormat.compileError(cell, piece.start, piece.start + piece.source.length(), message));
+        }
+        if (!broken.isEmpty()) {
+            System.err.println("Note: this cell made " + String.join(", ", broken)
+                    + " unusable until what they use is defined again.");
+        }
+        if (!reset.isEmpty() && !(cause instanceof jdk.jshell.ImportSnippet)) {
+            System.err.println("Note: " + String.join(", ", reset) + " had to be reset (to null or 0) because "
+                    + "a type it uses was redefined; run the cell that sets it again.");
+        }
+    }
+
+    private static String describeSnippet(Snippet s) {
+        if (s instanceof jdk.jshell.VarSnippet) {
+            jdk.jshell.VarSnippet v = (jdk.jshell.VarSnippet) s;
+            return "variable " + v.name() + " (" + v.typeName() + ")";
+        }
+        if (s instanceof jdk.jshell.MethodSnippet) {
+            jdk.jshell.MethodSnippet m = (jdk.jshell.MethodSnippet) s;
+            return "method " + m.name() + "(" + m.parameterTypes() + ")";
+        }
+        if (s instanceof jdk.jshell.TypeDeclSnippet) {
+            return "class " + ((jdk.jshell.TypeDeclSnippet) s).name();
+        }
+        return s.source().strip();
+    }
+
+    /** The cell's rest cannot be compiled: say what is left open, where, and that none of it ran. */
+    private static CellException incomplete(String cell, Piece piece, boolean first) {
+        Unfinished.Reason why = Unfinished.of(piece.source());
+        String message = "The cell is incomplete: " + why.message() + "; "
+                + (first ? "nothing in the cell ran." : "the code from here on did not run.");
+        int at = piece.start() + why.offset();
+        return new CellException("IncompleteCell", message, ErrorFormat.compileError(cell, at, at + 1, message));
     }
 
     private CellException compileError(String cell, Piece piece, Snippet snippet) {
@@ -135,7 +334,13 @@ final class Evaluator implements AutoCloseable {
             int end = piece.start + (int) Math.max(d.getStartPosition() + 1, d.getEndPosition());
             lines.addAll(ErrorFormat.compileError(cell, start, end, d.getMessage(Locale.ROOT)));
         }
-        return new CellException("CompileError", diags.get(0).getMessage(Locale.ROOT), lines);
+        String first = diags.get(0).getMessage(Locale.ROOT);
+        if (diags.stream().anyMatch(d -> d.getMessage(Locale.ROOT).contains("too large")
+                || d.getMessage(Locale.ROOT).contains("too many constants"))) {
+            lines.add(TOO_LARGE_ADVICE);
+            first = first + ": " + TOO_LARGE_ADVICE;
+        }
+        return new CellException("CompileError", first, lines);
     }
 
     private CellException unresolved(String cell, Piece piece, UnresolvedReferenceException e) {
@@ -172,9 +377,13 @@ final class Evaluator implements AutoCloseable {
      * with its own semicolon, which (as a trailing ";" in IPython) keeps an expression's value
      * from being shown: {@code Exercises.check(...);} prints its verdict without "true" below.
      */
-    record Piece(String source, int start, boolean statement) {
+    record Piece(String source, int start, boolean statement, boolean complete) {
         Piece(String source, int start) {
-            this(source, start, false);
+            this(source, start, false, true);
+        }
+
+        Piece(String source, int start, boolean statement) {
+            this(source, start, statement, true);
         }
     }
 
@@ -191,7 +400,7 @@ final class Evaluator implements AutoCloseable {
             }
             int start = offset + leadingBlank(rest);
             if (!c.isComplete()) {
-                pieces.add(new Piece(cell.substring(start), start));
+                pieces.add(new Piece(cell.substring(start), start, false, false));
                 break;
             }
             int consumed = rest.length() - info.remaining().length();
@@ -258,6 +467,10 @@ final class Evaluator implements AutoCloseable {
 
     /** Completion candidates: {@code [start, end)} of the replaced text and the candidates. */
     Completion complete(String code, int cursor) {
+        if (cursor < 0 || cursor > code.length()) {
+            int at = Math.max(0, Math.min(cursor, code.length()));
+            return new Completion(List.of(), at, at); // a client's bad cursor: nothing to complete there
+        }
         Piece p = pieceAt(code, cursor);
         int[] anchor = new int[1];
         Set<String> options = new LinkedHashSet<>();
@@ -272,6 +485,9 @@ final class Evaluator implements AutoCloseable {
 
     /** Signatures and javadoc of what is at the cursor, or an empty string. */
     String documentation(String code, int cursor) {
+        if (cursor < 0 || cursor > code.length()) {
+            return "";
+        }
         Piece p = pieceAt(code, cursor);
         StringBuilder sb = new StringBuilder();
         for (SourceCodeAnalysis.Documentation d : analysis.documentation(p.source, cursor - p.start, true)) {
@@ -341,6 +557,7 @@ final class Evaluator implements AutoCloseable {
         if (LiveExecutionControl.running() != t) {
             return;
         }
+        LiveExecutionControl.forceStop(t);
         shell.stop();
         try {
             t.join(STOP_GRACE_MS);
@@ -354,6 +571,25 @@ final class Evaluator implements AutoCloseable {
             System.err.println(STUCK_MESSAGE);
         }
     }
+
+    /**
+     * An exception no code caught in a thread a cell started: shown on stderr of the running cell
+     * (or the last one), as ipykernel does, with the thread's name.
+     */
+    private static void reportThreadFailure(Thread t, Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(ErrorFormat.bold("Exception in thread \"" + t.getName() + "\"")).append(" (started by a cell; "
+                + "the thread ended, the kernel goes on):\n");
+        for (String line : ErrorFormat.runtimeError(e, ErrorFormat.NO_SNIPPETS)) {
+            sb.append(line).append('\n');
+        }
+        System.err.print(sb);
+        System.err.flush();
+    }
+
+    static final String TOO_LARGE_ADVICE = "This snippet is bigger than Java can compile into one method (64 KB of "
+            + "code, 65535 constants); nothing of it was defined. Build big arrays in a loop or read the values "
+            + "from a file (e.g. Files.readAllLines) instead of writing them into the code.";
 
     /** Shown under a cell that no interrupt can stop. */
     static final String STUCK_MESSAGE = "This cell is blocked in a native call (such as a socket waiting for a "

@@ -3,6 +3,8 @@ package org.deeptoy.kernel;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
@@ -23,6 +25,30 @@ final class LiveExecutionControl extends LocalExecutionControl {
     /** Set when the cell was interrupted: snippets compiled after that do not start. */
     private static volatile boolean cancelled;
     private static final Method CAPTURE;
+    private static volatile Function<Object, Object> renderer;
+    private static volatile Object rendered;
+    private static volatile Throwable renderError;
+    private static volatile BiConsumer<Thread, Throwable> threadFailures;
+
+    /**
+     * Cells run in threads of this group, and so do the threads they start: their uncaught
+     * exceptions are shown in the notebook (JShell's own group drops them), and JShell, which waits
+     * for every thread of its group, does not wait for a thread an earlier cell left running.
+     */
+    private static final ThreadGroup CELLS = new ThreadGroup("deeptoy-cells") {
+        @Override
+        public void uncaughtException(Thread t, Throwable e) {
+            BiConsumer<Thread, Throwable> report = threadFailures;
+            if (e instanceof ThreadDeath) {
+                return; // stopped by Kernel > Interrupt
+            }
+            if (report != null) {
+                report.accept(t, e);
+            } else {
+                super.uncaughtException(t, e);
+            }
+        }
+    };
 
 
     static {
@@ -32,6 +58,26 @@ final class LiveExecutionControl extends LocalExecutionControl {
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /** The engine of the current JShell (each JShell makes its own). */
+    private static volatile LiveExecutionControl current;
+
+    LiveExecutionControl() {
+        current = this;
+    }
+
+    /** The live value of a notebook variable: a static field of its snippet's wrapper class. */
+    static Object variable(String className, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = current.findClass(className).getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(null);
+    }
+
+    static void setVariable(String className, String name, Object value) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = current.findClass(className).getDeclaredField(name);
+        f.setAccessible(true);
+        f.set(null, value);
     }
 
     static Object lastValue() {
@@ -68,27 +114,102 @@ final class LiveExecutionControl extends LocalExecutionControl {
         super.redefine(ExitRewriter.rewriteAll(classes));
     }
 
+    /**
+     * Runs the snippet in a thread of DeepToy's own group (see {@link #CELLS}) and returns no
+     * value string: JShell would compute it with {@code toString()} on the kernel's shell thread,
+     * where an endless {@code toString} could not be interrupted. The value is rendered in the
+     * snippet's thread instead, when {@link #renderNext} asked for it.
+     */
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         pending = doitMethod;
         lastValue = null;
+        rendered = null;
+        renderError = null;
         return super.invoke(CAPTURE);
     }
 
     @SuppressWarnings("unused") // invoked reflectively by invoke()
     private static Object capture() throws Throwable {
-        running = Thread.currentThread();
-        try {
-            if (cancelled) {
-                return null; // interrupted while this snippet compiled: the cell ends without running it
+        Method doit = pending;
+        Function<Object, Object> render = renderer;
+        renderer = null;
+        Throwable[] failure = new Throwable[1];
+        Thread cell = new Thread(CELLS, () -> {
+            running = Thread.currentThread();
+            try {
+                if (cancelled) {
+                    return; // interrupted while this snippet compiled: the cell ends without running it
+                }
+                Object value = doit.invoke(null);
+                lastValue = value;
+                if (render != null) {
+                    try {
+                        rendered = render.apply(value);
+                    } catch (ThreadDeath td) {
+                        throw td;
+                    } catch (Throwable t) {
+                        renderError = t;
+                    }
+                }
+            } catch (InvocationTargetException e) {
+                failure[0] = e.getCause();
+            } catch (Throwable t) {
+                failure[0] = t;
+            } finally {
+                running = null;
             }
-            Object value = pending.invoke(null);
-            lastValue = value;
-            return value;
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        } finally {
-            running = null;
+        }, "deeptoy-cell");
+        cell.start();
+        // JShell's stop() interrupts this thread on newer JDKs: the cell still ends only when its
+        // thread does (Evaluator.stop takes care of that), as when the code ran here
+        boolean interrupted = false;
+        while (cell.isAlive()) {
+            try {
+                cell.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.interrupted();
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return null;
+    }
+
+    /** The rendering of the last value, when asked for with {@link #renderNext}. */
+    static Object rendered() {
+        return rendered;
+    }
+
+    /** What rendering the last value threw, or null. */
+    static Throwable renderError() {
+        return renderError;
+    }
+
+    /** The next snippet's value is passed to {@code render} in the snippet's thread. */
+    static void renderNext(Function<Object, Object> render) {
+        renderer = render;
+    }
+
+    /** Where exceptions of threads a cell started are reported (thread, exception). */
+    static void onThreadFailure(BiConsumer<Thread, Throwable> report) {
+        threadFailures = report;
+    }
+
+    /**
+     * Stops a cell thread that ignored interruption: Thread.stop where the JDK still has it (up to
+     * 19); on later JDKs JShell's own stop() ends it at the next loop or call in snippet code.
+     */
+    @SuppressWarnings({"deprecation", "removal"})
+    static void forceStop(Thread t) {
+        try {
+            t.stop();
+        } catch (UnsupportedOperationException | SecurityException e) {
+            // JDK 20+: JShell.stop() does it
         }
     }
 

@@ -2,6 +2,7 @@ package org.deeptoy.kernel;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
-import io.github.spencerpark.jupyter.kernel.IOBinding;
-import io.github.spencerpark.jupyter.kernel.JupyterIO;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
@@ -19,7 +18,6 @@ import io.github.spencerpark.jupyter.messages.HMACGenerator;
 import io.github.spencerpark.jupyter.messages.Header;
 import io.github.spencerpark.jupyter.messages.Message;
 import io.github.spencerpark.jupyter.messages.MessageType;
-import io.github.spencerpark.jupyter.messages.publish.PublishClearOutput;
 import io.github.spencerpark.jupyter.messages.publish.PublishError;
 import io.github.spencerpark.jupyter.messages.publish.PublishExecuteInput;
 import io.github.spencerpark.jupyter.messages.publish.PublishExecuteResult;
@@ -44,15 +42,6 @@ final class Protocol {
     private final AtomicInteger executionCount = new AtomicInteger();
     /** Execute requests sent before this time are aborted (stop_on_error); null when not aborting. */
     private volatile Date abortSentBefore;
-    /** The execute request being run, for output that is not a stream or display (clear_output). */
-    private static volatile ShellReplyEnvironment current;
-
-    static void clearOutput(boolean wait) {
-        ShellReplyEnvironment env = current;
-        if (env != null) {
-            env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
-        }
-    }
 
     Protocol(DeepToyKernel kernel, JupyterConnection connection) {
         this.kernel = kernel;
@@ -78,6 +67,7 @@ final class Protocol {
     @SuppressWarnings({"unchecked", "rawtypes"})
     void install() {
         kernel.becomeHandlerForConnection(connection);
+        kernel.stdin().bind(field(connection, "stdin"), field(connection, "ctx"));
         connection.setHandler(MessageType.EXECUTE_REQUEST, this::execute);
         connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, msg) -> {
             env.setBusyDeferIdle();
@@ -136,6 +126,17 @@ final class Protocol {
         });
     }
 
+    @SuppressWarnings("unchecked")
+    private static <T> T field(JupyterConnection conn, String name) {
+        try {
+            Field f = JupyterConnection.class.getDeclaredField(name);
+            f.setAccessible(true);
+            return (T) f.get(conn);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("basekernel's JupyterConnection has no field " + name, e);
+        }
+    }
+
     private static Map<String, Object> ok() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", "ok");
@@ -178,19 +179,12 @@ final class Protocol {
         if (!silent) {
             env.publish(new PublishExecuteInput(req.getCode(), count));
         }
-        JupyterIO io = kernel.getIO();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        InputStream oldIn = System.in;
-        System.setOut(io.out);
-        System.setErr(io.err);
-        System.setIn(io.in);
-        IOBinding.attach(io, env, req.isStdinEnabled());
-        current = env;
+        CellOutput output = kernel.output();
+        output.startCell(env);
+        kernel.stdin().startCell(env, req.isStdinEnabled());
         try {
             DisplayData out = kernel.eval(req.getCode());
-            io.out.flush();
-            io.err.flush();
+            output.endCell();
             if (out != null && store) {
                 history.setLastOutput(String.valueOf(out.getData(MIMEType.TEXT_PLAIN)));
             }
@@ -199,8 +193,7 @@ final class Protocol {
             }
             env.reply(new ExecuteReply(count, Map.of()));
         } catch (Throwable e) {
-            io.out.flush();
-            io.err.flush();
+            output.endCell();
             String name;
             String message;
             List<String> lines;
@@ -224,11 +217,7 @@ final class Protocol {
                 abortSentBefore = new Date();
             }
         } finally {
-            current = null;
-            IOBinding.detach(io, env);
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            System.setIn(oldIn);
+            kernel.stdin().endCell();
         }
     }
 }

@@ -115,4 +115,24 @@ class EvaluatorTest {
         assertEquals("    ", evaluator.isComplete("for (int i = 0; i < 2; i++) {"));
         assertEquals("invalid", evaluator.isComplete("int x = 1 +* 2;)"));
     }
+
+    @Test
+    void rebuildCarriesVariablesAndRedeclaresNotebookClasses() throws Exception {
+        Evaluator e = new Evaluator();
+        try {
+            e.eval("List<String> names = new ArrayList<>(List.of(\"a\"));\nint kept = 5;\nrecord P(int x) {}\n"
+                    + "P p = new P(3);\nint twice(int v) { return 2 * v; }");
+            Object names = e.eval("names");
+            List<String> report = e.rebuild();
+            assertTrue(report.get(0).contains("2 variables were carried"), String.join("\n", report));
+            assertTrue(String.join("\n", report).contains("p"), String.join("\n", report));
+            assertEquals(names, e.eval("names"));
+            assertTrue(names == e.eval("names"), "the same live object");
+            assertEquals(5, e.eval("kept"));
+            assertEquals(3, e.eval("p.x()"));
+            assertEquals(8, e.eval("twice(4)"));
+        } finally {
+            e.close();
+        }
+    }
 }
