@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the DeepToy Jupyter kernel (kernelspec "deeptoy").
 #   install/install.sh [--user | --prefix DIR] [--memory 4g] [--no-build] [--uninstall]
+# --memory is the heap when the kernel finds no memory limit (MEM_LIMIT, cgroup): see install/launch.in.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
     --memory) memory="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --uninstall) uninstall=1; shift ;;
-    -h|--help) sed -n '2,3p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -77,14 +78,19 @@ fi
 spec="$(mktemp -d)/$name"
 mkdir -p "$spec"
 cp "$jar" "$spec/deeptoy-kernel.jar"
-# {resource_dir} is expanded by Jupyter to the installed kernelspec directory.
+# The JVM flags, in one place: the launcher below starts every kernel with them, and the
+# class-data-sharing archive is recorded with them.
 # -Xms32m: the default initial heap (1/64 of RAM, ~380 MB here) is committed from the start and the heap
-# never shrinks below it,
-# which kept an idle kernel at ~290 MB resident; from 32 MB it grows as needed and idles at ~215 MB.
+# never shrinks below it, which kept an idle kernel at ~290 MB resident; from 32 MB it grows as needed.
+jvm_flags=(-Xms32m -Xss4m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -ea -Djava.awt.headless=true)
+# kernel.json cannot compute a heap size, so it runs a small launcher ({resource_dir} is the installed
+# kernelspec directory); the launcher sizes the heap and the BLAS threads from where the kernel runs.
+sed -e "s|@JAVA@|$java_bin|" -e "s|@MEMORY@|$memory|" -e "s|@FLAGS@|${jvm_flags[*]}|" \
+  "$here/launch.in" > "$spec/launch"
+chmod 755 "$spec/launch"
 cat > "$spec/kernel.json" <<JSON
 {
-  "argv": ["$java_bin", "-Xms32m", "-Xmx$memory", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-           "-ea", "-Djava.awt.headless=true", "-jar", "{resource_dir}/deeptoy-kernel.jar", "{connection_file}"],
+  "argv": ["{resource_dir}/launch", "{connection_file}"],
   "display_name": "Java (DeepToy)",
   "language": "java",
   "interrupt_mode": "message"
@@ -102,15 +108,13 @@ else
   rm -rf "$dest"; mkdir -p "$(dirname "$dest")"; cp -r "$spec" "$dest"
 fi
 rm -rf "$(dirname "$spec")"
+if [ -n "$prefix" ]; then dest="$prefix/share/jupyter/kernels/$name"; else dest="$(jupyter --data-dir)/kernels/$name"; fi
+chmod 755 "$dest/launch"  # jupyter kernelspec install may not keep the mode
 # A class-data-sharing archive of the classes a kernel loads (JShell, javac, the renderers) shortens
 # its start-up. It is tied to this JVM and to the jar's path, so it is made here for the installed
-# copy; if it cannot be made, the kernel runs without it.
-if [ -n "$prefix" ]; then dest="$prefix/share/jupyter/kernels/$name"; else dest="$(jupyter --data-dir)/kernels/$name"; fi
-if [ -f "$dest/kernel.json" ] && "$java_bin" -XX:ArchiveClassesAtExit="$dest/deeptoy.jsa" -Xss4m -XX:+UseSerialGC \
-     -XX:TieredStopAtLevel=1 -ea -Djava.awt.headless=true -jar "$dest/deeptoy-kernel.jar" --warm-up \
-     >/dev/null 2>&1 && [ -s "$dest/deeptoy.jsa" ]; then
-  sed -i 's|"-Djava.awt.headless=true",|"-Djava.awt.headless=true", "-XX:SharedArchiveFile={resource_dir}/deeptoy.jsa",|' "$dest/kernel.json"
-fi
+# copy (the launcher uses it when it is there); if it cannot be made, the kernel runs without it.
+"$java_bin" -XX:ArchiveClassesAtExit="$dest/deeptoy.jsa" "${jvm_flags[@]}" -jar "$dest/deeptoy-kernel.jar" --warm-up \
+  >/dev/null 2>&1 || rm -f "$dest/deeptoy.jsa"
 # An install that reports success must work: start the installed kernel once and check a reply.
 python=python3
 if /usr/bin/python3 -c 'import jupyter_client' >/dev/null 2>&1; then python=/usr/bin/python3; fi
@@ -121,4 +125,4 @@ if ! check="$(JUPYTER_PATH="${prefix:+$prefix/share/jupyter${JUPYTER_PATH:+:}}${
   echo "$check" | sed 's/^/  /' >&2
   exit 1
 fi
-echo "Installed the Jupyter kernel 'Java (DeepToy)' (-Xmx$memory, Java $java_major)${prefix:+ under $prefix/share/jupyter/kernels/$name}: $check."
+echo "Installed the Jupyter kernel 'Java (DeepToy)' (heap from MEM_LIMIT or the cgroup limit, else -Xmx$memory; Java $java_major)${prefix:+ under $prefix/share/jupyter/kernels/$name}: $check."

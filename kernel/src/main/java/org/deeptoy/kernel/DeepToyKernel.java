@@ -78,7 +78,13 @@ public final class DeepToyKernel extends BaseKernel {
 
     @Override
     public String getBanner() {
-        return "DeepToy " + VERSION + " on Java " + Runtime.version();
+        return "DeepToy " + VERSION + " on Java " + Runtime.version() + "\n" + resources();
+    }
+
+    /** The heap and BLAS threads and why (set by the kernelspec's launcher), else the heap alone. */
+    static String resources() {
+        String why = System.getenv("DEEPTOY_RESOURCES");
+        return why != null && !why.isBlank() ? why : "heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB";
     }
 
     @Override
@@ -143,6 +149,8 @@ public final class DeepToyKernel extends BaseKernel {
         KernelConnectionProperties props = KernelConnectionProperties.parse(json);
         JupyterConnection connection = Protocol.connect(props);
         DeepToyKernel kernel = new DeepToyKernel();
+        // The start-up line in the notebook server's log: what this kernel may use, and why.
+        System.err.println("DeepToy kernel " + VERSION + ": " + resources());
         kernel.warmUp();
         kernel.takeSystemStreams();
         new Protocol(kernel, connection).install();

@@ -105,8 +105,15 @@ final class ErrorFormat {
                         + megabytes(rt.maxMemory() >> 20) + "; " + megabytes(usedMb) + " in use now).",
                 "The kernel and its variables are still there. Variables that hold big arrays or tensors keep "
                         + "their memory: set them to null (e.g. big = null;) or restart the kernel.",
-                "To give the kernel more memory, reinstall it with a larger limit and restart the kernel:",
-                "    install/install.sh --memory 8g");
+                moreMemory());
+    }
+
+    /** On a class server the heap follows the hub's memory limit (see install/launch.in), not install.sh. */
+    private static String moreMemory() {
+        return System.getenv("JUPYTERHUB_USER") != null
+                ? "Your memory limit is set by the class server (JupyterHub): ask your teacher for more."
+                : "To give the kernel more memory, reinstall it with a larger limit and restart the kernel:\n"
+                        + "    install/install.sh --memory 8g";
     }
 
     private static String megabytes(long mb) {

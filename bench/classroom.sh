@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A class on one machine, measured: a JupyterHub on 127.0.0.1 (the hub configuration of
+# install/classroom/, with JupyterHub's DummyAuthenticator and SimpleLocalProcessSpawner so that no
+# Linux accounts are needed), N test students signed in through the hub's REST API, a DeepToy kernel
+# opened in each through the notebook server's REST + WebSocket API (bench/classroom.py, Debian's
+# python3-websocket); all run notebook 02 at once, then K train notebook 06's MLP (quick mode) while
+# the others run 1+1 every 2 s. Stops by itself; kills only the processes it started; removes its
+# temporary folder.
+#   bench/classroom.sh [STUDENTS=30] [TRAINING=4]
+# Targets (2 cores, 24 GB): 30 students, 0 failures, idle <= 300 MB per student, 1+1 p95 <= 1 s while 4 train.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+students="${1:-30}"
+training="${2:-4}"
+case "$students$training" in *[!0-9]*) sed -n '2,12p' "$0"; exit 2 ;; esac
+for tool in jupyterhub jupyterhub-singleuser configurable-http-proxy; do
+  command -v "$tool" >/dev/null || { echo "classroom.sh: $tool is missing: apt-get install jupyterhub" >&2; exit 1; }
+done
+/usr/bin/python3 -c "import websocket" 2>/dev/null || { echo "classroom.sh: apt-get install python3-websocket" >&2; exit 1; }
+
+work="$(mktemp -d /tmp/deeptoy-classroom.XXXXXX)"
+hub_pid=""
+cleanup() {
+  set +e
+  if [ -n "$hub_pid" ] && kill -0 "$hub_pid" 2>/dev/null; then
+    kill -TERM "$hub_pid"                      # the hub stops the servers it spawned
+    for _ in $(seq 60); do kill -0 "$hub_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$hub_pid" 2>/dev/null
+  fi
+  # whatever is left of what this run started: proxy, servers, kernels (pids recorded, never by name)
+  for f in "$work/state/jupyterhub-proxy.pid" "$work/pids"; do
+    [ -f "$f" ] && while read -r p; do [ -n "$p" ] && kill -KILL "$p" 2>/dev/null; done < "$f"
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+[ -f "$root/kernel/target/deeptoy-kernel.jar" ] || (cd "$root" && mvn -q -DskipTests package)
+bash "$root/install/install.sh" --prefix "$work/prefix" --no-build >/dev/null
+mkdir -p "$work/state" "$work/homes" "$work/course"
+cp "$root"/notebooks/*.ipynb "$work/course/"
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port); hub_port=$(free_port); proxy_api_port=$(free_port)
+token="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+data="${DEEPTOY_DATA:-$HOME/.deeptoy/datasets}"
+cp "$root/install/classroom/jupyterhub_config.py" "$work/state/"
+cat > "$work/state/deeptoy-hub.json" <<JSON
+{"test": true, "ip": "127.0.0.1", "port": $port, "hub_port": $hub_port, "proxy_api_port": $proxy_api_port,
+ "state_dir": "$work/state", "homes": "$work/homes", "course_dir": "$work/course", "data_dir": "$data",
+ "jupyter_path": "$work/prefix/share/jupyter", "api_token": "$token", "memory_per_student": "1G",
+ "environment": {"DEEPTOY_QUICK": "1"}, "start_timeout": 240}
+JSON
+echo "JupyterHub $(jupyterhub --version) on 127.0.0.1:$port with DummyAuthenticator and SimpleLocalProcessSpawner"
+echo "(test students without Linux accounts; config install/classroom/jupyterhub_config.py), 1G mem_limit each"
+echo "load before: $(uptime | sed 's/.*load/load/'); $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB"
+# Debian's configurable-http-proxy finds its modules in /usr/share/nodejs (not on the path of every node)
+export NODE_PATH="${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs"
+(cd "$work/state" && exec jupyterhub -f "$work/state/jupyterhub_config.py" >"$work/hub.log" 2>&1) &
+hub_pid=$!
+for _ in $(seq 120); do
+  curl -fs "http://127.0.0.1:$port/hub/api/" >/dev/null 2>&1 && break
+  kill -0 "$hub_pid" 2>/dev/null || { echo "the hub did not start:"; tail -30 "$work/hub.log"; exit 1; }
+  sleep 0.5
+done
+hub_rss() { awk '/VmRSS/{print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo 0; }
+status=0
+/usr/bin/python3 "$root/bench/classroom.py" --hub "http://127.0.0.1:$port" --token "$token" \
+  --students "$students" --training "$training" --notebooks "$work/course" --pids "$work/pids" \
+  | tee "$work/out.txt" || status=$?
+proxy_pid="$(cat "$work/state/jupyterhub-proxy.pid" 2>/dev/null || echo 0)"
+echo "hub $(hub_rss "$hub_pid") MB, proxy $(hub_rss "$proxy_pid") MB resident (once per server)"
+echo "load after: $(uptime | sed 's/.*load/load/')"
+if [ "$status" != 0 ] || ! tail -1 "$work/out.txt" | grep -q '^classroom: '; then
+  echo "--- hub log (last 40 lines) ---"; tail -40 "$work/hub.log"
+fi
+tail -1 "$work/out.txt" | grep '^classroom: ' || echo "classroom: $students students, run failed (status $status)"

@@ -1,0 +1,105 @@
+# JupyterHub configuration for a DeepToy class (JupyterHub 3.0, Debian 12).
+#
+# A template: install/classroom.sh copies it next to a settings file, deeptoy-hub.json, that says
+# what differs between servers (port, teacher, memory per student, folders); bench/classroom.sh and
+# the CI test use the same file with test settings (DummyAuthenticator, SimpleLocalProcessSpawner).
+# Run: jupyterhub -f /etc/deeptoy-hub/jupyterhub_config.py
+import json
+import os
+import pwd
+import shutil
+
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.environ.get("DEEPTOY_HUB_SETTINGS", os.path.join(here, "deeptoy-hub.json"))) as f:
+    s = json.load(f)
+test_mode = s.get("test", False)
+
+c.JupyterHub.ip = s.get("ip", "")  # "" = every interface; tests use 127.0.0.1
+c.JupyterHub.port = int(s.get("port", 8000))
+c.JupyterHub.hub_ip = "127.0.0.1"
+if s.get("hub_port"):
+    c.JupyterHub.hub_port = int(s["hub_port"])
+state = s["state_dir"]  # the hub's database and cookie secret
+c.JupyterHub.db_url = "sqlite:///" + os.path.join(state, "jupyterhub.sqlite")
+c.JupyterHub.cookie_secret_file = os.path.join(state, "jupyterhub_cookie_secret")
+c.JupyterHub.pid_file = os.path.join(state, "jupyterhub.pid")
+c.ConfigurableHTTPProxy.pid_file = os.path.join(state, "jupyterhub-proxy.pid")
+if s.get("proxy_api_port"):
+    c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:%d" % int(s["proxy_api_port"])
+
+# Who logs in: real Linux accounts (PAM); the teacher is an admin and can open every student's server.
+if test_mode:
+    c.JupyterHub.authenticator_class = "jupyterhub.auth.DummyAuthenticator"
+    if s.get("password"):
+        c.DummyAuthenticator.password = s["password"]
+    c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
+    c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(s["homes"], "{username}")
+else:
+    c.JupyterHub.authenticator_class = "jupyterhub.auth.PAMAuthenticator"
+    c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
+if s.get("admin"):
+    c.Authenticator.admin_users = {s["admin"]}
+if s.get("users"):
+    c.Authenticator.allowed_users = set(s["users"]) | ({s["admin"]} if s.get("admin") else set())
+c.JupyterHub.admin_access = True
+
+# A REST API token for scripts (the load test signs students in with it).
+if s.get("api_token"):
+    c.JupyterHub.services = [{"name": "deeptoy-admin", "api_token": s["api_token"]}]
+    c.JupyterHub.load_roles = [{"name": "deeptoy-admin", "services": ["deeptoy-admin"],
+                                "scopes": ["admin:users", "admin:servers", "admin:server_state", "tokens",
+                                           "access:servers"]}]
+
+# Each student's server: Debian's classic notebook behind jupyterhub-singleuser.
+c.Spawner.cmd = ["jupyterhub-singleuser"]
+c.Spawner.default_url = "/tree/course"
+c.Spawner.start_timeout = int(s.get("start_timeout", 120))
+c.Spawner.http_timeout = int(s.get("start_timeout", 120))
+# Exported to the server and its kernels as MEM_LIMIT (bytes): the DeepToy kernel sizes its heap from
+# it (install/launch.in). LocalProcessSpawner does not enforce it; the kernel keeps inside it.
+c.Spawner.mem_limit = s.get("memory_per_student", "1G")
+env = {
+    "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",  # the classic notebook (Debian 12)
+    "DEEPTOY_DATA": s["data_dir"],  # one shared, read-only copy of the datasets
+}
+if s.get("jupyter_path"):
+    env["JUPYTER_PATH"] = s["jupyter_path"]  # kernelspec outside /usr/local (tests only)
+env.update(s.get("environment", {}))
+c.Spawner.environment = env
+# Idle kernels are shut down by the notebook server so their memory comes back; a student's
+# variables are lost then, the notebook file is not.
+cull = int(s.get("cull_idle_seconds", 3600))
+c.Spawner.args = [
+    "--MappingKernelManager.cull_idle_timeout=%d" % cull,
+    "--MappingKernelManager.cull_interval=%d" % max(10, min(300, cull // 4)),
+    "--MappingKernelManager.cull_connected=True",
+]
+if test_mode and os.getuid() == 0:
+    c.Spawner.args.append("--allow-root")  # test servers run as the hub's user, root on CI machines
+
+
+def copy_course(spawner):
+    """Copies the course notebooks into ~/course on every start; a file that exists is never overwritten."""
+    name = spawner.user.name
+    account = None
+    if test_mode:
+        home = spawner.home_dir
+    else:
+        account = pwd.getpwnam(name)
+        home = account.pw_dir
+    target = os.path.join(home, "course")
+    for top, _dirs, files in os.walk(s["course_dir"]):
+        rel = os.path.relpath(top, s["course_dir"])
+        dest_dir = os.path.normpath(os.path.join(target, rel))
+        os.makedirs(dest_dir, exist_ok=True)
+        if account:
+            os.chown(dest_dir, account.pw_uid, account.pw_gid)
+        for f in files:
+            dest = os.path.join(dest_dir, f)
+            if not os.path.exists(dest):
+                shutil.copyfile(os.path.join(top, f), dest)
+                if account:
+                    os.chown(dest, account.pw_uid, account.pw_gid)
+
+
+c.Spawner.pre_spawn_hook = copy_course
