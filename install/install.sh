@@ -74,7 +74,7 @@ cp "$jar" "$spec/deeptoy-kernel.jar"
 # which kept an idle kernel at ~290 MB resident; from 32 MB it grows as needed and idles at ~215 MB.
 cat > "$spec/kernel.json" <<JSON
 {
-  "argv": ["$java_bin", "-Xms32m", "-Xmx$memory", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+  "argv": ["$java_bin", "-Xms32m", "-Xmx$memory", "-Xss4m", "-XX:+UseSerialGC",
            "-Djava.security.manager=allow", "-jar", "{resource_dir}/deeptoy-kernel.jar", "{connection_file}"],
   "display_name": "Java (DeepToy)",
   "language": "java",
@@ -98,7 +98,7 @@ rm -rf "$(dirname "$spec")"
 # copy; if it cannot be made, the kernel runs without it.
 if [ -n "$prefix" ]; then dest="$prefix/share/jupyter/kernels/$name"; else dest="$(jupyter --data-dir)/kernels/$name"; fi
 if [ -f "$dest/kernel.json" ] && "$java_bin" -XX:ArchiveClassesAtExit="$dest/deeptoy.jsa" -Xss4m -XX:+UseSerialGC \
-     -XX:TieredStopAtLevel=1 -Djava.security.manager=allow -jar "$dest/deeptoy-kernel.jar" --warm-up \
+     -Djava.security.manager=allow -jar "$dest/deeptoy-kernel.jar" --warm-up \
      >/dev/null 2>&1 && [ -s "$dest/deeptoy.jsa" ]; then
   sed -i 's|"-Djava.security.manager=allow",|"-Djava.security.manager=allow", "-XX:SharedArchiveFile={resource_dir}/deeptoy.jsa",|' "$dest/kernel.json"
 fi
