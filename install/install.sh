@@ -82,7 +82,7 @@ cp "$jar" "$spec/deeptoy-kernel.jar"
 # class-data-sharing archive is recorded with them.
 # -Xms32m: the default initial heap (1/64 of RAM, ~380 MB here) is committed from the start and the heap
 # never shrinks below it, which kept an idle kernel at ~290 MB resident; from 32 MB it grows as needed.
-jvm_flags=(-Xms32m -Xss4m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -ea -Djava.awt.headless=true)
+jvm_flags=(-Xms32m -Xss4m -XX:+UseSerialGC -ea -Djava.awt.headless=true)
 # kernel.json cannot compute a heap size, so it runs a small launcher ({resource_dir} is the installed
 # kernelspec directory); the launcher sizes the heap and the BLAS threads from where the kernel runs.
 sed -e "s|@JAVA@|$java_bin|" -e "s|@MEMORY@|$memory|" -e "s|@FLAGS@|${jvm_flags[*]}|" \
