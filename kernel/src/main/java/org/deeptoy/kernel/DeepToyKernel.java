@@ -32,7 +32,7 @@ public final class DeepToyKernel extends BaseKernel {
         evaluator = new Evaluator();
         Display.bind(this);
         Renderers.registerAll(getRenderer());
-        org.deeptoy.nn.FitOptions.liveDisplay(LiveTraining::new);
+        LiveExecutionControl.lendDisplay(LiveTraining::new);
     }
 
     void warmUp() {

@@ -4,10 +4,14 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
 
+import java.util.function.Supplier;
+
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
+import org.deeptoy.nn.LiveDisplay;
+import org.deeptoy.nn.TrainingListener;
 
 /**
  * JShell's local execution engine that also keeps the live value of the last expression, so
@@ -23,6 +27,8 @@ final class LiveExecutionControl extends LocalExecutionControl {
     /** Set when the cell was interrupted: snippets compiled after that do not start. */
     private static volatile boolean cancelled;
     private static final Method CAPTURE;
+    /** The live training display lent to every cell's code (see {@link org.deeptoy.nn.LiveDisplay}), or null. */
+    private static volatile Supplier<? extends TrainingListener> display;
 
 
     static {
@@ -32,6 +38,11 @@ final class LiveExecutionControl extends LocalExecutionControl {
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /** Lends {@code factory} as the live display of every fit that a cell runs. */
+    static void lendDisplay(Supplier<? extends TrainingListener> factory) {
+        display = factory;
     }
 
     static Object lastValue() {
@@ -69,7 +80,8 @@ final class LiveExecutionControl extends LocalExecutionControl {
             if (cancelled) {
                 return null; // interrupted while this snippet compiled: the cell ends without running it
             }
-            Object value = pending.invoke(null);
+            Supplier<? extends TrainingListener> lent = display;
+            Object value = lent == null ? pending.invoke(null) : LiveDisplay.during(lent, () -> pending.invoke(null));
             lastValue = value;
             return value;
         } catch (InvocationTargetException e) {
