@@ -119,6 +119,7 @@ public final class GraphSvg {
      */
     public static String render(ComputationalGraph cg, SimulationContext ctx) {
         if (cg == null) throw new IllegalArgumentException("GraphSvg.render: the graph is null");
+        if (cg.connections().isEmpty()) return emptyGraph();
         ElkNode root = ElkGraphUtil.createGraph();
         // A deep network is a long chain: left to right it outgrows a notebook's width, and wrapped into
         // rows its edges loop around the whole figure (seen with notebook 5's MLP); top to bottom it
@@ -199,6 +200,16 @@ public final class GraphSvg {
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
         svg.append(body);
         return svg.append("</svg>\n").toString();
+    }
+
+    /** A graph with nothing in it yet (an exercise before it is solved) says so instead of drawing a blank box. */
+    private static String emptyGraph() {
+        String text = "empty graph: nothing added yet (cg.constant, cg.variable, cg.sum, ...)";
+        double w = Math.ceil(textWidth(text, 13, false, false) + 2 * MARGIN), h = 40;
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(w) + "\" height=\"" + num(h) + "\" viewBox=\"0 0 "
+                + num(w) + " " + num(h) + "\" font-family=\"" + FONT + "\">\n<title>Computational graph: empty</title>\n"
+                + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n<text x=\"" + num(MARGIN) + "\" y=\"25\" font-size=\"13\" "
+                + "fill=\"#555555\" font-style=\"italic\">" + escape(text) + "</text>\n</svg>\n";
     }
 
     private static List<Line> leafLines(Connection c, SimulationContext.Data data) {
