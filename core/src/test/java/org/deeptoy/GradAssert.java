@@ -61,6 +61,17 @@ public final class GradAssert {
         return r;
     }
 
+    /** As {@link #assertGradients}, with every pass in training mode (same seed, so the same dropout mask). */
+    public static GradientCheck.Result assertTrainingGradients(String op, ComputationalGraph cg, Connection loss,
+                                                               Map<Connection, Tensor> feeds, Collection<Connection> wrt) {
+        GradientCheck.Result r = GradientCheck.check(cg, loss, feeds, new ArrayList<>(wrt),
+                GradientCheck.EPSILON, GradientCheck.TOLERANCE, true);
+        MAX_ERRORS.merge(op, r.maxError(), Math::max);
+        CASES.merge(op, 1, Integer::sum);
+        assertTrue(r.passed(), () -> op + " (training): " + r);
+        return r;
+    }
+
     /** Values with |v| in [margin, margin + 2) and random signs: away from kinks at 0. */
     public static Tensor awayFromZero(long seed, double margin, int... shape) {
         Random random = new Random(seed);

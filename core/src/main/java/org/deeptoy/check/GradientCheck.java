@@ -79,6 +79,15 @@ public final class GradientCheck {
      */
     public static Result check(ComputationalGraph cg, Connection loss, Map<Connection, Tensor> feeds,
                                Collection<Connection> wrt, double epsilon, double tolerance) {
+        return check(cg, loss, feeds, wrt, epsilon, tolerance, false);
+    }
+
+    /**
+     * As above, in training mode when {@code training} (every probe runs with the same seed, so
+     * dropout draws the same mask each time and the differences measure one function).
+     */
+    public static Result check(ComputationalGraph cg, Connection loss, Map<Connection, Tensor> feeds,
+                               Collection<Connection> wrt, double epsilon, double tolerance, boolean training) {
         if (wrt.isEmpty()) throw new DeepToyException("gradient check: nothing to check (the graph has no variables; name the connections to check)");
         for (Connection c : wrt) {
             if (c.producer() != null) {
@@ -86,7 +95,7 @@ public final class GradientCheck {
                         + "; check the variables, inputs or constants it is computed from");
             }
         }
-        SimulationContext ctx = new SimulationContext();
+        SimulationContext ctx = context(training);
         ctx.forward(cg, feeds, loss).backward(cg, loss);
         Map<Connection, Tensor> analytic = new HashMap<>();
         for (Connection c : wrt) analytic.put(c, ctx.get(c).gradient());
@@ -98,7 +107,7 @@ public final class GradientCheck {
             double[] g = analytic.get(c).data();
             double maxErr = 0;
             for (int i = 0; i < g.length; i++) {
-                double numeric = (lossWith(cg, loss, probeFeeds, c, i, epsilon) - lossWith(cg, loss, probeFeeds, c, i, -epsilon))
+                double numeric = (lossWith(cg, loss, probeFeeds, c, i, epsilon, training) - lossWith(cg, loss, probeFeeds, c, i, -epsilon, training))
                         / (2 * epsilon);
                 double err = Math.abs(g[i] - numeric) / Math.max(1e-3, Math.max(Math.abs(g[i]), Math.abs(numeric)));
                 if (Double.isNaN(err)) err = Double.POSITIVE_INFINITY;
@@ -112,10 +121,14 @@ public final class GradientCheck {
         return new Result(errors, worst, tolerance);
     }
 
+    private static SimulationContext context(boolean training) {
+        return new SimulationContext().training(training).seed(1);
+    }
+
     /** The loss with element i of c moved by delta; c is restored before returning. */
     private static double lossWith(ComputationalGraph cg, Connection loss, Map<Connection, Tensor> feeds,
-                                   Connection c, int i, double delta) {
-        SimulationContext ctx = new SimulationContext().checkFinite(false);
+                                   Connection c, int i, double delta, boolean training) {
+        SimulationContext ctx = context(training).checkFinite(false);
         if (c.isVariable() || (c.kind() == Connection.Kind.CONSTANT && !feeds.containsKey(c))) {
             // Probe a copy: the value's storage may be shared (two variables made from one tensor).
             Tensor old = c.value();

@@ -196,6 +196,25 @@ public final class ComputationalGraph {
     public Connection meanSquaredError(Connection predictions, Connection targets) { return add(new MeanSquaredError(), null, predictions, targets); }
     public Connection meanSquaredError(Connection predictions, Connection targets, String name) { return add(new MeanSquaredError(), name, predictions, targets); }
 
+    // ---- ops that differ in training and inference (see SimulationContext.training) -------
+
+    /** Inverted dropout: in training each value is zeroed with probability p and the rest scaled by 1/(1-p); at inference y = x. */
+    public Connection dropout(Connection x, double p) { return add(new Dropout(p), null, x); }
+    public Connection dropout(Connection x, double p, String name) { return add(new Dropout(p), name, x); }
+
+    /**
+     * Batch normalization of x [n, c] or [n, c, h, w] per feature or channel, with scale γ and
+     * shift β [c] (variables) and running mean and variance [c] (constants it updates in training
+     * and uses at inference); momentum 0.1, ε 1e-5.
+     */
+    public Connection batchNorm(Connection x, Connection gamma, Connection beta, Connection runningMean, Connection runningVar) {
+        return add(new BatchNorm(0.1, 1e-5), null, x, gamma, beta, runningMean, runningVar);
+    }
+
+    public Connection batchNorm(Connection x, Connection gamma, Connection beta, Connection runningMean, Connection runningVar, String name) {
+        return add(new BatchNorm(0.1, 1e-5), name, x, gamma, beta, runningMean, runningVar);
+    }
+
     /** L2 regularization {@code λ Σ w²} over the given weights (usually the weight matrices, not biases). */
     public Connection l2(double lambda, Connection... weights) {
         if (weights.length == 0) throw new DeepToyException("l2: give at least one weight to regularize, e.g. cg.l2(1e-4, W1, W2)");

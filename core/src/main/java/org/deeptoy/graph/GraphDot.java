@@ -21,6 +21,7 @@ final class GraphDot {
         for (Node n : cg.nodes()) {
             Connection out = n.output();
             String label = n.op() + (n.attributes().isEmpty() ? "" : "\\n" + escape(n.attributes()))
+                    + (n.dependsOnMode() ? "\\n" + modeOf(ctx) : "")
                     + (out.name() != null ? "\\n" + escape(out.name()) : "") + escape(shapeOf(out, ctx));
             sb.append("  c").append(out.id()).append(" [shape=box, style=\"rounded,filled\", fillcolor=\"#c6dbef\", label=\"")
                     .append(label).append("\"];\n");
@@ -29,6 +30,11 @@ final class GraphDot {
             }
         }
         return sb.append("}\n").toString();
+    }
+
+    /** How a mode-dependent op runs in this context: "training", "inference", or both without one. */
+    static String modeOf(SimulationContext ctx) {
+        return ctx == null ? "training / inference" : ctx.isTraining() ? "training mode" : "inference mode";
     }
 
     private static String shapeOf(Connection c, SimulationContext ctx) {

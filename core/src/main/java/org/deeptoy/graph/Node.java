@@ -37,6 +37,24 @@ public abstract class Node {
      */
     protected abstract Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need);
 
+    /**
+     * The forward of an op whose result depends on the mode (training or inference), e.g. dropout;
+     * by default the same as {@link #forward(Tensor[])}, which then gives the inference result.
+     */
+    protected Tensor forward(Tensor[] x, Pass pass) {
+        return forward(x);
+    }
+
+    /** The backward matching {@link #forward(Tensor[], Pass)}; by default the mode-free one. */
+    protected Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need, Pass pass) {
+        return backward(x, y, dy, need);
+    }
+
+    /** Whether this op behaves differently in training and inference (shown in graph pictures). */
+    public boolean dependsOnMode() {
+        return false;
+    }
+
     /** Settings shown in pictures and errors, e.g. "axis=1"; empty when there are none. */
     public String attributes() {
         return "";

@@ -58,6 +58,9 @@ public final class SimulationContext {
     private boolean checkFinite = !"false".equals(System.getProperty("deeptoy.checkFinite"));
     private boolean variableGradientsOnly;
     private boolean backwardRan;
+    private boolean training;
+    private long seed;
+    private Pass pass = new Pass(false, new java.util.Random(0));
 
     /**
      * Whether forward checks each op's output for NaN and infinity and names the op that made
@@ -77,6 +80,30 @@ public final class SimulationContext {
         return this;
     }
 
+    /**
+     * Training mode (dropout drops units, batch norm normalises by the batch's statistics and
+     * updates its running ones) or inference mode (the default: dropout passes values through,
+     * batch norm uses its running statistics). Only ops marked "training / inference" in the graph
+     * picture care. {@code fit} trains in training mode and scores in inference mode.
+     */
+    public SimulationContext training(boolean on) {
+        this.training = on;
+        this.pass = new Pass(on, new java.util.Random(seed));
+        return this;
+    }
+
+    /** Whether this context runs graphs in training mode. */
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Seeds the random source of training mode (dropout's masks); same seed, same run. */
+    public SimulationContext seed(long s) {
+        this.seed = s;
+        this.pass = new Pass(training, new java.util.Random(s));
+        return this;
+    }
+
     public SimulationContext forward(ComputationalGraph cg) {
         return forward(cg, Map.of());
     }
@@ -93,6 +120,7 @@ public final class SimulationContext {
         values.clear();
         gradients.clear();
         backwardRan = false;
+        pass.clear();
         for (Map.Entry<Connection, Tensor> feed : feeds.entrySet()) {
             Connection c = feed.getKey();
             cg.checkOwns(c, "forward");
@@ -117,7 +145,7 @@ public final class SimulationContext {
             Tensor[] x = inputValues(node);
             Tensor y;
             try {
-                y = node.forward(x);
+                y = node.forward(x, pass);
             } catch (DeepToyException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -164,7 +192,7 @@ public final class SimulationContext {
             Tensor[] x = inputValues(node);
             Tensor[] dx;
             try {
-                dx = node.backward(x, values.get(node.output()), dy, need);
+                dx = node.backward(x, values.get(node.output()), dy, need, pass);
             } catch (DeepToyException e) {
                 throw e;
             } catch (RuntimeException e) {

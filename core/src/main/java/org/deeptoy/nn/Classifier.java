@@ -38,6 +38,7 @@ public class Classifier {
     protected final Connection x, labels, scores, loss;
     private final int[] exampleShape;
     private final Supplier<Optimizer> defaultOptimizer;
+    private final Network network;
     private Scaler scaler;
     private List<String> classNames = List.of();
     private History history;
@@ -56,6 +57,20 @@ public class Classifier {
         this.loss = loss;
         this.exampleShape = exampleShape.clone();
         this.defaultOptimizer = defaultOptimizer;
+        this.network = null;
+    }
+
+    /** A classifier made of layers (what {@link Mlp}, {@link LinearSvm} and {@link Cnn} are); builds the network's graph. */
+    protected Classifier(Network network, Supplier<Optimizer> defaultOptimizer) {
+        Network.Graph g = network.build();
+        this.cg = g.cg();
+        this.x = g.x();
+        this.labels = g.labels();
+        this.scores = g.scores();
+        this.loss = g.loss();
+        this.exampleShape = network.input();
+        this.defaultOptimizer = defaultOptimizer;
+        this.network = network;
     }
 
     // ---- training ------------------------------------------------------------------------------
@@ -75,82 +90,41 @@ public class Classifier {
         if (train.size() == 0) throw new DeepToyException("fit: the training set " + train.name() + " is empty");
         checkExamples("fit", train.exampleShape());
         if (classNames.isEmpty()) classNames = train.classNames();
-        Dataset validation = null;
+        Dataset validation = o.validation;
         if (o.validationSplit > 0) {
             Split s = train.split(o.validationSplit, o.seed);
             train = s.train();
             validation = s.test();
         }
-        Optimizer opt = o.optimizer != null ? o.optimizer : defaultOptimizer.get();
-        List<TrainingListener> listeners = new ArrayList<>(o.listeners);
-        TrainingListener live = FitOptions.liveListener();
-        // Where a live display is installed (the kernel), it replaces the epoch lines, also when switched off.
-        boolean verbose = o.verbose != null ? o.verbose : live == null;
-        if (live != null && o.showLive) listeners.add(live);
-        history = new History(toString());
-        SimulationContext ctx = new SimulationContext().checkFinite(false).variableGradientsOnly(true);
-        List<Connection> variables = cg.variables();
-        Random random = new Random(o.seed);
-        int batches = (train.size() + o.batchSize - 1) / o.batchSize;
-        long start = System.nanoTime();
-        listeners.forEach(l -> l.trainingStarted(new TrainingListener.Progress(1, o.epochs, 0, batches, Double.NaN, 0, history)));
-        try {
-            for (int epoch = 1; epoch <= o.epochs; epoch++) {
-                opt.startEpoch(epoch - 1);
-                long epochStart = System.nanoTime();
-                double lossSum = 0;
-                long correct = 0, seen = 0;
-                int b = 0;
-                for (Batch batch : train.batches(o.batchSize, random)) {
-                    if (Thread.interrupted()) {
-                        String where = String.format(Locale.ROOT, "Training interrupted at epoch %d of %d, batch %d of %d; "
-                                + "the model keeps the weights of its last update (%d epochs finished).",
-                                epoch, o.epochs, b + 1, batches, epoch - 1);
-                        history.stop(where);
-                        System.out.println(where);
-                        return history;
-                    }
-                    b++;
-                    ctx.forward(cg, Map.of(x, prepare(batch.x()), labels, labelTensor(batch.labels())), loss, scores);
-                    double l = ctx.value(loss).item();
-                    if (!Double.isFinite(l)) {
-                        String why = String.format(Locale.ROOT, "Training stopped: the loss became %s at epoch %d, batch %d of %d "
-                                + "(learning rate %s). Try a lower learning rate (e.g. %s), normalise the inputs "
-                                + "(model.scaler(Scaler.standardize(train)) or Scaler.pixels() for images), and check the data "
-                                + "for NaN. The model keeps the weights from before this batch.",
-                                Double.isNaN(l) ? "NaN" : "infinite", epoch, b, batches, opt.learningRate(), opt.learningRate() / 10);
-                        history.stop(why);
-                        throw new DeepToyException(why);
-                    }
-                    int[] predicted = ctx.value(scores).argmaxRows();
-                    for (int i = 0; i < predicted.length; i++) if (predicted[i] == batch.labels()[i]) correct++;
-                    seen += predicted.length;
-                    lossSum += l * predicted.length;
-                    history.addBatchLoss(l);
-                    ctx.backward(cg, loss);
-                    opt.step(variables, ctx);
-                    TrainingListener.Progress p = new TrainingListener.Progress(epoch, o.epochs, b, batches, l,
-                            (System.nanoTime() - start) / 1e9, history);
-                    for (TrainingListener listener : listeners) listener.batchEnded(p);
-                }
-                double valAcc = validation == null ? Double.NaN : score(validation);
-                History.Epoch e = new History.Epoch(epoch, lossSum / seen, (double) correct / seen, valAcc,
-                        (System.nanoTime() - epochStart) / 1e9);
-                history.add(e);
-                TrainingListener.Progress p = new TrainingListener.Progress(epoch, o.epochs, batches, batches, e.loss(),
-                        (System.nanoTime() - start) / 1e9, history);
-                for (TrainingListener listener : listeners) listener.epochEnded(p, e);
-                if (verbose) {
-                    // One println per line: a notebook kernel sends each write as its own output.
-                    System.out.println(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.4f%s  %.1f s", epoch, o.epochs,
-                            e.loss(), e.accuracy(), e.hasValidation() ? String.format(Locale.ROOT, "  validation %.4f", valAcc) : "",
-                            e.seconds()));
-                }
-            }
-            return history;
-        } finally {
-            for (TrainingListener listener : listeners) listener.trainingEnded(history);
+        if (o.patience >= 0 && validation == null) {
+            throw new DeepToyException("fit: early stopping watches validation accuracy; add .validationSplit(0.1) or "
+                    + ".validation(dataset) to the FitOptions");
         }
+        Optimizer opt = o.optimizer != null ? o.optimizer : defaultOptimizer.get();
+        history = new History(toString());
+        return new Trainer(this, o, opt, listeners(o), history).run(train, validation);
+    }
+
+    /** The options' listeners, the live display (passed in, or lent by the notebook kernel), and the epoch printer. */
+    private static List<TrainingListener> listeners(FitOptions o) {
+        List<TrainingListener> all = new ArrayList<>(o.listeners);
+        Supplier<? extends TrainingListener> display = o.display != null ? o.display : LiveDisplay.lent();
+        TrainingListener live = display == null ? null : display.get();
+        if (live != null && o.showLive) all.add(live);
+        // Where a live display exists (the kernel), it replaces the epoch lines, also when switched off.
+        if (o.verbose != null ? o.verbose : live == null) all.add(new EpochPrinter(System.out));
+        return all;
+    }
+
+    /** One forward pass of a training batch in {@code ctx}; returns the loss. */
+    double trainStep(SimulationContext ctx, Batch batch) {
+        ctx.forward(cg, Map.of(x, prepare(batch.x()), labels, labelTensor(batch.labels())), loss, scores);
+        return ctx.value(loss).item();
+    }
+
+    /** What saving and early stopping keep: the layers' parameters and state, or a hand-built graph's variables. */
+    List<Connection> savedParameters() {
+        return network != null ? network.parameters() : cg.variables();
     }
 
     /** The history of the last {@link #fit}, or null before training. */
@@ -292,9 +266,9 @@ public class Classifier {
         return this;
     }
 
-    /** The model's kind and settings as saved in a file, e.g. {@code mlp layers=784,256,10 ...}; "custom" for a hand-built graph. */
-    protected String spec() {
-        return "custom";
+    /** The layers this model is made of, or null for a graph built by hand. */
+    public Network network() {
+        return network;
     }
 
     void restore(List<String> names, Scaler s) {

@@ -1,5 +1,6 @@
 package org.deeptoy.nn;
 
+import org.deeptoy.data.Dataset;
 import org.deeptoy.optim.Optimizer;
 
 import java.util.ArrayList;
@@ -15,13 +16,14 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class FitOptions {
-    private static volatile Supplier<? extends TrainingListener> live;
-
     int epochs = 10;
     int batchSize = 64;
     Optimizer optimizer;
     long seed = 0;
     double validationSplit = 0;
+    Dataset validation;
+    int patience = -1;
+    Supplier<? extends TrainingListener> display;
     Boolean verbose;
     boolean showLive = true;
     final List<TrainingListener> listeners = new ArrayList<>();
@@ -61,6 +63,32 @@ public final class FitOptions {
         return this;
     }
 
+    /** Scores this dataset after every epoch (validation accuracy), instead of holding out part of the training set. */
+    public FitOptions validation(Dataset d) {
+        validation = d;
+        return this;
+    }
+
+    /**
+     * Early stopping: after every epoch, keeps a copy of the weights when validation accuracy is the
+     * best so far; stops when {@code patience} epochs in a row did not beat it (0: never stops early,
+     * only keeps the best) and puts the best weights back. Needs a validation set.
+     */
+    public FitOptions earlyStopping(int patience) {
+        if (patience < 0) throw new IllegalArgumentException("FitOptions.earlyStopping: patience is a number of epochs >= 0, got " + patience);
+        this.patience = patience;
+        return this;
+    }
+
+    /**
+     * The live display for this fit: a listener made fresh for it (a notebook kernel lends one to
+     * every fit of a cell; see {@link LiveDisplay}). Passing one here replaces the lent one.
+     */
+    public FitOptions display(Supplier<? extends TrainingListener> factory) {
+        display = factory;
+        return this;
+    }
+
     /** Whether to print one line per epoch (default: yes, unless a live display is installed). */
     public FitOptions verbose(boolean on) {
         verbose = on;
@@ -81,23 +109,11 @@ public final class FitOptions {
         return this;
     }
 
-    /**
-     * Installs a listener made fresh for every {@code fit} (the Jupyter kernel installs its live
-     * progress bar and loss chart here); null removes it.
-     */
-    public static void liveDisplay(Supplier<? extends TrainingListener> factory) {
-        live = factory;
-    }
-
-    static TrainingListener liveListener() {
-        Supplier<? extends TrainingListener> f = live;
-        return f == null ? null : f.get();
-    }
-
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "FitOptions(epochs %d, batch %d, %s, seed %d%s)", epochs, batchSize,
+        return String.format(Locale.ROOT, "FitOptions(epochs %d, batch %d, %s, seed %d%s%s)", epochs, batchSize,
                 optimizer == null ? "default optimizer" : optimizer, seed,
-                validationSplit > 0 ? ", validation " + validationSplit : "");
+                validationSplit > 0 ? ", validation " + validationSplit : "",
+                patience >= 0 ? ", early stopping " + patience : "");
     }
 }

@@ -24,6 +24,7 @@ public final class History {
     private final List<Epoch> epochs = new ArrayList<>();
     private final List<Double> batchLosses = new ArrayList<>();
     private String stopped;
+    private int bestEpoch;
 
     public History(String model) {
         this.model = model;
@@ -69,6 +70,22 @@ public final class History {
         return stopped;
     }
 
+    /** With early stopping: the epoch whose weights the model kept (best validation accuracy), else 0. */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    /** "Kept the weights of epoch 7 (validation accuracy 0.9650)." with early stopping, else "". */
+    public String bestNote() {
+        if (bestEpoch == 0) return "";
+        return String.format(Locale.ROOT, "Kept the weights of epoch %d (validation accuracy %.4f).", bestEpoch,
+                epochs.get(bestEpoch - 1).validationAccuracy());
+    }
+
+    void best(int epoch) {
+        this.bestEpoch = epoch;
+    }
+
     void add(Epoch e) {
         epochs.add(e);
     }
@@ -91,6 +108,7 @@ public final class History {
                     val ? String.format(Locale.ROOT, "  %9.4f", e.validationAccuracy()) : "", e.seconds()));
         }
         if (stopped != null) sb.append(stopped).append('\n');
+        else if (bestEpoch > 0) sb.append(bestNote()).append('\n');
         return sb.toString();
     }
 }

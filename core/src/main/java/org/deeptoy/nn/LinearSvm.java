@@ -1,13 +1,11 @@
 package org.deeptoy.nn;
 
-import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.optim.Sgd;
 
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A linear multiclass SVM: scores {@code s = x·W + b}, the Weston–Watkins hinge loss (margin 1)
@@ -17,11 +15,9 @@ import java.util.Random;
  * }</pre>
  */
 public final class LinearSvm extends Classifier {
-    private final Builder settings;
 
-    private LinearSvm(Builder b, ComputationalGraph cg, Connection x, Connection labels, Connection scores, Connection loss) {
-        super(cg, x, labels, scores, loss, new int[] {b.inputs}, () -> new Sgd(1e-2).momentum(0.9));
-        this.settings = b;
+    LinearSvm(Network network) {
+        super(network, () -> new Sgd(1e-2).momentum(0.9));
     }
 
     public static Builder builder() {
@@ -30,13 +26,7 @@ public final class LinearSvm extends Classifier {
 
     /** The weight matrix W [inputs, classes]: column j is the template of class j. */
     public Connection weights() {
-        return cg.find("W");
-    }
-
-    @Override
-    protected String spec() {
-        return String.format(Locale.ROOT, "svm inputs=%d classes=%d l2=%s seed=%d", settings.inputs, settings.classes,
-                settings.l2, settings.seed);
+        return network().layers(DenseLayer.class).get(0).w();
     }
 
     static LinearSvm fromSpec(Map<String, String> s) {
@@ -46,8 +36,8 @@ public final class LinearSvm extends Classifier {
 
     @Override
     public String toString() {
-        return "LinearSvm " + settings.inputs + " inputs -> " + settings.classes + " classes"
-                + (settings.l2 > 0 ? ", l2 " + settings.l2 : "");
+        double l2 = network().l2();
+        return "LinearSvm " + network().input()[0] + " inputs -> " + network().classes() + " classes" + (l2 > 0 ? ", l2 " + l2 : "");
     }
 
     /** Settings of a {@link LinearSvm}. */
@@ -82,14 +72,8 @@ public final class LinearSvm extends Classifier {
                 throw new DeepToyException("LinearSvm.builder(): set .inputs(n) (features per example) and .classes(k) (at least 2), got "
                         + inputs + " inputs and " + classes + " classes");
             }
-            ComputationalGraph cg = new ComputationalGraph();
-            Connection x = cg.input("x"), labels = cg.input("labels");
-            Connection w = cg.variable(Init.SMALL.weights(new Random(seed), inputs, classes, inputs, classes), "W");
-            Connection b = cg.variable(org.deeptoy.tensor.Tensor.zeros(classes), "b");
-            Connection scores = cg.sum(cg.matrixMultiply(x, w), b, "scores");
-            Connection loss = cg.multiclassHinge(scores, labels, l2 > 0 ? "hinge" : "loss");
-            if (l2 > 0) loss = cg.sum(loss, cg.l2(l2, w), "loss");
-            return new LinearSvm(this, cg, x, labels, scores, loss);
+            List<Layer> layers = List.of(new DenseLayer(classes, Init.SMALL, ""));
+            return new LinearSvm(new Network(new int[] {inputs}, layers, Network.Loss.MULTICLASS_HINGE, l2, seed));
         }
     }
 }

@@ -1,30 +1,25 @@
 package org.deeptoy.nn;
 
-import org.deeptoy.graph.ComputationalGraph;
-import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.optim.Adam;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
- * A multilayer perceptron: dense layers with an activation between them, softmax cross-entropy on
- * the last layer's scores, optional L2 on the weights.
+ * A multilayer perceptron: dense layers with an activation between them (optionally batch norm
+ * before and dropout after each activation), softmax cross-entropy on the last layer's scores,
+ * optional L2 on the weights.
  * <pre>{@code
  * Mlp mlp = Mlp.builder().layers(784, 256, 10).activation(Activation.RELU).seed(1).build();
  * }</pre>
  * Variables are named W1, b1, W2, b2, ... (layer by layer).
  */
 public final class Mlp extends Classifier {
-    private final Builder settings;
 
-    private Mlp(Builder b, ComputationalGraph cg, Connection x, Connection labels, Connection scores, Connection loss) {
-        super(cg, x, labels, scores, loss, b.exampleShape(), () -> new Adam(1e-3));
-        this.settings = b;
+    Mlp(Network network) {
+        super(network, () -> new Adam(1e-3));
     }
 
     public static Builder builder() {
@@ -33,15 +28,14 @@ public final class Mlp extends Classifier {
 
     /** The layer sizes, inputs first, classes last. */
     public int[] layers() {
-        return settings.layers.clone();
+        List<DenseLayer> dense = network().layers(DenseLayer.class);
+        int[] sizes = new int[dense.size() + 1];
+        sizes[0] = network().input()[0];
+        for (int i = 0; i < dense.size(); i++) sizes[i + 1] = dense.get(i).units();
+        return sizes;
     }
 
-    @Override
-    protected String spec() {
-        return String.format(Locale.ROOT, "mlp layers=%s activation=%s init=%s l2=%s seed=%d",
-                ModelFile.csv(settings.layers), settings.activation, settings.init(), settings.l2, settings.seed);
-    }
-
+    /** Rebuilds an Mlp from a model file's settings of format version 1 ("mlp layers=784,256,10 activation=relu ..."). */
     static Mlp fromSpec(Map<String, String> s) {
         return builder().layers(ModelFile.ints(s.get("layers"))).activation(Activation.parse(s.get("activation")))
                 .init(Init.valueOf(s.get("init"))).l2(Double.parseDouble(s.get("l2"))).seed(Long.parseLong(s.get("seed")))
@@ -51,18 +45,22 @@ public final class Mlp extends Classifier {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Mlp ");
-        for (int i = 0; i < settings.layers.length; i++) sb.append(i == 0 ? "" : "-").append(settings.layers[i]);
-        sb.append(' ').append(settings.activation);
-        if (settings.l2 > 0) sb.append(", l2 ").append(settings.l2);
+        int[] sizes = layers();
+        for (int i = 0; i < sizes.length; i++) sb.append(i == 0 ? "" : "-").append(sizes[i]);
+        network().layers(ActivationLayer.class).stream().findFirst().ifPresent(a -> sb.append(' ').append(a));
+        if (!network().layers(BatchNormLayer.class).isEmpty()) sb.append(", batch norm");
+        network().layers(DropoutLayer.class).stream().findFirst().ifPresent(d -> sb.append(", dropout ").append(d.p()));
+        if (network().l2() > 0) sb.append(", l2 ").append(network().l2());
         return sb.append(", ").append(parameterCount()).append(" parameters").toString();
     }
 
-    /** Settings of an {@link Mlp}; {@link #build} makes the graph. */
+    /** Settings of an {@link Mlp}; {@link #build} makes the layers and the graph. */
     public static final class Builder {
         private int[] layers;
         private Activation activation = Activation.RELU;
         private Init init;
-        private double l2;
+        private double l2, dropout;
+        private boolean batchNorm;
         private long seed;
 
         /** Layer sizes: inputs, hidden layers..., classes, e.g. {@code layers(784, 256, 10)}. */
@@ -90,36 +88,42 @@ public final class Mlp extends Classifier {
             return this;
         }
 
+        /** Dropout with probability p after every hidden layer's activation (default 0: none). */
+        public Builder dropout(double p) {
+            if (!(p >= 0 && p < 1)) throw new DeepToyException("Mlp.dropout: p is the probability to drop a unit, in [0, 1); got " + p);
+            dropout = p;
+            return this;
+        }
+
+        /** Batch normalization before every hidden layer's activation (default off). */
+        public Builder batchNorm(boolean on) {
+            batchNorm = on;
+            return this;
+        }
+
         /** Seeds the initial weights. */
         public Builder seed(long s) {
             seed = s;
             return this;
         }
 
-        Init init() {
-            return init != null ? init : activation.init();
-        }
-
-        int[] exampleShape() {
-            return new int[] {layers[0]};
+        /** The layers: dense, [batch norm], activation, [dropout], ..., dense. */
+        List<Layer> layerList() {
+            Init in = init != null ? init : activation.init();
+            List<Layer> list = new ArrayList<>();
+            for (int i = 1; i < layers.length; i++) {
+                list.add(new DenseLayer(layers[i], in, String.valueOf(i)));
+                if (i == layers.length - 1) break;
+                if (batchNorm) list.add(new BatchNormLayer(String.valueOf(i)));
+                list.add(new ActivationLayer(activation));
+                if (dropout > 0) list.add(new DropoutLayer(dropout));
+            }
+            return list;
         }
 
         public Mlp build() {
             if (layers == null) throw new DeepToyException("Mlp.builder(): set the layer sizes first, e.g. .layers(784, 256, 10)");
-            ComputationalGraph cg = new ComputationalGraph();
-            Connection x = cg.input("x"), labels = cg.input("labels");
-            Random random = new Random(seed);
-            Connection h = x;
-            List<Connection> weights = new ArrayList<>();
-            for (int i = 1; i < layers.length; i++) {
-                h = Layers.dense(cg, h, layers[i - 1], layers[i], init(), random, String.valueOf(i));
-                weights.add(cg.find("W" + i));
-                if (i < layers.length - 1) h = activation.apply(cg, h);
-            }
-            Connection scores = h.named("scores");
-            Connection loss = cg.softmaxCrossEntropy(scores, labels, l2 > 0 ? "dataLoss" : "loss");
-            if (l2 > 0) loss = cg.sum(loss, cg.l2(l2, weights.toArray(Connection[]::new)), "loss");
-            return new Mlp(this, cg, x, labels, scores, loss);
+            return new Mlp(new Network(new int[] {layers[0]}, layerList(), Network.Loss.SOFTMAX_CROSS_ENTROPY, l2, seed));
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -141,23 +142,102 @@ class EstimatorTest {
     }
 
     @Test
-    void theInstalledLiveDisplayHearsEveryFitUnlessSwitchedOff() {
+    void theLentLiveDisplayHearsEveryFitUnlessSwitchedOffAndAPassedOneReplacesIt() throws Exception {
         List<String> made = new ArrayList<>();
-        FitOptions.liveDisplay(() -> {
-            made.add("live");
+        java.util.function.Function<String, java.util.function.Supplier<TrainingListener>> display = name -> () -> {
+            made.add(name);
             return new TrainingListener() {
-                public void trainingEnded(History h) { made.add("ended"); }
+                public void trainingEnded(History h) { made.add(name + " ended"); }
             };
-        });
-        try {
-            Mlp mlp = Mlp.builder().layers(2, 4, 3).seed(1).build();
+        };
+        Mlp mlp = Mlp.builder().layers(2, 4, 3).seed(1).build();
+        LiveDisplay.during(display.apply("lent"), () -> {
             mlp.fit(blobs(10, 1), new FitOptions().epochs(1));
-            assertEquals(List.of("live", "ended"), made);
             mlp.fit(blobs(10, 1), new FitOptions().epochs(1).live(false));
-            assertEquals(List.of("live", "ended", "live"), made, "made but not attached");
-        } finally {
-            FitOptions.liveDisplay(null);
+            return mlp.fit(blobs(10, 1), new FitOptions().epochs(1).display(display.apply("own")));
+        });
+        assertEquals(List.of("lent", "lent ended", "lent", "own", "own ended"), made, "made but not attached when off");
+        mlp.fit(blobs(10, 1), quiet(1, 8));
+        assertEquals(5, made.size(), "nothing lent outside during()");
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestValidationWeights() {
+        Split s = blobs(40, 13).split(0.5, 1);
+        Mlp mlp = Mlp.builder().layers(2, 16, 3).seed(2).build();
+        List<double[]> weightsPerEpoch = new ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            public void epochEnded(Progress p, History.Epoch e) { weightsPerEpoch.add(mlp.graph().find("W1").value().toArray()); }
+        };
+        History h = mlp.fit(s.train(), quiet(30, 8).optimizer(new Sgd(0.5)).validation(s.test()).earlyStopping(3).listener(recorder));
+        int best = h.bestEpoch();
+        assertTrue(best >= 1, h.toString());
+        double bestAcc = h.epochs().get(best - 1).validationAccuracy();
+        for (History.Epoch e : h.epochs()) assertTrue(e.validationAccuracy() <= bestAcc);
+        assertArrayEquals(weightsPerEpoch.get(best - 1), mlp.graph().find("W1").value().toArray(), "the best epoch's weights are back");
+        assertEquals(bestAcc, mlp.score(s.test()), 1e-12);
+        if (h.epochs().size() < 30) {
+            assertEquals(best + 3, h.epochs().size(), h.toString());
+            assertTrue(h.stopped().startsWith("Early stopping after epoch " + (best + 3)) && h.stopped().contains("Kept the weights of epoch " + best), h.stopped());
         }
+        DeepToyException e = assertThrows(DeepToyException.class, () -> mlp.fit(s.train(), quiet(2, 8).earlyStopping(2)));
+        assertTrue(e.getMessage().contains("validationSplit"), e.getMessage());
+    }
+
+    @Test
+    void dropoutAndBatchNormTrainInTrainingModeAndPredictDeterministically(@TempDir Path dir) {
+        Split s = blobs(40, 14).split(0.3, 1);
+        Mlp mlp = Mlp.builder().layers(2, 16, 3).dropout(0.3).batchNorm(true).seed(2).build();
+        assertEquals("Mlp 2-16-3 relu, batch norm, dropout 0.3, 131 parameters", mlp.toString());
+        mlp.fit(s.train(), quiet(20, 8));
+        assertTrue(mlp.score(s.test()) >= 0.9, "accuracy " + mlp.score(s.test()));
+        assertArrayEquals(mlp.scores(s.test().x()).data(), mlp.scores(s.test().x()).data(), "inference draws no masks");
+        assertNotEquals(0.0, mlp.graph().find("runningMean1").value().sum(), "training moved the running mean");
+        Path f = dir.resolve("bn.dtm");
+        mlp.save(f);
+        Classifier back = Classifier.load(f);
+        assertEquals(mlp.toString(), back.toString());
+        assertArrayEquals(mlp.scores(s.test().x()).data(), back.scores(s.test().x()).data(), "running statistics saved too");
+        Cnn cnn = Cnn.builder().input(1, 6, 6).conv(2, 3).batchNorm().pool(2).dense(4).dropout(0.5).classes(3).seed(5).build();
+        assertEquals("Cnn [1, 6, 6] conv:2x3 batchNorm pool:2 dense:4 dropout:0.5 -> 3 classes, 115 parameters", cnn.toString());
+    }
+
+    @Test
+    void modelFilesOfVersionOneStillLoad() throws Exception {
+        Tensor x = Tensor.randomNormal(6, 2, 2);
+        Classifier mlp = Classifier.load(resource("mlp-v1.dtm"));
+        assertEquals(Mlp.builder().layers(2, 5, 3).activation(Activation.TANH).l2(1e-3).seed(3).build().toString(), mlp.toString());
+        assertArrayEquals(Mlp.builder().layers(2, 5, 3).activation(Activation.TANH).l2(1e-3).seed(3).build().scores(x).data(),
+                mlp.scores(x).data());
+        assertEquals("LinearSvm 2 inputs -> 3 classes, l2 0.01", Classifier.load(resource("svm-v1.dtm")).toString());
+        Classifier cnn = Classifier.load(resource("cnn-v1.dtm"));
+        Cnn fresh = Cnn.builder().input(1, 6, 6).conv(2, 3).pool(2).dense(4).classes(3).seed(5).build();
+        Tensor images = Tensor.randomNormal(6, 2, 1, 6, 6);
+        assertArrayEquals(fresh.scores(images).data(), cnn.scores(images).data());
+    }
+
+    @Test
+    void corruptModelSettingsGiveANamedError(@TempDir Path dir) throws Exception {
+        // Version 1: a number that is not one.
+        byte[] v1 = Files.readAllBytes(resource("mlp-v1.dtm"));
+        String text = new String(v1, java.nio.charset.StandardCharsets.ISO_8859_1).replace("seed=3", "seed=x");
+        Path f = dir.resolve("bad1.dtm");
+        Files.write(f, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        DeepToyException e = assertThrows(DeepToyException.class, () -> Classifier.load(f));
+        assertTrue(e.getMessage().startsWith(f + ": corrupt model settings 'mlp layers=2,5,3"), e.getMessage());
+        // Version 2: a layer kind that no registry knows.
+        Path g = dir.resolve("bad2.dtm");
+        Mlp.builder().layers(2, 3, 2).seed(1).build().save(g);
+        byte[] v2 = Files.readAllBytes(g);
+        String s2 = new String(v2, java.nio.charset.StandardCharsets.ISO_8859_1).replace("activation", "activatiox");
+        Files.write(g, s2.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        e = assertThrows(DeepToyException.class, () -> Classifier.load(g));
+        assertEquals(g + ": corrupt model file: layer 2 has unknown kind 'activatiox' (known: [activation, batchNorm, conv, dense, "
+                + "dropout, flatten, pool])", e.getMessage());
+    }
+
+    private static Path resource(String name) throws Exception {
+        return Path.of(EstimatorTest.class.getResource(name).toURI());
     }
 
     @Test

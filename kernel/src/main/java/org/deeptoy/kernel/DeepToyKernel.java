@@ -36,7 +36,7 @@ public final class DeepToyKernel extends BaseKernel {
         evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : Display.render(v));
         Display.bind(this, output);
         Renderers.registerAll(getRenderer());
-        org.deeptoy.nn.FitOptions.liveDisplay(LiveTraining::new);
+        LiveExecutionControl.lendDisplay(LiveTraining::new);
     }
 
     CellOutput output() {

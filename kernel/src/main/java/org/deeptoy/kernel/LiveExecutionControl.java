@@ -6,10 +6,14 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
+import java.util.function.Supplier;
+
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
+import org.deeptoy.nn.LiveDisplay;
+import org.deeptoy.nn.TrainingListener;
 
 /**
  * JShell's local execution engine that also keeps the live value of the last expression, so
@@ -49,6 +53,8 @@ final class LiveExecutionControl extends LocalExecutionControl {
             }
         }
     };
+    /** The live training display lent to every cell's code (see {@link org.deeptoy.nn.LiveDisplay}), or null. */
+    private static volatile Supplier<? extends TrainingListener> display;
 
 
     static {
@@ -78,6 +84,11 @@ final class LiveExecutionControl extends LocalExecutionControl {
         java.lang.reflect.Field f = current.findClass(className).getDeclaredField(name);
         f.setAccessible(true);
         f.set(null, value);
+    }
+
+    /** Lends {@code factory} as the live display of every fit that a cell runs. */
+    static void lendDisplay(Supplier<? extends TrainingListener> factory) {
+        display = factory;
     }
 
     static Object lastValue() {
@@ -141,7 +152,8 @@ final class LiveExecutionControl extends LocalExecutionControl {
                 if (cancelled) {
                     return; // interrupted while this snippet compiled: the cell ends without running it
                 }
-                Object value = doit.invoke(null);
+                Supplier<? extends TrainingListener> lent = display;
+                Object value = lent == null ? doit.invoke(null) : LiveDisplay.during(lent, () -> doit.invoke(null));
                 lastValue = value;
                 if (render != null) {
                     try {

@@ -98,7 +98,7 @@ final class LiveTraining implements TrainingListener {
     static DisplayData lossChart(Progress p) {
         var losses = p.history().batchLosses();
         DisplayData data = new DisplayData("loss curve: " + losses.size() + " batches");
-        data.putData("image/png", Charts.base64(TrainingCharts.batchLoss(losses, p.batches(), "Training loss")));
+        data.putData("image/png", Charts.base64(TrainingCharts.lossChart(p.history(), p.batches(), "Training loss")));
         return data;
     }
 }

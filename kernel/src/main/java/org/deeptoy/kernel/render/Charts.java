@@ -342,6 +342,8 @@ public final class Charts {
         s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         s.setAntiAlias(true);
+        // XChart's own pattern drops the leading zero (".05"); this one keeps it and up to 4 decimals.
+        s.setYAxisDecimalPattern("0.####");
     }
 
     private static Color pale(Color c) {

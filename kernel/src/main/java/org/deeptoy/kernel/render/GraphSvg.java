@@ -8,7 +8,6 @@ import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 import org.eclipse.elk.alg.layered.LayeredLayoutProvider;
 import org.eclipse.elk.alg.layered.options.LayeredOptions;
-import org.eclipse.elk.alg.layered.options.WrappingStrategy;
 import org.eclipse.elk.core.data.LayoutMetaDataService;
 import org.eclipse.elk.core.math.ElkPadding;
 import org.eclipse.elk.core.options.CoreOptions;
@@ -44,7 +43,7 @@ public final class GraphSvg {
     private static final int FULL = 6;
     /** Tensors with more elements than this show their shape and range (min, max) only. */
     private static final int ABBREVIATED = 64;
-    /** Graphs with more operations than this are wrapped into rows. */
+    /** Graphs with more operations than this are laid out top to bottom. */
     private static final int WRAP_AFTER_OPS = 6;
 
     private static final String FONT = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif";
@@ -120,19 +119,18 @@ public final class GraphSvg {
      */
     public static String render(ComputationalGraph cg, SimulationContext ctx) {
         if (cg == null) throw new IllegalArgumentException("GraphSvg.render: the graph is null");
+        if (cg.connections().isEmpty()) return emptyGraph();
         ElkNode root = ElkGraphUtil.createGraph();
-        root.setProperty(CoreOptions.DIRECTION, Direction.RIGHT);
+        // A deep network is a long chain: left to right it outgrows a notebook's width, and wrapped into
+        // rows its edges loop around the whole figure (seen with notebook 5's MLP); top to bottom it
+        // reads as a column without crossings. A small graph reads best left to right.
+        boolean down = cg.nodes().size() > WRAP_AFTER_OPS;
+        root.setProperty(CoreOptions.DIRECTION, down ? Direction.DOWN : Direction.RIGHT);
         root.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.ORTHOGONAL);
         root.setProperty(CoreOptions.SPACING_NODE_NODE, 18.0);
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 36.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 14.0);
         root.setProperty(CoreOptions.PADDING, new ElkPadding(MARGIN));
-        // A deep network is a long chain: wrap it into rows so it fits a notebook's width. A small
-        // graph fits anyway, and wrapped it reads backwards (seen with y = w·x + b: three layers, two rows).
-        if (cg.nodes().size() > WRAP_AFTER_OPS) {
-            root.setProperty(LayeredOptions.WRAPPING_STRATEGY, WrappingStrategy.MULTI_EDGE);
-            root.setProperty(LayeredOptions.ASPECT_RATIO, 2.0);
-        }
 
         boolean values = false, gradients = false;
         Map<ElkNode, Box> boxes = new HashMap<>();
@@ -140,7 +138,7 @@ public final class GraphSvg {
         List<ElkNode> order = new ArrayList<>();
         for (Connection c : cg.connections()) {
             SimulationContext.Data data = ctx == null ? null : ctx.get(c);
-            Box box = Box.of(Look.of(c.kind()), c.producer() == null ? leafLines(c, data) : opLines(c, data));
+            Box box = Box.of(Look.of(c.kind()), c.producer() == null ? leafLines(c, data) : opLines(c, data, ctx));
             // The key explains only the colours that appear.
             for (Line l : box.lines) {
                 values |= l.colour.equals(VALUE_COLOUR);
@@ -152,17 +150,19 @@ public final class GraphSvg {
             boxes.put(n, box);
             order.add(n);
             ElkPort out = ElkGraphUtil.createPort(n);
-            out.setProperty(CoreOptions.PORT_SIDE, PortSide.EAST);
-            out.setLocation(box.width, box.height / 2);
+            out.setProperty(CoreOptions.PORT_SIDE, down ? PortSide.SOUTH : PortSide.EAST);
+            if (down) out.setLocation(box.width / 2, box.height);
+            else out.setLocation(box.width, box.height / 2);
             sources.put(c, out);
             Node op = c.producer();
             if (op == null) continue;
             int k = op.inputs().size();
             for (int i = 0; i < k; i++) {
-                // Inputs enter top to bottom in argument order, so subtract(a, b) reads a above b.
+                // Inputs enter in argument order (top to bottom, or left to right), so subtract(a, b) reads a before b.
                 ElkPort in = ElkGraphUtil.createPort(n);
-                in.setProperty(CoreOptions.PORT_SIDE, PortSide.WEST);
-                in.setLocation(0, box.height * (i + 1) / (k + 1));
+                in.setProperty(CoreOptions.PORT_SIDE, down ? PortSide.NORTH : PortSide.WEST);
+                if (down) in.setLocation(box.width * (i + 1) / (k + 1), 0);
+                else in.setLocation(0, box.height * (i + 1) / (k + 1));
                 ElkEdge e = ElkGraphUtil.createEdge(root);
                 e.getSources().add(sources.get(op.inputs().get(i)));
                 e.getTargets().add(in);
@@ -202,6 +202,16 @@ public final class GraphSvg {
         return svg.append("</svg>\n").toString();
     }
 
+    /** A graph with nothing in it yet (an exercise before it is solved) says so instead of drawing a blank box. */
+    private static String emptyGraph() {
+        String text = "empty graph: nothing added yet (cg.constant, cg.variable, cg.sum, ...)";
+        double w = Math.ceil(textWidth(text, 13, false, false) + 2 * MARGIN), h = 40;
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(w) + "\" height=\"" + num(h) + "\" viewBox=\"0 0 "
+                + num(w) + " " + num(h) + "\" font-family=\"" + FONT + "\">\n<title>Computational graph: empty</title>\n"
+                + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n<text x=\"" + num(MARGIN) + "\" y=\"25\" font-size=\"13\" "
+                + "fill=\"#555555\" font-style=\"italic\">" + escape(text) + "</text>\n</svg>\n";
+    }
+
     private static List<Line> leafLines(Connection c, SimulationContext.Data data) {
         List<Line> lines = new ArrayList<>();
         String label = c.label();
@@ -216,11 +226,16 @@ public final class GraphSvg {
         return lines;
     }
 
-    private static List<Line> opLines(Connection c, SimulationContext.Data data) {
+    private static List<Line> opLines(Connection c, SimulationContext.Data data, SimulationContext ctx) {
         List<Line> lines = new ArrayList<>();
         Node op = c.producer();
         lines.add(new Line(op.op(), 14, true, false, "#0d2c4a"));
         if (!op.attributes().isEmpty()) lines.add(new Line(op.attributes(), 11.5, false, false, "#555555"));
+        // Dropout and batch norm compute different things in training and inference: say which ran.
+        if (op.dependsOnMode()) {
+            String mode = ctx == null ? "training / inference" : ctx.isTraining() ? "training mode" : "inference mode";
+            lines.add(new Line(mode, 11.5, false, false, "#a04a00"));
+        }
         Tensor v = data != null && data.hasValue() ? data.value() : null;
         String shape = v == null || v.rank() == 0 ? "" : Shapes.toString(v.shape());
         String name = c.name() == null ? "" : c.name();

@@ -1,5 +1,6 @@
 package org.deeptoy.kernel.render;
 
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -14,6 +15,8 @@ import javax.imageio.ImageIO;
 
 import org.deeptoy.nn.History;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Charts of a training run: a finished {@link History} and the live loss curve while it runs. */
 public final class TrainingCharts {
@@ -32,9 +35,10 @@ public final class TrainingCharts {
     public static byte[] historyPng(History h) {
         XYChart loss;
         if (h.epochs().isEmpty()) {
-            loss = batchLoss(h.batchLosses(), 0, "Loss (no epoch finished)");
+            loss = lossChart(h, 0, "Loss (no epoch finished)");
         } else {
             loss = Charts.curves("Loss", "epoch", "loss", Map.of("training", h.loss()));
+            loss.getStyler().setYAxisMin(0.0);
         }
         Map<String, double[]> acc = new LinkedHashMap<>();
         acc.put("training", h.accuracy());
@@ -44,11 +48,14 @@ public final class TrainingCharts {
     }
 
     /**
-     * The loss of every batch so far against the epoch (batch i of an epoch of {@code batches} sits
-     * at (i + 1) / batches), averaged in groups beyond {@link #MAX_POINTS} points so long runs stay
-     * quick to draw; {@code batches} ≤ 0 plots against the batch number.
+     * One loss chart of a run: the loss of every batch so far (thin, pale) and its mean over each
+     * finished epoch (dark, with points), against the epoch (batch i of an epoch of {@code batches}
+     * sits at i / batches, the epoch mean at the epoch's end); y from 0. Batch losses are averaged
+     * in groups beyond {@link #MAX_POINTS} points so long runs stay quick to draw; {@code batches}
+     * ≤ 0 plots the batches alone against their number.
      */
-    public static XYChart batchLoss(List<Double> losses, int batches, String title) {
+    public static XYChart lossChart(History h, int batches, String title) {
+        List<Double> losses = h.batchLosses();
         int n = losses.size();
         int group = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
         int points = (n + group - 1) / group;
@@ -60,7 +67,28 @@ public final class TrainingCharts {
             y[p] = sum / (to - from);
             x[p] = batches > 0 ? (double) to / batches : to;
         }
-        return Charts.curves(title, batches > 0 ? "epoch" : "batch", "loss", x, Map.of("batch loss", y));
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("batch loss", y);
+        XYChart chart = Charts.curves(title, batches > 0 ? "epoch" : "batch", "loss", x, series);
+        XYSeries batch = chart.getSeriesMap().get("batch loss");
+        if (batch != null) {
+            batch.setLineColor(new Color(0x9ecae1));
+            batch.setLineWidth(1f);
+            batch.setMarker(SeriesMarkers.NONE);
+        }
+        double[] epochLoss = h.loss();
+        if (batches > 0 && epochLoss.length > 0) {
+            double[] ex = new double[epochLoss.length];
+            for (int e = 0; e < ex.length; e++) ex[e] = e + 1;
+            XYSeries mean = chart.addSeries("mean per epoch", ex, epochLoss);
+            mean.setLineColor(new Color(0x08519c));
+            mean.setMarkerColor(new Color(0x08519c));
+            mean.setLineWidth(2.5f);
+            mean.setMarker(epochLoss.length <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            chart.getStyler().setLegendVisible(true);
+        }
+        chart.getStyler().setYAxisMin(0.0);
+        return chart;
     }
 
     private static byte[] sideBySide(XYChart left, XYChart right) {

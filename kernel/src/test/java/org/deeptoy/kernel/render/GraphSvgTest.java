@@ -126,9 +126,30 @@ class GraphSvgTest {
     }
 
     @Test
-    void emptyGraphIsStillAPicture() throws Exception {
+    void emptyGraphSaysSoInsteadOfABlankBox() throws Exception {
         String svg = GraphSvg.render(new ComputationalGraph(), new SimulationContext());
         assertEquals("svg", parse(svg).getDocumentElement().getLocalName());
-        assertTrue(texts(svg).isEmpty(), svg);
+        assertEquals(List.of("empty graph: nothing added yet (cg.constant, cg.variable, cg.sum, ...)"), texts(svg));
+    }
+
+    @Test
+    void deepGraphsReadTopToBottomAndModeOpsSayTheirMode() throws Exception {
+        ComputationalGraph cg = new ComputationalGraph();
+        org.deeptoy.graph.Connection h = cg.input("x");
+        for (int i = 0; i < 8; i++) h = cg.relu(h);
+        cg.dropout(h, 0.5);
+        String svg = GraphSvg.render(cg, null);
+        assertTrue(texts(svg).contains("training / inference"), texts(svg)::toString);
+        // Top to bottom: the first op sits above the last one.
+        org.w3c.dom.NodeList rects = parse(svg).getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect");
+        double firstY = Double.NaN, lastY = Double.NaN;
+        for (int i = 0; i < rects.getLength(); i++) {
+            org.w3c.dom.Element r = (org.w3c.dom.Element) rects.item(i);
+            if (r.getAttribute("y").isEmpty() || !"#dbe9f6".equals(r.getAttribute("fill"))) continue;
+            double y = Double.parseDouble(r.getAttribute("y"));
+            if (Double.isNaN(firstY)) firstY = y;
+            lastY = y;
+        }
+        assertTrue(lastY > firstY + 300, firstY + " .. " + lastY);
     }
 }

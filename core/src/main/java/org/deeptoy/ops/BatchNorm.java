@@ -1,0 +1,151 @@
+package org.deeptoy.ops;
+
+import org.deeptoy.graph.Node;
+import org.deeptoy.graph.Pass;
+import org.deeptoy.tensor.Tensor;
+
+/**
+ * Batch normalization of x [n, c] or [n, c, h, w], per feature (channel) c, with learned scale γ
+ * and shift β [c] and running statistics μ_run, σ²_run [c] (constants, updated in training):
+ * <pre>
+ * training:  μ, σ² = mean and variance of the batch (over n, h, w);  x̂ = (x - μ) / √(σ² + ε);  y = γ x̂ + β
+ *            μ_run ← (1 - m) μ_run + m μ,   σ²_run ← (1 - m) σ²_run + m σ² · N/(N-1)
+ *            dL/dx = γ/(N √(σ² + ε)) · (N dy - Σ dy - x̂ Σ dy x̂)   (N values per feature)
+ * inference: x̂ = (x - μ_run) / √(σ²_run + ε);  y = γ x̂ + β;  dL/dx = γ dy / √(σ²_run + ε)
+ * both:      dL/dγ = Σ dy x̂,   dL/dβ = Σ dy
+ * </pre>
+ */
+public final class BatchNorm extends Node {
+    private final double momentum, epsilon;
+
+    public BatchNorm(double momentum, double epsilon) {
+        super("batchNorm");
+        this.momentum = momentum;
+        this.epsilon = epsilon;
+    }
+
+    /** What backward needs: x̂ and 1/√(σ² + ε) per feature. */
+    private record Saved(double[] xhat, double[] invStd) {}
+
+    /** Inference: normalise by the running statistics. */
+    @Override
+    protected Tensor forward(Tensor[] x) {
+        return scaleShift(x, xhat(x, x[3].data(), invStd(x[4].data())));
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need) {
+        return gradients(x, dy, need, new Saved(xhat(x, x[3].data(), invStd(x[4].data())), invStd(x[4].data())), false);
+    }
+
+    @Override
+    protected Tensor forward(Tensor[] x, Pass pass) {
+        if (!pass.training()) return forward(x);
+        Layout l = layout(x);
+        double[] d = x[0].data(), mean = new double[l.c], var = new double[l.c];
+        l.each((i, f) -> mean[f] += d[i]);
+        for (int f = 0; f < l.c; f++) mean[f] /= l.count;
+        l.each((i, f) -> var[f] += (d[i] - mean[f]) * (d[i] - mean[f]));
+        for (int f = 0; f < l.c; f++) var[f] /= l.count;
+        updateRunning(mean, var, l.count);
+        double[] inv = invStd(var);
+        double[] xhat = xhat(x, mean, inv);
+        pass.keep(this, new Saved(xhat, inv));
+        return scaleShift(x, xhat);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need, Pass pass) {
+        if (!pass.training()) return backward(x, y, dy, need);
+        return gradients(x, dy, need, pass.kept(this), true);
+    }
+
+    private Tensor[] gradients(Tensor[] x, Tensor dy, boolean[] need, Saved s, boolean training) {
+        Layout l = layout(x);
+        double[] g = dy.data(), gamma = x[1].data(), sumDy = new double[l.c], sumDyXhat = new double[l.c];
+        l.each((i, f) -> {
+            sumDy[f] += g[i];
+            sumDyXhat[f] += g[i] * s.xhat[i];
+        });
+        Tensor[] out = new Tensor[5];
+        if (need[0]) {
+            double[] dx = new double[g.length];
+            double n = l.count;
+            if (training) l.each((i, f) -> dx[i] = gamma[f] * s.invStd[f] / n * (n * g[i] - sumDy[f] - s.xhat[i] * sumDyXhat[f]));
+            else l.each((i, f) -> dx[i] = gamma[f] * s.invStd[f] * g[i]);
+            out[0] = Tensor.wrap(dx, x[0].shape());
+        }
+        if (need[1]) out[1] = Tensor.wrap(sumDyXhat, l.c);
+        if (need[2]) out[2] = Tensor.wrap(sumDy, l.c);
+        return out;
+    }
+
+    private void updateRunning(double[] mean, double[] var, int count) {
+        Tensor rm = inputs().get(3).value(), rv = inputs().get(4).value();
+        if (rm == null || rv == null) return;
+        double[] m = rm.data().clone(), v = rv.data().clone();
+        double unbiased = count > 1 ? (double) count / (count - 1) : 1;
+        for (int f = 0; f < m.length; f++) {
+            m[f] = (1 - momentum) * m[f] + momentum * mean[f];
+            v[f] = (1 - momentum) * v[f] + momentum * var[f] * unbiased;
+        }
+        inputs().get(3).set(Tensor.wrap(m, rm.shape()));
+        inputs().get(4).set(Tensor.wrap(v, rv.shape()));
+    }
+
+    private double[] invStd(double[] var) {
+        double[] inv = new double[var.length];
+        for (int f = 0; f < var.length; f++) inv[f] = 1 / Math.sqrt(var[f] + epsilon);
+        return inv;
+    }
+
+    private static double[] xhat(Tensor[] x, double[] mean, double[] inv) {
+        Layout l = layout(x);
+        double[] d = x[0].data(), xhat = new double[d.length];
+        l.each((i, f) -> xhat[i] = (d[i] - mean[f]) * inv[f]);
+        return xhat;
+    }
+
+    private static Tensor scaleShift(Tensor[] x, double[] xhat) {
+        Layout l = layout(x);
+        double[] gamma = x[1].data(), beta = x[2].data(), y = new double[xhat.length];
+        l.each((i, f) -> y[i] = gamma[f] * xhat[i] + beta[f]);
+        return Tensor.wrap(y, x[0].shape());
+    }
+
+    /** x seen as [n, c, inner] (inner = h·w, or 1 for [n, c]); count = n·inner values per feature. */
+    private record Layout(int n, int c, int inner, int count) {
+        interface Visit {
+            void at(int index, int feature);
+        }
+
+        void each(Visit v) {
+            for (int a = 0, i = 0; a < n; a++) for (int f = 0; f < c; f++) for (int k = 0; k < inner; k++) v.at(i++, f);
+        }
+    }
+
+    private static Layout layout(Tensor[] x) {
+        int[] s = x[0].shape();
+        if (s.length != 2 && s.length != 4) {
+            throw new IllegalArgumentException("x must be [n, features] or [n, channels, height, width], got " + shape(x[0]));
+        }
+        int c = s[1], inner = s.length == 4 ? s[2] * s[3] : 1;
+        for (int k = 1; k < 5; k++) {
+            if (x[k].size() != c) {
+                throw new IllegalArgumentException("γ, β and the running statistics need " + c + " values (one per "
+                        + (s.length == 4 ? "channel" : "feature") + " of x " + shape(x[0]) + "), input " + (k + 1) + " has shape " + shape(x[k]));
+            }
+        }
+        return new Layout(s[0], c, inner, s[0] * inner);
+    }
+
+    @Override
+    public boolean dependsOnMode() {
+        return true;
+    }
+
+    @Override
+    public String attributes() {
+        return "momentum=" + momentum;
+    }
+}
