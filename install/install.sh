@@ -104,12 +104,16 @@ fi
 rm -rf "$(dirname "$spec")"
 # A class-data-sharing archive of the classes a kernel loads (JShell, javac, the renderers) shortens
 # its start-up. It is tied to this JVM and to the jar's path, so it is made here for the installed
-# copy; if it cannot be made, the kernel runs without it.
+# copy; if it cannot be made, the kernel runs without it. (Measured on Java 25: JDK 24+'s AOT cache,
+# -XX:AOTCacheOutput, saved no more than this archive and takes longer to make; see bench/kernel-start.sh.)
 if [ -n "$prefix" ]; then dest="$prefix/share/jupyter/kernels/$name"; else dest="$(jupyter --data-dir)/kernels/$name"; fi
 if [ -f "$dest/kernel.json" ] && "$java_bin" -XX:ArchiveClassesAtExit="$dest/deeptoy.jsa" -Xss4m -XX:+UseSerialGC \
      -XX:TieredStopAtLevel=1 -ea -Djava.awt.headless=true -jar "$dest/deeptoy-kernel.jar" --warm-up \
      >/dev/null 2>&1 && [ -s "$dest/deeptoy.jsa" ]; then
   sed -i 's|"-Djava.awt.headless=true",|"-Djava.awt.headless=true", "-XX:SharedArchiveFile={resource_dir}/deeptoy.jsa",|' "$dest/kernel.json"
+else
+  rm -f "$dest/deeptoy.jsa"
+  echo "note: $java_bin could not make a class-data-sharing archive; the kernel starts without it (slower)." >&2
 fi
 # An install that reports success must work: start the installed kernel once and check a reply.
 python=python3
