@@ -74,6 +74,10 @@ if [ ! -f "$jar" ]; then
   exit 1
 fi
 
+# JDK 24+ warn on stderr at each start that a library (classgraph) uses sun.misc.Unsafe; allowed here.
+unsafe_flag=""
+if [ "$java_major" -ge 24 ]; then unsafe_flag='"--sun-misc-unsafe-memory-access=allow", '; fi
+
 spec="$(mktemp -d)/$name"
 mkdir -p "$spec"
 cp "$jar" "$spec/deeptoy-kernel.jar"
@@ -84,7 +88,7 @@ cp "$jar" "$spec/deeptoy-kernel.jar"
 cat > "$spec/kernel.json" <<JSON
 {
   "argv": ["$java_bin", "-Xms32m", "-Xmx$memory", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-           "-ea", "-Djava.awt.headless=true", "-jar", "{resource_dir}/deeptoy-kernel.jar", "{connection_file}"],
+           "-ea", "-Djava.awt.headless=true", $unsafe_flag"-jar", "{resource_dir}/deeptoy-kernel.jar", "{connection_file}"],
   "display_name": "Java (DeepToy)",
   "language": "java",
   "interrupt_mode": "message"

@@ -186,6 +186,24 @@ def _is_json_object(raw):
         return False
 
 
+class JvmSetup(FaultTestCase):
+    def test_kernel_starts_without_jvm_warnings(self):
+        # Java 17 warned about the Security Manager at each start; JDK 24+ warn about sun.misc.Unsafe
+        start = self.k.stderr()
+        self.assertNotIn("WARNING", start)
+        self.assertNotIn("Security Manager", start)
+
+    def test_assertions_are_on(self):
+        content, out = self.k.run('assert keep < 0 : "keep is not negative";')
+        self.assertEqual(content["status"], "error")
+        self.assertIn("keep is not negative", [m["content"]["evalue"] for m in out if m["msg_type"] == "error"])
+        self.assert_healthy()
+
+    def test_awt_is_headless(self):
+        content, out = self.k.run("java.awt.GraphicsEnvironment.isHeadless()")
+        self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["true"])
+
+
 class ProtocolFaults(FaultTestCase):
     def execute_parts(self, code='keep = keep;', **kw):
         return self.k.parts("execute_request", {"code": code, "silent": False, "store_history": False,
