@@ -75,6 +75,10 @@ if [ ! -f "$jar" ]; then
   exit 1
 fi
 
+# JDK 24+ warn on stderr at each start that a library (classgraph) uses sun.misc.Unsafe; allowed here.
+unsafe_flag=()
+if [ "$java_major" -ge 24 ]; then unsafe_flag=(--sun-misc-unsafe-memory-access=allow); fi
+
 spec="$(mktemp -d)/$name"
 mkdir -p "$spec"
 cp "$jar" "$spec/deeptoy-kernel.jar"
@@ -82,7 +86,7 @@ cp "$jar" "$spec/deeptoy-kernel.jar"
 # class-data-sharing archive is recorded with them.
 # -Xms32m: the default initial heap (1/64 of RAM, ~380 MB here) is committed from the start and the heap
 # never shrinks below it, which kept an idle kernel at ~290 MB resident; from 32 MB it grows as needed.
-jvm_flags=(-Xms32m -Xss4m -XX:+UseSerialGC -ea -Djava.awt.headless=true)
+jvm_flags=(-Xms32m -Xss4m -XX:+UseSerialGC -ea -Djava.awt.headless=true "${unsafe_flag[@]}")
 # kernel.json cannot compute a heap size, so it runs a small launcher ({resource_dir} is the installed
 # kernelspec directory); the launcher sizes the heap and the BLAS threads from where the kernel runs.
 sed -e "s|@JAVA@|$java_bin|" -e "s|@MEMORY@|$memory|" -e "s|@FLAGS@|${jvm_flags[*]}|" \
@@ -113,8 +117,13 @@ chmod 755 "$dest/launch"  # jupyter kernelspec install may not keep the mode
 # A class-data-sharing archive of the classes a kernel loads (JShell, javac, the renderers) shortens
 # its start-up. It is tied to this JVM and to the jar's path, so it is made here for the installed
 # copy (the launcher uses it when it is there); if it cannot be made, the kernel runs without it.
-"$java_bin" -XX:ArchiveClassesAtExit="$dest/deeptoy.jsa" "${jvm_flags[@]}" -jar "$dest/deeptoy-kernel.jar" --warm-up \
-  >/dev/null 2>&1 || rm -f "$dest/deeptoy.jsa"
+# (Measured on Java 25: JDK 24+'s AOT cache, -XX:AOTCacheOutput, saved no more than this archive and
+# takes longer to make; see bench/kernel-start.sh.)
+if ! "$java_bin" -XX:ArchiveClassesAtExit="$dest/deeptoy.jsa" "${jvm_flags[@]}" -jar "$dest/deeptoy-kernel.jar" --warm-up \
+     >/dev/null 2>&1 || [ ! -s "$dest/deeptoy.jsa" ]; then
+  rm -f "$dest/deeptoy.jsa"
+  echo "note: $java_bin could not make a class-data-sharing archive; the kernel starts without it (slower)." >&2
+fi
 # An install that reports success must work: start the installed kernel once and check a reply.
 python=python3
 if /usr/bin/python3 -c 'import jupyter_client' >/dev/null 2>&1; then python=/usr/bin/python3; fi
