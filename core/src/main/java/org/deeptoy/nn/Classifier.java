@@ -9,6 +9,7 @@ import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.SimulationContext;
 import org.deeptoy.optim.Optimizer;
+import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 
@@ -88,7 +89,8 @@ public class Classifier {
         boolean verbose = o.verbose != null ? o.verbose : live == null;
         if (live != null && o.showLive) listeners.add(live);
         history = new History(toString());
-        SimulationContext ctx = new SimulationContext().checkFinite(false).variableGradientsOnly(true);
+        // float32 where an op has a float32 kernel (conv2d), as PyTorch trains; predictions stay float64
+        SimulationContext ctx = new SimulationContext().checkFinite(false).variableGradientsOnly(true).precision(Precision.FLOAT32);
         List<Connection> variables = cg.variables();
         Random random = new Random(o.seed);
         int batches = (train.size() + o.batchSize - 1) / o.batchSize;
