@@ -123,6 +123,8 @@ class Conv2dTest {
             "3, 2, 7, 5, 4, 3, 2, 2, 1",
             "2, 3, 6, 9, 2, 2, 4, 1, 0",
             "2, 1, 8, 8, 3, 5, 5, 1, 2",
+            "3, 3, 6, 5, 4, 3, 3, 1, 1",
+            "2, 2, 7, 6, 3, 5, 3, 1, 1",
             "2, 2, 5, 4, 2, 5, 3, 3, 2",
     })
     void float32KernelsMatchFloat64AndPassTheirGradientCheck(int n, int c, int h, int w, int o, int kh, int kw, int s, int p) {
