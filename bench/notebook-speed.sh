@@ -48,6 +48,11 @@ def torch_line():
 print(torch_line())
 assert torch_line() == "ready"
 
+def cpu_seconds(pid):
+    # user + system time of the whole process (all its threads: JIT, collector, BLAS) so far
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 def pytorch(net, images):
     torch.stdin.write(f"{net} {images}\n"); torch.stdin.flush()
     line = torch_line()
@@ -90,7 +95,9 @@ def deeptoy(net, images):
     return float(re.search(r": ([0-9.]+) s", line).group(1)), line
 
 sides = {"deeptoy": deeptoy, "pytorch": pytorch}
+pids = {"deeptoy": km.provisioner.process.pid, "pytorch": torch.pid}
 times = {(s, n): [] for s in sides for n in ("mlp", "cnn")}
+cpu = {(s, n): [] for s in sides for n in ("mlp", "cnn")}
 try:
     for net in ("mlp", "cnn"):  # warm-up: the JIT, libtorch's first calls
         for side in sides:
@@ -99,18 +106,26 @@ try:
         order = ["deeptoy", "pytorch"] if r % 2 == 0 else ["pytorch", "deeptoy"]
         for net in ("mlp", "cnn"):
             for side in order:
+                c0 = cpu_seconds(pids[side])
                 seconds, line = sides[side](net, 60000)
+                cpu[(side, net)].append(cpu_seconds(pids[side]) - c0)
                 times[(side, net)].append(seconds)
-                print(f"round {r + 1}: {line}", flush=True)
+                print(f"round {r + 1}: {line}  [process CPU {cpu[(side, net)][-1]:.2f} s]", flush=True)
 finally:
     kc.stop_channels(); km.shutdown_kernel(now=True)
     torch.stdin.close(); torch.wait(timeout=60)
     del kc  # closed here, not by its finaliser at interpreter exit (which logs a TypeError)
 
 med = {k: statistics.median(v) for k, v in times.items()}
+mcpu = {k: statistics.median(v) for k, v in cpu.items()}
 for net in ("mlp", "cnn"):
-    print(f"{net}: deeptoy {med[('deeptoy', net)]:.2f} s, pytorch {med[('pytorch', net)]:.2f} s per epoch (median of {rounds})")
+    print(f"{net}: deeptoy {med[('deeptoy', net)]:.2f} s, pytorch {med[('pytorch', net)]:.2f} s per epoch (median of {rounds}); "
+          f"process CPU deeptoy {mcpu[('deeptoy', net)]:.2f} s, pytorch {mcpu[('pytorch', net)]:.2f} s")
 print(f"load after: {open('/proc/loadavg').read().strip()}")
+# CPU time is what the machine's other work disturbs least (on a loaded 2-core machine the wall
+# clock of either side can double); the last line is wall-clock time, as a student sees it.
+print(f"CPU-time ratio deeptoy/pytorch: mlp {mcpu[('deeptoy', 'mlp')] / mcpu[('pytorch', 'mlp')]:.2f}, "
+      f"cnn {mcpu[('deeptoy', 'cnn')] / mcpu[('pytorch', 'cnn')]:.2f}")
 print(f"ratio deeptoy/pytorch: mlp {med[('deeptoy', 'mlp')] / med[('pytorch', 'mlp')]:.2f}, "
       f"cnn {med[('deeptoy', 'cnn')] / med[('pytorch', 'cnn')]:.2f}")
 PY

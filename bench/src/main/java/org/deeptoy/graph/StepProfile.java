@@ -35,6 +35,7 @@ public final class StepProfile {
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        profile("course", course(), rounds);
         profile("cnn", cnn(), rounds);
         profile("mlp", mlp(), rounds);
     }
@@ -56,6 +57,31 @@ public final class StepProfile {
         Connection logits = cg.sum(cg.matrixMultiply(cg.reshape(h2, 64, 1600), w3), b3);
         Connection loss = cg.negate(cg.mean(cg.reduceSum(cg.multiply(t, cg.logSoftmax(logits, 1)), 1)));
         return new Model(cg, loss, Map.of(x, Tensor.randomUniform(4, 0, 1, 64, 1, 28, 28), t, oneHot(64)));
+    }
+
+    /**
+     * The course's CNN as {@code Cnn.builder()} makes it (notebook 08, bench/notebook-speed.sh):
+     * conv 8x5 "same" + bias, relu, pool 2; conv 16x5 "same" + bias, relu, pool 2; dense 784 -> 128
+     * relu; dense 128 -> 10; log-softmax cross-entropy; batch 128.
+     */
+    static Model course() {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection x = cg.input("x"), t = cg.input("onehot");
+        Random r = new Random(11);
+        Connection k1 = cg.variable(Tensor.randomNormal(r, 0, 0.28, 8, 1, 5, 5), "K1");
+        Connection c1 = cg.variable(Tensor.zeros(8, 1, 1), "c1");
+        Connection k2 = cg.variable(Tensor.randomNormal(r, 0, 0.1, 16, 8, 5, 5), "K2");
+        Connection c2 = cg.variable(Tensor.zeros(16, 1, 1), "c2");
+        Connection w1 = cg.variable(Tensor.randomNormal(r, 0, 0.05, 784, 128), "W1");
+        Connection b1 = cg.variable(Tensor.zeros(128), "b1");
+        Connection w2 = cg.variable(Tensor.randomNormal(r, 0, 0.1, 128, 10), "W2");
+        Connection b2 = cg.variable(Tensor.zeros(10), "b2");
+        Connection h1 = cg.maxPool2d(cg.relu(cg.sum(cg.conv2d(x, k1, 1, 2), c1)), 2, 2);
+        Connection h2 = cg.maxPool2d(cg.relu(cg.sum(cg.conv2d(h1, k2, 1, 2), c2)), 2, 2);
+        Connection h3 = cg.relu(cg.sum(cg.matrixMultiply(cg.reshape(h2, 128, 784), w1), b1));
+        Connection logits = cg.sum(cg.matrixMultiply(h3, w2), b2);
+        Connection loss = cg.negate(cg.mean(cg.reduceSum(cg.multiply(t, cg.logSoftmax(logits, 1)), 1)));
+        return new Model(cg, loss, Map.of(x, Tensor.randomUniform(4, 0, 1, 128, 1, 28, 28), t, oneHot(128)));
     }
 
     /** As the speed benchmark's Mlp: 784-256-10, relu, log-softmax cross-entropy, batch 128. */

@@ -44,7 +44,7 @@ final class CifarReader {
      * Decodes all records of {@code file} into {@code x} (raw pixel values 0..255) and {@code labels},
      * starting at example {@code first}; returns the number of records read.
      */
-    static int read(Path file, double[] x, int[] labels, int first) {
+    static int read(Path file, byte[] x, int[] labels, int first) {
         int n = countRecords(file);
         byte[] b;
         try {
@@ -65,7 +65,7 @@ final class CifarReader {
             }
             labels[first + r] = label;
             int out = (first + r) * PIXELS;
-            for (int k = 0; k < PIXELS; k++) x[out + k] = b[at + 1 + k] & 0xff;
+            System.arraycopy(b, at + 1, x, out, PIXELS);
         }
         return n;
     }

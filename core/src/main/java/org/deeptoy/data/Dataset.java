@@ -3,6 +3,7 @@ package org.deeptoy.data;
 import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -17,14 +18,28 @@ import java.util.Random;
  */
 public final class Dataset {
     private final String name;
+    /** The examples: either a tensor or, for image datasets, their raw pixels (the other is null). */
     private final Tensor x;
+    private final Pixels pixels;
+    /** The pixels as doubles, made by {@link #x()} and kept while memory allows. */
+    private SoftReference<Tensor> pixelTensor = new SoftReference<>(null);
     private final int[] labels;
     private final List<String> classNames;
 
     public Dataset(String name, Tensor x, int[] labels, List<String> classNames) {
-        if (x.rank() == 0 || x.dim(0) != labels.length) {
+        this(name, x, null, labels, classNames);
+    }
+
+    /** An image dataset stored as raw 8-bit pixels (values 0..255), converted batch by batch. */
+    Dataset(String name, Pixels pixels, int[] labels, List<String> classNames) {
+        this(name, null, pixels, labels, classNames);
+    }
+
+    private Dataset(String name, Tensor x, Pixels pixels, int[] labels, List<String> classNames) {
+        int[] shape = x != null ? x.shape() : pixels.shape();
+        if (shape.length == 0 || shape[0] != labels.length) {
             throw new IllegalArgumentException("Dataset " + name + ": " + labels.length + " labels for examples of shape "
-                    + Shapes.toString(x.shape()) + " (axis 0 must count the examples)");
+                    + Shapes.toString(shape) + " (axis 0 must count the examples)");
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classNames.size()) {
@@ -34,6 +49,7 @@ public final class Dataset {
         }
         this.name = name;
         this.x = x;
+        this.pixels = pixels;
         this.labels = labels;
         this.classNames = List.copyOf(classNames);
     }
@@ -42,9 +58,23 @@ public final class Dataset {
         return name;
     }
 
-    /** The examples, one per row along axis 0. */
+    /**
+     * The examples, one per row along axis 0. For an image dataset the pixels are converted to
+     * doubles on the first call (CIFAR-10's training set: 1.2 GB) and kept while memory allows;
+     * training takes them batch by batch without this.
+     */
     public Tensor x() {
-        return x;
+        if (x != null) return x;
+        Tensor t = pixelTensor.get();
+        if (t == null) {
+            t = pixels.toTensor();
+            pixelTensor = new SoftReference<>(t);
+        }
+        return t;
+    }
+
+    private int[] shape() {
+        return x != null ? x.shape() : pixels.shape();
     }
 
     /** The class of each example (not a copy: do not modify). */
@@ -66,13 +96,20 @@ public final class Dataset {
 
     /** The shape of one example, e.g. [1, 28, 28]. */
     public int[] exampleShape() {
-        int[] s = x.shape();
+        int[] s = shape();
         return Arrays.copyOfRange(s, 1, s.length);
     }
 
     /** The same examples as rows of a matrix [N, features] (shares storage). */
     public Dataset flatten() {
+        if (pixels != null) return new Dataset(name, pixels.reshapeRows(features()), labels, classNames);
         return new Dataset(name, x.reshape(size(), -1), labels, classNames);
+    }
+
+    private int features() {
+        int f = 1;
+        for (int s : exampleShape()) f *= s;
+        return f;
     }
 
     /** The name of class {@code label}, e.g. {@code "cat"}. */
@@ -93,7 +130,7 @@ public final class Dataset {
     /** Example {@code i} as a tensor of {@link #exampleShape()} (a copy). */
     public Tensor example(int i) {
         checkIndex(i, "example");
-        return x.slice(i);
+        return x != null ? x.slice(i) : pixels.toTensor(new int[] {i}, 0, 1).reshape(exampleShape());
     }
 
     // ---- subsets ---------------------------------------------------------------------------
@@ -103,14 +140,16 @@ public final class Dataset {
         for (int i : indices) checkIndex(i, "subset");
         int[] l = new int[indices.length];
         for (int k = 0; k < indices.length; k++) l[k] = labels[indices[k]];
-        return new Dataset(name, x.gather(indices), l, classNames);
+        return x != null ? new Dataset(name, x.gather(indices), l, classNames)
+                : new Dataset(name, pixels.gather(indices), l, classNames);
     }
 
     /** The first {@code n} examples (all of them if there are fewer), for quick runs. */
     public Dataset first(int n) {
         if (n < 0) throw new IllegalArgumentException(name + ".first(" + n + "): n must not be negative");
         int k = Math.min(n, size());
-        return new Dataset(name, x.rows(0, k), Arrays.copyOf(labels, k), classNames);
+        return x != null ? new Dataset(name, x.rows(0, k), Arrays.copyOf(labels, k), classNames)
+                : new Dataset(name, pixels.rows(0, k), Arrays.copyOf(labels, k), classNames);
     }
 
     /**
@@ -169,7 +208,7 @@ public final class Dataset {
 
     /** The same examples under another name. */
     public Dataset named(String newName) {
-        return new Dataset(newName, x, labels, classNames);
+        return new Dataset(newName, x, pixels, labels, classNames);
     }
 
     // ---- labels and batches -------------------------------------------------------------------
@@ -227,7 +266,7 @@ public final class Dataset {
                 int to = Math.min(from + batchSize, order.length);
                 int[] l = new int[to - from];
                 for (int k = from; k < to; k++) l[k - from] = labels[order[k]];
-                Batch b = new Batch(x.gather(order, from, to), l);
+                Batch b = new Batch(x != null ? x.gather(order, from, to) : pixels.toTensor(order, from, to), l);
                 from = to;
                 return b;
             }

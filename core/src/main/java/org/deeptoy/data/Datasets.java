@@ -4,7 +4,6 @@ import org.deeptoy.data.DataLocator.Checksum;
 import org.deeptoy.data.DataLocator.Download;
 import org.deeptoy.data.DataLocator.Located;
 import org.deeptoy.data.DataLocator.Source;
-import org.deeptoy.tensor.Tensor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,10 +118,7 @@ public final class Datasets {
             throw new DatasetException(imageFile + " holds " + images.count() + " images but " + labelFile + " holds "
                     + labels.length + " labels; the two files must belong together");
         }
-        byte[] b = images.bytes();
-        double[] x = new double[b.length - IdxReader.Images.OFFSET];
-        for (int i = 0; i < x.length; i++) x[i] = b[i + IdxReader.Images.OFFSET] & 0xff;
-        return new Dataset(name, Tensor.wrap(x, images.count(), 1, 28, 28), labels, classes);
+        return new Dataset(name, new Pixels(images.bytes(), IdxReader.Images.OFFSET, images.count(), 1, 28, 28), labels, classes);
     }
 
     private static Dataset cifar(String name, List<Path> files, List<String> classes) {
@@ -131,17 +127,17 @@ public final class Datasets {
         if (total * CifarReader.PIXELS > Integer.MAX_VALUE - 16) {
             throw new DatasetException(name + ": " + total + " records are too many for one tensor");
         }
-        double[] x;
+        byte[] x;
         try {
-            x = new double[(int) total * CifarReader.PIXELS];
+            x = new byte[(int) total * CifarReader.PIXELS];
         } catch (OutOfMemoryError e) {
-            throw new DatasetException(name + ": " + total + " images need " + total * CifarReader.PIXELS * 8 / (1 << 20)
-                    + " MB as doubles; start Java with a larger heap (e.g. -Xmx3g)", e);
+            throw new DatasetException(name + ": " + total + " images need " + total * CifarReader.PIXELS / (1 << 20)
+                    + " MB; start Java with a larger heap (e.g. -Xmx1g)", e);
         }
         int[] labels = new int[(int) total];
         int at = 0;
         for (Path f : files) at += CifarReader.read(f, x, labels, at);
-        return new Dataset(name, Tensor.wrap(x, (int) total, 3, 32, 32), labels, classes);
+        return new Dataset(name, new Pixels(x, 0, (int) total, 3, 32, 32), labels, classes);
     }
 
     // ---- what each dataset consists of and where it comes from -------------------------------

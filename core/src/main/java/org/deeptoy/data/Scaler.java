@@ -61,13 +61,15 @@ public final class Scaler {
         double[] min = new double[f], max = new double[f];
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        double[] d = train.x().data();
-        for (int i = 0; i < train.size(); i++) {
-            int o = i * f;
-            for (int j = 0; j < f; j++) {
-                double v = d[o + j];
-                if (v < min[j]) min[j] = v;
-                if (v > max[j]) max[j] = v;
+        for (Batch b : train.batches(CHUNK)) {
+            double[] d = b.x().data();
+            for (int i = 0; i < b.size(); i++) {
+                int o = i * f;
+                for (int j = 0; j < f; j++) {
+                    double v = d[o + j];
+                    if (v < min[j]) min[j] = v;
+                    if (v > max[j]) max[j] = v;
+                }
             }
         }
         double[] scale = new double[f];
@@ -153,35 +155,46 @@ public final class Scaler {
     }
 
     /** Mean and population standard deviation of each group of {@code group} consecutive features. */
+    /**
+     * Examples per pass of the statistics: the training set is read in chunks, so that an image
+     * dataset stored as bytes is never converted to doubles whole.
+     */
+    private static final int CHUNK = 1024;
+
     private static double[][] meanStd(Dataset train, int group) {
         if (train.size() == 0) throw new IllegalArgumentException("Scaler: " + train.name() + " has no examples to fit on");
         int f = features(train.exampleShape());
         int g = f / group;
-        double[] d = train.x().data();
         double[] sum = new double[g];
-        for (int i = 0; i < train.size(); i++) {
-            int o = i * f;
-            if (group == 1) {
-                for (int j = 0; j < f; j++) sum[j] += d[o + j];
-            } else {
-                for (int j = 0; j < f; j++) sum[j / group] += d[o + j];
+        for (Batch b : train.batches(CHUNK)) {
+            double[] d = b.x().data();
+            for (int i = 0; i < b.size(); i++) {
+                int o = i * f;
+                if (group == 1) {
+                    for (int j = 0; j < f; j++) sum[j] += d[o + j];
+                } else {
+                    for (int j = 0; j < f; j++) sum[j / group] += d[o + j];
+                }
             }
         }
         double count = (double) train.size() * group;
         double[] mean = new double[g];
         for (int j = 0; j < g; j++) mean[j] = sum[j] / count;
         double[] sq = new double[g];
-        for (int i = 0; i < train.size(); i++) {
-            int o = i * f;
-            if (group == 1) {
-                for (int j = 0; j < f; j++) {
-                    double e = d[o + j] - mean[j];
-                    sq[j] += e * e;
-                }
-            } else {
-                for (int j = 0; j < f; j++) {
-                    double e = d[o + j] - mean[j / group];
-                    sq[j / group] += e * e;
+        for (Batch b : train.batches(CHUNK)) {
+            double[] d = b.x().data();
+            for (int i = 0; i < b.size(); i++) {
+                int o = i * f;
+                if (group == 1) {
+                    for (int j = 0; j < f; j++) {
+                        double e = d[o + j] - mean[j];
+                        sq[j] += e * e;
+                    }
+                } else {
+                    for (int j = 0; j < f; j++) {
+                        double e = d[o + j] - mean[j / group];
+                        sq[j / group] += e * e;
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 package org.deeptoy.graph;
 
+import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 
@@ -61,6 +62,7 @@ public final class SimulationContext {
     private boolean training;
     private long seed;
     private Pass pass = new Pass(false, new java.util.Random(0));
+    private Precision precision; // null: the calling thread's (FLOAT64 unless a scope says otherwise)
 
     /**
      * Whether forward checks each op's output for NaN and infinity and names the op that made
@@ -104,6 +106,22 @@ public final class SimulationContext {
         return this;
     }
 
+    /**
+     * The precision the ops compute in during this context's forward and backward passes:
+     * FLOAT32 for training (see {@link Precision}). Unset, it is the calling thread's
+     * ({@link Precision#current()}, FLOAT64 unless set): gradient checks and exercises.
+     */
+    public SimulationContext precision(Precision p) {
+        if (p == null) throw new DeepToyException("precision: give Precision.FLOAT64 or Precision.FLOAT32, not null");
+        this.precision = p;
+        return this;
+    }
+
+    /** The precision of this context's passes: its own if set, else the calling thread's. */
+    public Precision precision() {
+        return precision != null ? precision : Precision.current();
+    }
+
     public SimulationContext forward(ComputationalGraph cg) {
         return forward(cg, Map.of());
     }
@@ -140,6 +158,13 @@ public final class SimulationContext {
             }
             values.put(c, c.value());
         }
+        try (Precision.Scope ignored = precision().use()) {
+            forwardNodes(cg, needed);
+        }
+        return this;
+    }
+
+    private void forwardNodes(ComputationalGraph cg, boolean[] needed) {
         for (Node node : cg.nodes()) {
             if (!needed[node.output().id()]) continue;
             Tensor[] x = inputValues(node);
@@ -155,7 +180,6 @@ public final class SimulationContext {
             if (checkFinite) checkFinite(node, x, y);
             values.put(node.output(), y);
         }
-        return this;
     }
 
     /**
@@ -176,6 +200,14 @@ public final class SimulationContext {
         boolean[] reach = cg.ancestors(List.of(loss));
         boolean[] wanted = variableGradientsOnly ? cg.dependsOnVariable() : null;
         gradients.put(loss, Tensor.ones(l.shape()));
+        try (Precision.Scope ignored = precision().use()) {
+            backwardNodes(cg, reach, wanted);
+        }
+        backwardRan = true;
+        return this;
+    }
+
+    private void backwardNodes(ComputationalGraph cg, boolean[] reach, boolean[] wanted) {
         List<Node> nodes = cg.nodes();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node node = nodes.get(i);
@@ -208,8 +240,6 @@ public final class SimulationContext {
                 accumulate(node, in.get(k), x[k], dx[k]);
             }
         }
-        backwardRan = true;
-        return this;
     }
 
     /** The value and gradient of a connection in this context. */

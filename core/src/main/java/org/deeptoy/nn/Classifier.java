@@ -9,6 +9,7 @@ import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.SimulationContext;
 import org.deeptoy.optim.Optimizer;
+import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 

@@ -6,6 +6,7 @@ import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.SimulationContext;
 import org.deeptoy.optim.Optimizer;
+import org.deeptoy.tensor.Precision;
 
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +46,8 @@ final class Trainer {
     }
 
     History run(Dataset train, Dataset validation) {
-        SimulationContext ctx = new SimulationContext().checkFinite(false).variableGradientsOnly(true).training(true).seed(o.seed);
+        SimulationContext ctx = new SimulationContext().checkFinite(false).variableGradientsOnly(true).training(true).seed(o.seed)
+                .precision(Precision.FLOAT32); // float32 where an op has a float32 kernel (conv2d), as PyTorch trains
         List<Connection> variables = model.graph().variables();
         EarlyStopping early = o.patience >= 0 && validation != null ? new EarlyStopping(o.patience, model.savedParameters()) : null;
         Random random = new Random(o.seed);

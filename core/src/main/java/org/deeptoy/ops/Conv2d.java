@@ -3,6 +3,7 @@ package org.deeptoy.ops;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.Node;
 import org.deeptoy.tensor.Blas;
+import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 
@@ -23,6 +24,9 @@ import org.deeptoy.tensor.Tensor;
  * </pre>
  * The transposes are BLAS flags, not copies. A bias is not part of conv2d: add one of shape
  * [O, 1, 1] with {@code sum}, which broadcasts it over the batch and the pixels.
+ *
+ * <p>In {@link Precision#FLOAT32} (training) the im2col matrices and products are float32
+ * ({@link Conv2dFloat32}); the result is rounded back into doubles.
  */
 public final class Conv2d extends Node {
     private final int stride;
@@ -66,6 +70,7 @@ public final class Conv2d extends Node {
     @Override
     protected Tensor forward(Tensor[] x) {
         Geometry g = geometry(x[0], x[1]);
+        if (Precision.current() == Precision.FLOAT32) return Conv2dFloat32.forward(x[0], x[1], g, imagesPerProduct(g));
         int step = imagesPerProduct(g), plane = g.oh * g.ow;
         double[] cols = new double[g.k * step * plane], yc = new double[g.o * step * plane];
         double[] y = new double[g.n * g.o * plane];
@@ -82,6 +87,7 @@ public final class Conv2d extends Node {
     protected Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need) {
         if (!need[0] && !need[1]) return new Tensor[2];
         Geometry g = geometry(x[0], x[1]);
+        if (Precision.current() == Precision.FLOAT32) return Conv2dFloat32.backward(x[0], x[1], dy, need, g, imagesPerProduct(g));
         int step = imagesPerProduct(g), plane = g.oh * g.ow;
         double[] cols = new double[g.k * step * plane], dyc = new double[g.o * step * plane];
         double[] df = need[1] ? new double[g.o * g.k] : null;
@@ -103,7 +109,7 @@ public final class Conv2d extends Node {
     }
 
     /** Sizes of one call; {@code k} is the rows of the im2col matrix. */
-    private record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, int s, int p,
+    record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, int s, int p,
                             int k) {
     }
 
@@ -203,12 +209,12 @@ public final class Conv2d extends Node {
     }
 
     /** The first output column j whose input column j·s - p + v is not in the left padding. */
-    private static int firstInside(int v, int p, int s) {
+    static int firstInside(int v, int p, int s) {
         return p - v <= 0 ? 0 : (p - v + s - 1) / s;
     }
 
     /** One past the last output column j whose input column j·s - p + v is inside the image of width w. */
-    private static int endInside(int v, int p, int s, int w, int ow) {
+    static int endInside(int v, int p, int s, int w, int ow) {
         int last = w - 1 + p - v;   // j·s <= last
         return last < 0 ? 0 : Math.min(ow, last / s + 1);
     }

@@ -18,6 +18,20 @@ public interface Blas {
     void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, double[] b,
               double beta, double[] c);
 
+    /**
+     * The same product in float32 (see {@link Precision}). By default it is computed in double and
+     * rounded; OpenBLAS overrides it with its float kernel, which is about twice as fast.
+     */
+    default void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b,
+                      float beta, float[] c) {
+        double[] ad = new double[m * k], bd = new double[k * n], cd = new double[m * n];
+        for (int i = 0; i < ad.length; i++) ad[i] = a[i];
+        for (int i = 0; i < bd.length; i++) bd[i] = b[i];
+        if (beta != 0) for (int i = 0; i < cd.length; i++) cd[i] = c[i];
+        gemm(transA, transB, m, n, k, alpha, ad, bd, beta, cd);
+        for (int i = 0; i < cd.length; i++) c[i] = (float) cd[i];
+    }
+
     /** A short name for messages and benchmarks: "ejml" or "openblas". */
     String name();
 

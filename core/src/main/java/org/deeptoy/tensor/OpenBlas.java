@@ -1,6 +1,7 @@
 package org.deeptoy.tensor;
 
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
@@ -31,6 +32,7 @@ public final class OpenBlas implements Blas {
     /** Native copies of A, B and C, grown as needed; one set per calling thread. */
     private static final class Buffers {
         DoublePointer a, b, c;
+        FloatPointer fa, fb, fc;
     }
 
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
@@ -77,9 +79,9 @@ public final class OpenBlas implements Blas {
             throw new IllegalArgumentException("gemm: negative size m=" + m + ", n=" + n + ", k=" + k);
         }
         // Native code does not check bounds: a short array would corrupt memory instead of throwing.
-        check("A", a, (long) m * k);
-        check("B", b, (long) k * n);
-        check("C", c, (long) m * n);
+        check("A", a.length, (long) m * k);
+        check("B", b.length, (long) k * n);
+        check("C", c.length, (long) m * n);
         if (m == 0 || n == 0) return;
         if (k == 0) { // OpenBLAS rejects a leading dimension of 0; the product is empty
             for (int i = 0; i < m * n; i++) c[i] = beta == 0 ? 0 : beta * c[i];
@@ -92,6 +94,31 @@ public final class OpenBlas implements Blas {
         pb.put(b, 0, sizeB);
         if (beta != 0) pc.put(c, 0, sizeC);
         openblas_nolapack.cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                m, n, k, alpha, pa, transA ? m : k, pb, transB ? k : n, beta, pc, n);
+        pc.get(c, 0, sizeC);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b,
+                     float beta, float[] c) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm: negative size m=" + m + ", n=" + n + ", k=" + k);
+        }
+        check("A", a.length, (long) m * k);
+        check("B", b.length, (long) k * n);
+        check("C", c.length, (long) m * n);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            for (int i = 0; i < m * n; i++) c[i] = beta == 0 ? 0 : beta * c[i];
+            return;
+        }
+        int sizeA = m * k, sizeB = k * n, sizeC = m * n;
+        Buffers buf = buffers.get();
+        FloatPointer pa = buf.fa = fit(buf.fa, sizeA), pb = buf.fb = fit(buf.fb, sizeB), pc = buf.fc = fit(buf.fc, sizeC);
+        pa.put(a, 0, sizeA);
+        pb.put(b, 0, sizeB);
+        if (beta != 0) pc.put(c, 0, sizeC);
+        openblas_nolapack.cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 m, n, k, alpha, pa, transA ? m : k, pb, transB ? k : n, beta, pc, n);
         pc.get(c, 0, sizeC);
     }
@@ -125,9 +152,15 @@ public final class OpenBlas implements Blas {
         return new DoublePointer(size);
     }
 
-    private static void check(String what, double[] x, long need) {
-        if (x.length < need) {
-            throw new IllegalArgumentException("gemm: " + what + " holds " + x.length + " values but the shapes need " + need);
+    private static FloatPointer fit(FloatPointer p, int size) {
+        if (p != null && p.capacity() >= size) return p;
+        if (p != null) p.close();
+        return new FloatPointer(size);
+    }
+
+    private static void check(String what, int length, long need) {
+        if (length < need) {
+            throw new IllegalArgumentException("gemm: " + what + " holds " + length + " values but the shapes need " + need);
         }
     }
 

@@ -150,4 +150,33 @@ class DatasetTest {
     void rejectsANonPositiveBatchSize() {
         assertThrows(IllegalArgumentException.class, () -> sorted(2).batches(0));
     }
+
+    @Test
+    void imageDatasetsStoredAsPixelBytesGiveTheSameTensorsAsDoubles() {
+        byte[] b = new byte[3 + 10 * 2 * 3 * 2];
+        new Random(5).nextBytes(b); // values above 127 too: read as 0..255
+        double[] d = new double[b.length - 3];
+        for (int i = 0; i < d.length; i++) d[i] = b[i + 3] & 0xff;
+        int[] labels = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0};
+        List<String> classes = List.of("a", "b", "c");
+        Dataset bytes = new Dataset("bytes", new Pixels(b, 3, 10, 2, 3, 2), labels, classes);
+        Dataset doubles = new Dataset("doubles", Tensor.wrap(d, 10, 2, 3, 2), labels, classes);
+        assertEquals(doubles.x(), bytes.x());
+        assertArrayEquals(doubles.exampleShape(), bytes.exampleShape());
+        assertEquals(doubles.example(7), bytes.example(7));
+        assertEquals(doubles.first(4).x(), bytes.first(4).x());
+        assertEquals(doubles.subset(new int[] {9, 2, 2}).x(), bytes.subset(new int[] {9, 2, 2}).x());
+        assertEquals(doubles.flatten().x(), bytes.flatten().x());
+        assertEquals(doubles.split(0.3, 4).test().x(), bytes.split(0.3, 4).test().x());
+        List<Batch> fromDoubles = new ArrayList<>(), fromBytes = new ArrayList<>();
+        doubles.batches(4, new Random(6)).forEach(fromDoubles::add);
+        bytes.batches(4, new Random(6)).forEach(fromBytes::add);
+        assertEquals(3, fromBytes.size());
+        for (int k = 0; k < 3; k++) {
+            assertEquals(fromDoubles.get(k).x(), fromBytes.get(k).x());
+            assertArrayEquals(fromDoubles.get(k).labels(), fromBytes.get(k).labels());
+        }
+        assertEquals(Scaler.standardize(doubles).shift(), Scaler.standardize(bytes).shift());
+        assertEquals(Scaler.minMax(doubles).scale(), Scaler.minMax(bytes).scale());
+    }
 }

@@ -5,6 +5,7 @@ import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.SimulationContext;
+import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,6 +110,40 @@ class Conv2dTest {
         GradientCheck.Result r = gradientCheck(n, c, h, w, o, kh, kw, s, p);
         assertTrue(r.passed(), r::toString);
         assertEquals(2, r.errors().size());
+    }
+
+    /**
+     * Training's float32 kernels (Precision.FLOAT32): the same values as the definition to float
+     * precision, the same gradients as float64, and a gradient check of their own: conv2d is linear
+     * in x and in F, so a central difference is exact for any step, and a step of 1 keeps float32's
+     * rounding of the loss (~1e-7 of it) small against the difference.
+     */
+    @ParameterizedTest(name = "x [{0}, {1}, {2}, {3}], F [{4}, {1}, {5}, {6}], stride {7}, padding {8}")
+    @CsvSource({
+            "3, 2, 7, 5, 4, 3, 2, 2, 1",
+            "2, 3, 6, 9, 2, 2, 4, 1, 0",
+            "2, 1, 8, 8, 3, 5, 5, 1, 2",
+            "3, 3, 6, 5, 4, 3, 3, 1, 1",
+            "2, 2, 7, 6, 3, 5, 3, 1, 1",
+            "2, 2, 5, 4, 2, 5, 3, 3, 2",
+    })
+    void float32KernelsMatchFloat64AndPassTheirGradientCheck(int n, int c, int h, int w, int o, int kh, int kw, int s, int p) {
+        Tensor xv = Tensor.randomNormal(21, n, c, h, w), fv = Tensor.randomNormal(22, o, c, kh, kw);
+        int oh = (h + 2 * p - kh) / s + 1, ow = (w + 2 * p - kw) / s + 1;
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection x = cg.variable(xv, "x"), f = cg.variable(fv, "F");
+        Connection y = cg.conv2d(x, f, s, p, "y");
+        Connection loss = cg.reduceSum(cg.multiply(y, cg.constant(Tensor.randomNormal(23, n, o, oh, ow), "R")));
+        SimulationContext f64 = new SimulationContext().forward(cg).backward(cg, loss);
+        SimulationContext f32 = new SimulationContext().precision(Precision.FLOAT32).forward(cg).backward(cg, loss);
+        assertTrue(naiveConv(xv, fv, s, p).allClose(f32.value(y), 1e-5), () -> "float32 forward\n" + f32.value(y));
+        assertFalse(f64.value(y).allClose(f32.value(y), 1e-12), "the float32 kernels did not run");
+        assertTrue(f64.gradient(x).allClose(f32.gradient(x), 1e-5), "dL/dx");
+        assertTrue(f64.gradient(f).allClose(f32.gradient(f), 1e-5), "dL/dF");
+        try (Precision.Scope ignored = Precision.FLOAT32.use()) {
+            GradientCheck.Result r = GradientCheck.check(cg, loss, Map.of(), cg.variables(), 1, 1e-3);
+            assertTrue(r.passed(), r::toString);
+        }
     }
 
     @Test
