@@ -5,13 +5,20 @@ A source (src/NN-name.java) is a sequence of cells, each opened by a marker line
 
     // %% md          a markdown cell: the following lines, each starting with "// "
     // %%             a code cell
-    // %% exercise    a code cell the student completes
+    // %% exercise    a code cell the student completes (options: "points=2", "id=name")
 
 Inside code cells, lines between "// BEGIN SOLUTION" and "// END SOLUTION" are the teacher's
 solution; the student's version drops them and keeps the lines written as "// STUDENT: code"
 (uncommented). One source gives both versions, so they never drift. Exercise cells are tagged
 "exercise"; a check cell (one that calls `Exercises.`, or the code cell right after an exercise) is
 tagged "check" and must print ✓ for the solution and ✗ for the student's version.
+
+Both versions carry nbgrader metadata: an exercise cell is an nbgrader solution cell (grade_id
+"<id>-answer"), the check cell right after it a locked grade cell (grade_id "<id>", 1 point unless the
+exercise says points=N); <id> is the exercise's id= option, else the name of the check's last call
+(Exercises.rowMeans -> rowMeans, checkHinge() -> hinge). The teacher's version (solutions/) keeps the
+"// BEGIN SOLUTION" / "// END SOLUTION" lines, so it is an nbgrader source notebook as it is; the
+student's version is stored without outputs in exercise and check cells (no ✗ line to give away).
 
 Before the first marker, lines "// expect: WHAT" declare what the executed notebook must show;
 they go to the notebook's metadata (deeptoy.expect) and the kernel module's NotebooksTest reads
@@ -24,10 +31,13 @@ them: a MIME type (image/svg+xml, text/html, image/png) that some output must ha
     python3 build.py                 # write student notebooks and solutions/ (not executed)
     python3 build.py --execute       # and run every notebook on the deeptoy kernel, keeping outputs
     python3 build.py --execute 04    # only sources whose name starts with 04
+    python3 build.py --release DIR 04 05   # an assignment: DIR/04-*.ipynb, DIR/05-*.ipynb, DIR/manifest.json
 
 A run with --execute fails (exit 1) when any cell of any notebook produces an error.
 """
 import argparse
+import datetime
+import json
 import pathlib
 import re
 import sys
@@ -37,22 +47,26 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = pathlib.Path(__file__).resolve().parent
-MARKER = re.compile(r"^// %%\s*(\w*)\s*$")
+MARKER = re.compile(r"^// %%\s*(\w*)((?:\s+\w+=\S+)*)\s*$")
+CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
 EXPECT = re.compile(r"^// expect:\s*(.+?)\s*$")
 MIME_TYPES = ("image/svg+xml", "text/html", "image/png", "text/plain")
 
 
 def parse(path):
-    """Returns ([(kind, [lines])] with kind in md / code / exercise, [expectations])."""
-    cells, kind, lines, expect = [], None, [], []
+    """Returns ([(kind, [lines], {options})] with kind in md / code / exercise, [expectations])."""
+    cells, kind, lines, expect, options = [], None, [], [], {}
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         m = MARKER.match(line)
         if m:
             if kind is not None:
-                cells.append((kind, lines))
+                cells.append((kind, lines, options))
             kind, lines = (m.group(1) or "code"), []
+            options = dict(o.split("=", 1) for o in m.group(2).split())
             if kind not in ("md", "code", "exercise"):
                 sys.exit(f"{path.name}:{lineno}: unknown cell kind '{kind}' (md, code or exercise)")
+            if set(options) - ({"points", "id"} if kind == "exercise" else set()):
+                sys.exit(f"{path.name}:{lineno}: unknown options {sorted(options)} (an exercise takes points=N and id=name)")
         elif kind is None:
             e = EXPECT.match(line)
             if e:
@@ -65,7 +79,7 @@ def parse(path):
         else:
             lines.append(line)
     if kind is not None:
-        cells.append((kind, lines))
+        cells.append((kind, lines, options))
     return cells, expect
 
 
@@ -77,10 +91,14 @@ def code_for(lines, teacher, where):
             if in_solution:
                 sys.exit(f"{where}: nested BEGIN SOLUTION")
             in_solution = True
+            if teacher:
+                out.append(line)  # nbgrader finds solution regions by these markers
         elif s == "// END SOLUTION":
             if not in_solution:
                 sys.exit(f"{where}: END SOLUTION without BEGIN")
             in_solution = False
+            if teacher:
+                out.append(line)
         elif s.startswith("// STUDENT:"):
             if not teacher:
                 indent = line[: len(line) - len(line.lstrip())]
@@ -98,7 +116,7 @@ def notebook(path, teacher):
     nb.metadata["language_info"] = {"name": "java", "file_extension": ".jshell", "mimetype": "text/x-java-source"}
     cells, expect = parse(path)
     nb.metadata["deeptoy"] = {"version": "teacher" if teacher else "student", "expect": expect}
-    for i, (kind, lines) in enumerate(cells):
+    for i, (kind, lines, options) in enumerate(cells):
         where = f"{path.name} cell {i + 1}"
         if kind == "md":
             text = "\n".join(l[3:] if l.startswith("// ") else l[2:] if l.startswith("//") else l for l in lines)
@@ -107,12 +125,88 @@ def notebook(path, teacher):
             cell = new_code_cell(code_for(lines, teacher, where))
             if kind == "exercise":
                 cell.metadata["tags"] = ["exercise"]
+                check = cells[i + 1] if i + 1 < len(cells) else None
+                if check is None or check[0] != "code":
+                    sys.exit(f"{where}: an exercise must be followed by its check cell (a code cell)")
+                name = exercise_id(options, code_for(check[1], True, where), where)
+                cell.metadata["nbgrader"] = nbgrader_meta(name + "-answer", solution=True)
             elif "Exercises." in cell.source or (i > 0 and cells[i - 1][0] == "exercise"):
                 cell.metadata["tags"] = ["check"]
+                if i > 0 and cells[i - 1][0] == "exercise":
+                    prev = cells[i - 1]
+                    name = exercise_id(prev[2], cell.source, where)
+                    cell.metadata["nbgrader"] = nbgrader_meta(name, grade=True, points=int(prev[2].get("points", 1)))
             nb.cells.append(cell)
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+    if len(ids) != len(set(ids)):
+        sys.exit(f"{path.name}: two exercises have the same id ({sorted(ids)}): give one an id=name option")
     for i, cell in enumerate(nb.cells):
         cell.id = f"cell-{i + 1}"  # stable ids: a rebuilt notebook differs only where its content does
     return nb
+
+
+def exercise_id(options, check_source, where):
+    """The exercise's id= option, else the check's last call: Exercises.rowMeans(...) -> rowMeans, checkHinge() -> hinge."""
+    if "id" in options:
+        return options["id"]
+    calls = CALL.findall(check_source.strip().splitlines()[-1] if check_source.strip() else "")
+    if not calls:
+        sys.exit(f"{where}: cannot name the exercise from its check cell's last line: add id=name to '// %% exercise'")
+    name = calls[0]
+    if name.startswith("check") and len(name) > len("check"):
+        name = name[len("check")].lower() + name[len("check") + 1:]
+    return name
+
+
+def nbgrader_meta(grade_id, solution=False, grade=False, points=0):
+    """nbgrader's cell metadata (schema 3): an answer cell is a solution cell, a check a locked grade cell."""
+    meta = {"grade": grade, "grade_id": grade_id, "locked": grade, "schema_version": 3, "solution": solution,
+            "task": False}
+    if grade:
+        meta["points"] = points
+    return meta
+
+
+def exercises(nb):
+    """[(id, points)] of a built notebook's graded checks, in order."""
+    return [(c.metadata["nbgrader"]["grade_id"], c.metadata["nbgrader"]["points"]) for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")]
+
+
+def without_answers(nb, stored=None):
+    """A student version as released: no outputs in exercise and check cells; other cells keep the
+    outputs of the stored (executed) student notebook when their source is the same."""
+    old = {}
+    if stored is not None and stored.is_file():
+        for c in nbformat.read(stored, as_version=4).cells:
+            if c.cell_type == "code":
+                old.setdefault(c.source, c.get("outputs", []))
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        if {"exercise", "check"} & set(c.metadata.get("tags", [])):
+            c.outputs, c.execution_count = [], None
+        elif not c.outputs and c.source in old:
+            c.outputs = old[c.source]
+    return nb
+
+
+def release(sources, out):
+    """Writes the student versions of `sources` and manifest.json (exercises and points) into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = {"course": "DeepToy", "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                "notebooks": []}
+    for src in sources:
+        nb = without_answers(notebook(src, teacher=False), HERE / (src.stem + ".ipynb"))
+        nbformat.write(nb, out / (src.stem + ".ipynb"))
+        ex = exercises(nb)
+        manifest["notebooks"].append({"notebook": src.stem, "file": src.stem + ".ipynb",
+                                      "exercises": [{"id": i, "points": p} for i, p in ex],
+                                      "points": sum(p for _, p in ex)})
+        print(f"released {src.stem}.ipynb: {len(ex)} exercises, {sum(p for _, p in ex)} points")
+    manifest["points"] = sum(n["points"] for n in manifest["notebooks"])
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out / 'manifest.json'}: {len(sources)} notebooks, {manifest['points']} points")
 
 
 def execute(nb, name, timeout):
@@ -135,15 +229,22 @@ def main():
     ap.add_argument("--execute", action="store_true", help="run the notebooks on the deeptoy kernel")
     ap.add_argument("--timeout", type=int, default=1200, help="seconds a cell may take")
     ap.add_argument("--out", default=str(HERE), help="where student notebooks go (solutions/ below it)")
+    ap.add_argument("--release", metavar="DIR", help="write an assignment for students into DIR instead: student"
+                    " versions without answers and manifest.json")
+    ap.add_argument("--keep-check-outputs", action="store_true", help="keep the outputs of exercise and check cells"
+                    " in executed student versions (tests read the ✗ lines)")
     args = ap.parse_args()
 
-    out = pathlib.Path(args.out)
-    (out / "solutions").mkdir(parents=True, exist_ok=True)
     sources = sorted((HERE / "src").glob("*.java"))
     if args.only:
         sources = [s for s in sources if any(s.name.startswith(o) for o in args.only)]
     if not sources:
         sys.exit("no notebook sources matched")
+    if args.release:
+        release(sources, pathlib.Path(args.release))
+        return
+    out = pathlib.Path(args.out)
+    (out / "solutions").mkdir(parents=True, exist_ok=True)
     failures = []
     for src in sources:
         for teacher in (False, True):
@@ -154,6 +255,8 @@ def main():
                 start = time.monotonic()
                 failures += execute(nb, str(target.relative_to(out)), args.timeout)
                 print(f"  {target.relative_to(out)}: {time.monotonic() - start:.1f} s", flush=True)
+            if not teacher and not args.keep_check_outputs:
+                without_answers(nb)
             nbformat.write(nb, target)
     for f in failures:
         print("ERROR", f, file=sys.stderr)

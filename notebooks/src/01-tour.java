@@ -135,10 +135,11 @@ Course.quick()
 // 4, 5, 6 in its second, *without* copying `t` from above.
 
 // %% exercise
+Tensor mine = null;
 // BEGIN SOLUTION
-Tensor mine = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+mine = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
 // END SOLUTION
-// STUDENT: Tensor mine = null; // your code here
+// STUDENT: // your code here: mine = ...
 mine
 
 // %%

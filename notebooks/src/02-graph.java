@@ -113,10 +113,11 @@ System.out.println("before: y = " + run1.get(y).value().item() + ", after w = 2:
 
 // %% exercise
 var mine = new ComputationalGraph();
+Connection result = null;
 // BEGIN SOLUTION
-var result = mine.multiply(mine.sum(mine.constant(2), mine.constant(3)), mine.constant(4));
+result = mine.multiply(mine.sum(mine.constant(2), mine.constant(3)), mine.constant(4));
 // END SOLUTION
-// STUDENT: Connection result = null; // your code here
+// STUDENT: // your code here: result = ...
 mine
 
 // %%

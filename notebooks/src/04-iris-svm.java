@@ -176,22 +176,22 @@ void checkHinge() {
         try {
             got = myHinge(s.clone(), y);
         } catch (Exception e) {
-            System.out.println("✗ myHinge threw " + e + " for scores " + Arrays.toString(s) + ", label " + y);
+            Exercises.fail("myHinge threw " + e + " for scores " + Arrays.toString(s) + ", label " + y);
             return;
         }
         if (Math.abs(got - expected) > 1e-9) {
             String why = got == 0 ? "it returns 0: is the code written yet?"
-                    : Math.abs(got - expected - 1) < 1e-9 ? "it is 1 too high: leave out j == label (that term is always max(0, 1) = 1)"
-                    : Math.abs(got + expected) < 1e-9 ? "wrong sign"
-                    : "check the sign inside max: scores[j] - scores[label] + 1";
+                    : Math.abs(got - expected - 1) < 1e-9 ? "it is 1 too high: one term is counted that should not be (which j always adds exactly 1?)"
+                    : Math.abs(got + expected) < 1e-9 ? "the sign is wrong: a hinge loss is never negative"
+                    : "each wrong class j costs how far its score comes within the margin 1 of the label's score";
             StringBuilder shown = new StringBuilder();
             for (double v : s) shown.append(shown.length() == 0 ? "" : ", ").append(String.format("%.2f", v));
-            System.out.println(String.format("✗ for scores [%s] and label %d the hinge is %.4f, yours gives %.4f: %s",
+            Exercises.fail(String.format("for scores [%s] and label %d the hinge is %.4f, yours gives %.4f: %s",
                     shown, y, expected, got, why));
             return;
         }
     }
-    System.out.println("✓ myHinge matches cg.multiclassHinge on 50 random examples");
+    Exercises.pass("myHinge matches cg.multiclassHinge on 50 random examples");
 }
 checkHinge();
 // %% md
@@ -220,13 +220,13 @@ void checkSgd() {
     try {
         got = sgdStep(before.clone(), grad, 0.1);
     } catch (Exception e) {
-        System.out.println("✗ sgdStep threw " + e);
+        Exercises.fail("sgdStep threw " + e);
         return;
     }
     new Sgd(0.1).step(List.of(w), c);
     double[] expected = w.value().data();
     if (got == null || got.length != expected.length) {
-        System.out.println("✗ sgdStep should return " + expected.length + " weights, got " + (got == null ? "null" : got.length));
+        Exercises.fail("sgdStep should return " + expected.length + " weights, got " + (got == null ? "null" : got.length));
         return;
     }
     double err = 0, plus = 0, same = 0, ratio = 0;
@@ -236,9 +236,9 @@ void checkSgd() {
         same = Math.max(same, Math.abs(got[i] - before[i]));
         if (grad[i] != 0) ratio = (got[i] - before[i]) / (expected[i] - before[i]);
     }
-    if (err < 1e-12) System.out.println("✓ sgdStep matches new Sgd(0.1).step");
-    else if (same < 1e-12) System.out.println("✗ the weights did not change: return w - lr * grad");
-    else if (plus < 1e-12) System.out.println("✗ wrong sign: that step goes up the gradient (w + lr·grad), the loss would grow");
-    else System.out.println(String.format("✗ the step differs from Sgd's by up to %.3g; your step is %.3g times Sgd's: check the factor lr", err, ratio));
+    if (err < 1e-12) Exercises.pass("sgdStep matches new Sgd(0.1).step");
+    else if (same < 1e-12) Exercises.fail("the weights did not change: your step returns w as it was");
+    else if (plus < 1e-12) Exercises.fail("the sign is wrong: that step goes up the gradient, so the loss would grow");
+    else Exercises.fail(String.format("the step differs from Sgd's by up to %.3g; your step is %.3g times Sgd's: check the factor lr", err, ratio));
 }
 checkSgd();

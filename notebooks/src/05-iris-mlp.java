@@ -141,20 +141,20 @@ void checkCrossEntropy() {
         try {
             got = crossEntropy(s.clone(), y);
         } catch (Exception e) {
-            System.out.println("✗ crossEntropy threw " + e);
+            Exercises.fail("crossEntropy threw " + e);
             return;
         }
         if (!(Math.abs(got - expected) <= 1e-8 * Math.max(1, expected))) {
-            String why = !Double.isFinite(got) ? "it overflows for large scores: subtract the largest score before exp"
+            String why = !Double.isFinite(got) ? "it overflows for large scores: exp(1000) is infinite in doubles, and softmax does not change when one number is subtracted from every score"
                     : got == 0 ? "it returns 0: is the code written yet?"
-                    : Math.abs(got + expected) < 1e-8 ? "wrong sign: the loss is MINUS the log-probability (always ≥ 0)"
-                    : "compare with −(s[label] − max − log Σ exp(s[j] − max))";
-            System.out.println(String.format("✗ for %d classes, label %d%s the cross-entropy is %.4f, yours gives %.4f: %s",
+                    : Math.abs(got + expected) < 1e-8 ? "the sign is wrong: a cross-entropy is never negative"
+                    : "the loss is the negative log of the softmax probability of the label";
+            Exercises.fail(String.format("for %d classes, label %d%s the cross-entropy is %.4f, yours gives %.4f: %s",
                     k, y, shift > 0 ? " and scores near 1000" : "", expected, got, why));
             return;
         }
     }
-    System.out.println("✓ crossEntropy matches cg.softmaxCrossEntropy, also for scores near 1000");
+    Exercises.pass("crossEntropy matches cg.softmaxCrossEntropy, also for scores near 1000");
 }
 checkCrossEntropy();
 // %% md
@@ -191,11 +191,11 @@ void checkGradient() {
         try {
             got = crossEntropyGradient(s.clone(), y);
         } catch (Exception e) {
-            System.out.println("✗ crossEntropyGradient threw " + e);
+            Exercises.fail("crossEntropyGradient threw " + e);
             return;
         }
         if (got == null || got.length != k) {
-            System.out.println("✗ the gradient has one value per class: expected " + k + ", got " + (got == null ? "null" : got.length));
+            Exercises.fail("the gradient has one value per class: expected " + k + ", got " + (got == null ? "null" : got.length));
             return;
         }
         double err = 0, flipped = 0, sum = 0;
@@ -206,13 +206,13 @@ void checkGradient() {
         }
         if (err > 1e-9) {
             String why = Arrays.stream(got).allMatch(g0 -> g0 == 0) ? "it returns zeros: is the code written yet?"
-                    : flipped < 1e-9 ? "wrong sign: it is p − onehot, not onehot − p"
-                    : Math.abs(sum - 1) < 1e-9 ? "these are the probabilities: subtract 1 at the label"
+                    : flipped < 1e-9 ? "the sign is wrong: raising the label's score must lower the loss"
+                    : Math.abs(sum - 1) < 1e-9 ? "these sum to 1 like the softmax probabilities: the label's own term is missing"
                     : "the components of a softmax gradient sum to 0, yours sum to " + String.format("%.3g", sum);
-            System.out.println(String.format("✗ differs from DeepToy's gradient by up to %.3g: %s", err, why));
+            Exercises.fail(String.format("differs from DeepToy's gradient by up to %.3g: %s", err, why));
             return;
         }
     }
-    System.out.println("✓ crossEntropyGradient matches DeepToy's backward pass");
+    Exercises.pass("crossEntropyGradient matches DeepToy's backward pass");
 }
 checkGradient();

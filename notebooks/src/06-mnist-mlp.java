@@ -112,14 +112,14 @@ void checkAccuracy() {
     try {
         got = myAccuracy(mlp.scores(some.x()), some.labels());
     } catch (Exception e) {
-        System.out.println("✗ myAccuracy threw " + e);
+        Exercises.fail("myAccuracy threw " + e);
         return;
     }
-    if (Math.abs(got - expected) < 1e-12) System.out.println(String.format("✓ myAccuracy gives %.4f, like mlp.score", got));
-    else if (got == 0) System.out.println("✗ it returns 0: is the code written yet?");
-    else if (Math.abs(got - expected * some.size()) < 1e-9) System.out.println("✗ that is the number of right answers: divide by n");
-    else if (Math.abs(got - (1 - expected)) < 1e-12) System.out.println("✗ that is the error rate (wrong answers), not the accuracy");
-    else System.out.println(String.format("✗ mlp.score gives %.4f, yours %.4f: take the argmax of each row (the highest score), not the lowest", expected, got));
+    if (Math.abs(got - expected) < 1e-12) Exercises.pass(String.format("myAccuracy gives %.4f, like mlp.score", got));
+    else if (got == 0) Exercises.fail("it returns 0: is the code written yet?");
+    else if (Math.abs(got - expected * some.size()) < 1e-9) Exercises.fail("that is the number of right answers, not a fraction between 0 and 1");
+    else if (Math.abs(got - (1 - expected)) < 1e-12) Exercises.fail("that is the error rate (wrong answers), not the accuracy");
+    else Exercises.fail(String.format("mlp.score gives %.4f, yours %.4f: which class does the model predict for a row of scores?", expected, got));
 }
 checkAccuracy();
 // %% md
@@ -147,17 +147,17 @@ void checkReluBackward() {
     try {
         got = reluBackward(xs.data().clone(), cs.data().clone());
     } catch (Exception e) {
-        System.out.println("✗ reluBackward threw " + e);
+        Exercises.fail("reluBackward threw " + e);
         return;
     }
     if (got == null || got.length != expected.length) {
-        System.out.println("✗ dx has one value per input: expected " + expected.length + ", got " + (got == null ? "null" : got.length));
+        Exercises.fail("dx has one value per input: expected " + expected.length + ", got " + (got == null ? "null" : got.length));
         return;
     }
     int bad = -1;
     for (int i = 0; i < got.length && bad < 0; i++) if (Math.abs(got[i] - expected[i]) > 1e-12) bad = i;
-    if (bad < 0) System.out.println("✓ reluBackward matches DeepToy's relu backward");
-    else if (xs.data()[bad] <= 0) System.out.println(String.format("✗ at x = %.3f (≤ 0) dx should be 0, yours is %.3f: relu passes no gradient where it output 0", xs.data()[bad], got[bad]));
-    else System.out.println(String.format("✗ at x = %.3f (> 0) dx should be dy = %.3f, yours is %.3f", xs.data()[bad], expected[bad], got[bad]));
+    if (bad < 0) Exercises.pass("reluBackward matches DeepToy's relu backward");
+    else if (xs.data()[bad] <= 0) Exercises.fail(String.format("at x = %.3f (≤ 0) yours is %.3f: does relu's output change there when x changes a little?", xs.data()[bad], got[bad]));
+    else Exercises.fail(String.format("at x = %.3f (> 0) DeepToy's dx is %.3f, yours is %.3f: where x > 0, relu is the identity", xs.data()[bad], expected[bad], got[bad]));
 }
 checkReluBackward();

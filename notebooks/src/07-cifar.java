@@ -126,11 +126,11 @@ void checkStandardize() {
     try {
         got = standardize(x);
     } catch (Exception e) {
-        System.out.println("✗ standardize threw " + e);
+        Exercises.fail("standardize threw " + e);
         return;
     }
     if (got == null || got.length != n || got[0].length != d) {
-        System.out.println("✗ the result must have the shape of x, [" + n + ", " + d + "]");
+        Exercises.fail("the result must have the shape of x, [" + n + ", " + d + "]");
         return;
     }
     double err = 0, ratio = 0;
@@ -138,10 +138,10 @@ void checkStandardize() {
         err = Math.max(err, Math.abs(got[i][j] - expected[i * d + j]));
         if (Math.abs(expected[i * d + j]) > 0.5) ratio = got[i][j] / expected[i * d + j];
     }
-    if (err < 1e-9) System.out.println("✓ standardize matches Scaler.standardize");
-    else if (Math.abs(ratio - Math.sqrt((n - 1.0) / n)) < 1e-6) System.out.println("✗ off by a factor √((n−1)/n): divide the variance by n, not n − 1");
-    else if (Math.abs(got[0][0] - x[0][0]) < 1e-12) System.out.println("✗ the values are unchanged: subtract the column mean and divide by the column std");
-    else System.out.println(String.format("✗ differs from Scaler.standardize by up to %.3g: use the mean and std of each column (not of each row)", err));
+    if (err < 1e-9) Exercises.pass("standardize matches Scaler.standardize");
+    else if (Math.abs(ratio - Math.sqrt((n - 1.0) / n)) < 1e-6) Exercises.fail("off by a constant factor √((n−1)/n): Scaler uses the population variance; which count does yours divide by?");
+    else if (Math.abs(got[0][0] - x[0][0]) < 1e-12) Exercises.fail("the values are unchanged: after standardising, each column has mean 0 and standard deviation 1");
+    else Exercises.fail(String.format("differs from Scaler.standardize by up to %.3g: are mean and std taken per column (per pixel, over the examples)?", err));
 }
 checkStandardize();
 // %% md
@@ -166,11 +166,11 @@ void checkScores() {
     try {
         got = linearScores(x.clone(), svm.weights().value(), svm.graph().find("b").value().data().clone());
     } catch (Exception e) {
-        System.out.println("✗ linearScores threw " + e);
+        Exercises.fail("linearScores threw " + e);
         return;
     }
     if (got == null || got.length != 10) {
-        System.out.println("✗ one score per class: expected 10, got " + (got == null ? "null" : got.length));
+        Exercises.fail("one score per class: expected 10, got " + (got == null ? "null" : got.length));
         return;
     }
     double err = 0, noBias = 0;
@@ -180,9 +180,9 @@ void checkScores() {
         noBias = Math.max(noBias, Math.abs(got[j] + b[j] - expected[j]));
     }
     boolean zeros = Arrays.stream(got).allMatch(v -> v == 0);
-    if (err < 1e-9) System.out.println("✓ linearScores matches svm.scores");
-    else if (zeros) System.out.println("✗ all scores are 0: is the code written yet?");
-    else if (noBias < 1e-9) System.out.println("✗ almost: add the bias b_j");
-    else System.out.println(String.format("✗ differs from svm.scores by up to %.3g: s_j sums x_i · W[i][j] over i (W's column j)", err));
+    if (err < 1e-9) Exercises.pass("linearScores matches svm.scores");
+    else if (zeros) Exercises.fail("all scores are 0: is the code written yet?");
+    else if (noBias < 1e-9) Exercises.fail("almost: each score j is off by exactly b_j");
+    else Exercises.fail(String.format("differs from svm.scores by up to %.3g: W is [3072, 10]; which index goes with the pixel and which with the class?", err));
 }
 checkScores();

@@ -195,20 +195,20 @@ void checkOutputSize() {
         try {
             got = convOutputSize(c[0], c[1], c[2], c[3]);
         } catch (Exception e) {
-            System.out.println("✗ convOutputSize threw " + e);
+            Exercises.fail("convOutputSize threw " + e);
             return;
         }
         if (got != expected) {
-            String hint = got == (c[0] + c[3] - c[1]) / c[2] + 1 ? "padding is added on both sides: 2·p"
-                    : got == (c[0] + 2 * c[3] - c[1]) / c[2] ? "you forgot the + 1 (the first position)"
-                    : got == c[0] + 2 * c[3] - c[1] + 1 ? "divide by the stride"
-                    : "count the positions: (in + 2p − k) / s + 1, rounded down";
-            System.out.println(String.format("✗ in=%d, k=%d, stride=%d, padding=%d gives %d outputs, yours %d: %s",
+            String hint = got == (c[0] + c[3] - c[1]) / c[2] + 1 ? "too few when padding > 0: on how many sides is the padding added?"
+                    : got == (c[0] + 2 * c[3] - c[1]) / c[2] ? "one too few: did you count the filter's first position?"
+                    : got == c[0] + 2 * c[3] - c[1] + 1 ? "too many when stride > 1: the filter moves by the stride"
+                    : "count the positions a k-wide filter takes in a padded row of in + 2p values, moving s at a time";
+            Exercises.fail(String.format("in=%d, k=%d, stride=%d, padding=%d gives %d outputs, yours %d: %s",
                     c[0], c[1], c[2], c[3], expected, got, hint));
             return;
         }
     }
-    System.out.println("✓ convOutputSize matches conv2d on 6 cases");
+    Exercises.pass("convOutputSize matches conv2d on 6 cases");
 }
 checkOutputSize();
 // %% md
@@ -242,11 +242,11 @@ void checkIm2col() {
     try {
         cols = im2col(img, k);
     } catch (Exception e) {
-        System.out.println("✗ im2col threw " + e);
+        Exercises.fail("im2col threw " + e);
         return;
     }
     if (cols == null || cols.length != k * k || cols[0].length != oh * ow) {
-        System.out.println(String.format("✗ the shape should be [k·k = %d][positions = %d], yours is [%d][%d]", k * k, oh * ow,
+        Exercises.fail(String.format("the shape should be [k·k = %d][positions = %d], yours is [%d][%d]", k * k, oh * ow,
                 cols == null ? 0 : cols.length, cols == null || cols.length == 0 ? 0 : cols[0].length));
         return;
     }
@@ -256,7 +256,7 @@ void checkIm2col() {
         for (int r = 0; r < k * k; r++) s += filters.data()[f * k * k + r] * cols[r][p];
         err = Math.max(err, Math.abs(s - expected[f * oh * ow + p]));
     }
-    if (err < 1e-9) System.out.println("✓ filters · im2col(img) equals conv2d");
-    else System.out.println(String.format("✗ filters · im2col differs from conv2d by up to %.3g: column p = i·ow + j holds img[i + u][j + v] in row u·k + v", err));
+    if (err < 1e-9) Exercises.pass("filters · im2col(img) equals conv2d");
+    else Exercises.fail(String.format("filters · im2col differs from conv2d by up to %.3g: check the order: columns are positions row by row, and a column's rows are the patch's pixels row by row", err));
 }
 checkIm2col();

@@ -210,13 +210,13 @@ void checkGemmFlops() {
     try {
         got = gemmFlops(m, n, k);
     } catch (Exception e) {
-        System.out.println("✗ gemmFlops threw " + e);
+        Exercises.fail("gemmFlops threw " + e);
         return;
     }
-    if (got == counter.flops) System.out.println("✓ gemmFlops(13, 5, 7) = " + got + ", as counted");
-    else if (got * 2 == counter.flops) System.out.println("✗ off by a factor 2: each multiply comes with an add, count both");
-    else if (got == 0) System.out.println("✗ it returns 0: is the code written yet?");
-    else System.out.println("✗ counted " + counter.flops + " FLOPs for [13, 7] · [7, 5], yours gives " + got + ": m·n results, each k multiplies and k adds");
+    if (got == counter.flops) Exercises.pass("gemmFlops(13, 5, 7) = " + got + ", as counted");
+    else if (got * 2 == counter.flops) Exercises.fail("off by a constant factor: yours is half the count; are the additions counted as well as the multiplications?");
+    else if (got == 0) Exercises.fail("it returns 0: is the code written yet?");
+    else Exercises.fail("counted " + counter.flops + " FLOPs for [13, 7] · [7, 5], yours gives " + got + ": how many numbers does the product have, and how many operations make each one?");
 }
 checkGemmFlops();
 // %% md
@@ -257,16 +257,16 @@ void checkStepFlops() {
     try {
         got = stepFlops(b, layers.clone());
     } catch (Exception e) {
-        System.out.println("✗ stepFlops threw " + e);
+        Exercises.fail("stepFlops threw " + e);
         return;
     }
     long forward = 0;
     for (int l = 0; l + 1 < layers.length; l++) forward += 2L * b * layers[l] * layers[l + 1];
-    if (got == counter.flops) System.out.println("✓ stepFlops = " + got + ", as counted in a real step");
-    else if (got == 0) System.out.println("✗ it returns 0: is the code written yet?");
-    else if (got == forward) System.out.println("✗ that is the forward pass only; add the backward products (dW and dX)");
-    else if (got == 3 * forward) System.out.println("✗ almost: the first layer needs no dX (its input is the data)");
-    else if (got * 2 == counter.flops) System.out.println("✗ off by a factor 2: count a multiply and an add per term");
-    else System.out.println("✗ counted " + counter.flops + " FLOPs, yours gives " + got + ": forward " + forward + " + backward (dW every layer, dX all but the first)");
+    if (got == counter.flops) Exercises.pass("stepFlops = " + got + ", as counted in a real step");
+    else if (got == 0) Exercises.fail("it returns 0: is the code written yet?");
+    else if (got == forward) Exercises.fail("that is the forward pass only; the backward pass has products too");
+    else if (got == 3 * forward) Exercises.fail("a little too many: one of the backward products is not needed for every layer");
+    else if (got * 2 == counter.flops) Exercises.fail("off by a constant factor: yours is half the count; are the additions counted?");
+    else Exercises.fail("counted " + counter.flops + " FLOPs, yours gives " + got + " (the forward pass alone is " + forward + "): count the backward products layer by layer");
 }
 checkStepFlops();

@@ -20,6 +20,15 @@ public final class Course {
         return isOn(p != null ? p : System.getenv("DEEPTOY_QUICK"));
     }
 
+    /**
+     * Whether notebooks are being graded (env DEEPTOY_GRADE or -Ddeeptoy.grade set to 1/true/yes): a
+     * failed check then throws {@link CheckFailed} instead of printing ✗, so an autograder scores it 0.
+     */
+    public static boolean grading() {
+        String p = System.getProperty("deeptoy.grade");
+        return isOn(p != null ? p : System.getenv("DEEPTOY_GRADE"));
+    }
+
     /** {@code full} normally, {@code quick} in quick mode. */
     public static int pick(int full, int quick) {
         return quick() ? quick : full;

@@ -23,7 +23,9 @@ import java.util.concurrent.Callable;
  * graph) to one of these methods; it runs the code on a few inputs, compares with DeepToy's own
  * result (and the gradient check where gradients are involved), prints {@code ✓} with a short
  * confirmation or {@code ✗} with what is wrong (shape, sign, a constant factor, NaN, an exception
- * and its message), and returns whether the answer is right. It never throws at the student.
+ * and its message) and a hint, never the answer, and returns whether the answer is right. It never
+ * throws at the student, except in grading mode ({@code DEEPTOY_GRADE=1}, see {@link Course#grading()}),
+ * where a failed check throws {@link CheckFailed} so that nbgrader scores the cell 0.
  *
  * <pre>{@code
  * Exercises.Backward sigmoidBackward = (x, y, dy) -> dy * y * (1 - y);
@@ -156,8 +158,8 @@ public final class Exercises {
             Diff d = Compare.diff(y.toArray(), want.toArray());
             if (d.same()) continue;
             if (d.kind() == Kind.FACTOR && Compare.close(d.factor(), n)) {
-                return fail("your values are " + n + " × the means: you summed each row; divide by the number of columns"
-                        + " (" + n + ")" + on);
+                return fail("your values are " + n + " × the means: you summed each row; a mean also accounts for how"
+                        + " many values were summed" + on);
             }
             return fail(d.describe(Where.flat(want.shape())) + on);
         }
@@ -244,10 +246,12 @@ public final class Exercises {
         if (!d.same()) {
             Where where = i -> "x = " + Compare.fmt(xs[i]) + ", dy = " + Compare.fmt(dys[i]);
             if (matches(got, i -> xs[i] * (1 - xs[i]) * dys[i], xs.length)) {
-                return fail("you used x where the formula needs y = sigmoid(x): dy/dx = y(1 - y)");
+                return fail("you used x where the formula needs y = sigmoid(x): write sigmoid's derivative in terms of"
+                        + " its output y");
             }
             if (matches(got, i -> ys[i] * (1 - ys[i]), xs.length)) {
-                return fail("you return dy/dx but forgot the incoming gradient: multiply by dy (the chain rule)");
+                return fail("you return the local derivative dy/dx only and forgot the incoming gradient dy: what does"
+                        + " the chain rule combine?");
             }
             return fail("sigmoid backward: " + d.describe(where));
         }
@@ -295,11 +299,12 @@ public final class Exercises {
             if (d.same()) continue;
             String hint = "";
             if (d.kind() == Kind.FACTOR && Compare.close(d.factor(), 0.5)) {
-                hint = " — did you forget the 2 in d(v²)/dv = 2v?";
+                hint = " — did you forget a factor 2? Ask how v² changes when v changes";
             } else if (j < 2 && Compare.diff(got[j], want[1 - j]).same()) {
-                hint = " — you have " + names[1 - j] + "'s value: d(a·b)/d" + (j == 0 ? "a = b" : "b = a");
+                hint = " — you have " + names[1 - j] + "'s value: which factor of a·b is left when you differentiate"
+                        + " with respect to " + (j == 0 ? "a" : "b") + "?";
             } else if (d.kind() == Kind.FACTOR && Compare.close(d.factor(), 2)) {
-                hint = " — the derivative of v² is 2v, not 4v";
+                hint = " — twice the right value: is the factor 2 from v² counted twice?";
             }
             return fail(names[j] + " is wrong: " + d.describe(where) + hint);
         }
@@ -329,7 +334,7 @@ public final class Exercises {
             if (!Arrays.equals(got.shape(), want.shape())) {
                 if (Arrays.equals(got.shape(), new int[] {m, n})) {
                     return fail("your gradient has y's shape [" + m + ", " + n + "], but b has shape [" + n + "]: b was"
-                            + " copied into each of the " + m + " rows, so its gradient adds up dy over the rows (axis 0)");
+                            + " copied into each of the " + m + " rows; what happens to the gradients of those copies?");
                 }
                 if (Arrays.equals(got.shape(), new int[] {m})) {
                     return fail("your gradient has shape [" + m + "]: you summed along the rows' length (axis 1); b has one"
@@ -343,8 +348,8 @@ public final class Exercises {
             Diff d = Compare.diff(got.toArray(), want.toArray());
             if (d.same()) continue;
             if (d.kind() == Kind.FACTOR && Compare.close(d.factor(), 1.0 / m)) {
-                return fail("your values are 1/" + m + " of the right ones: you averaged dy over the rows; the gradient"
-                        + " sums them, since b was used once in every row" + on);
+                return fail("your values are 1/" + m + " of the right ones: you averaged dy over the rows; b is used"
+                        + " once in every row, and each use contributes its whole gradient" + on);
             }
             return fail(d.describe(Where.flat(want.shape())) + on);
         }
@@ -376,12 +381,12 @@ public final class Exercises {
         }
         Diff d = Compare.diff(got, want);
         if (d.same()) return pass("multiclass hinge loss matches on " + scores.size() + " batches (one with every margin met: 0)");
-        if (Compare.diff(got, sum).same()) return fail("you summed over the batch; take the mean: divide by the number of rows N");
+        if (Compare.diff(got, sum).same()) return fail("you summed over the batch: the loss is the mean over the N rows");
         if (Compare.diff(got, withCorrect).same()) {
-            return fail("your loss is 1 too large: you included the correct class j = y_i, which always adds"
-                    + " max(0, s_y - s_y + 1) = 1; skip it");
+            return fail("your loss is 1 too large: you included the correct class j = y_i, whose term is always 1;"
+                    + " the sum runs over the other classes only");
         }
-        if (Compare.diff(got, margin0).same()) return fail("you used a margin of 0: the hinge is max(0, s_j - s_y + 1)");
+        if (Compare.diff(got, margin0).same()) return fail("your loss is the hinge with a margin of 0; the exercise's margin is 1");
         return fail("hinge loss: " + d.describe(batchNames(scores)));
     }
 
@@ -407,12 +412,13 @@ public final class Exercises {
         Diff small = Compare.diff(Arrays.copyOf(got, last), Arrays.copyOf(want, last));
         if (small.same() && !Double.isFinite(got[last])) {
             return fail("right on small logits, but " + Compare.fmt(got[last]) + " for logits like 1000: e^1000 is infinite"
-                    + " in doubles. Subtract each row's maximum before exp (softmax does not change)");
+                    + " in doubles. Softmax does not change when one number is subtracted from every logit of a row:"
+                    + " which number keeps every exp small?");
         }
         Diff d = Compare.diff(got, want);
         if (d.same()) return pass("softmax cross-entropy matches on " + logits.size() + " batches, also for logits of ±1000");
-        if (Compare.diff(got, sum).same()) return fail("you summed over the batch; take the mean: divide by the number of rows N");
-        if (d.kind() == Kind.SIGN) return fail("the sign is wrong: cross-entropy is -log p(correct class), which is ≥ 0");
+        if (Compare.diff(got, sum).same()) return fail("you summed over the batch: the loss is the mean over the N rows");
+        if (d.kind() == Kind.SIGN) return fail("the sign is wrong: a cross-entropy is never negative");
         return fail("cross-entropy: " + d.describe(batchNames(logits)));
     }
 
@@ -442,11 +448,13 @@ public final class Exercises {
             Diff d = Compare.diff(r, want);
             if (d.same()) continue;
             if (matches(r, i -> wv[i] + lr * gv[i], r.length)) {
-                return fail("you moved up the gradient (w + lr·grad), which increases the loss: subtract" + on);
+                return fail("the sign is wrong: your step moves up the gradient, which increases the loss" + on);
             }
-            if (matches(r, i -> wv[i] - gv[i], r.length)) return fail("you forgot the learning rate: w - lr·grad" + on);
+            if (matches(r, i -> wv[i] - gv[i], r.length)) {
+                return fail("your step is 1/lr times too large: you forgot the learning rate" + on);
+            }
             if (matches(r, i -> -lr * gv[i], r.length) || matches(r, i -> lr * gv[i], r.length)) {
-                return fail("you returned the step only; the new weights are w - lr·grad" + on);
+                return fail("you returned the change only; the exercise asks for the new weights" + on);
             }
             return fail(d.describe(Where.flat(w.shape())) + on);
         }
@@ -508,12 +516,22 @@ public final class Exercises {
         }
     }
 
-    private static boolean pass(String message) {
+    /**
+     * Reports a passed check: prints {@code ✓ message} and returns true. For checks written in a
+     * notebook's check cell.
+     */
+    public static boolean pass(String message) {
         System.out.println("✓ " + message);
         return true;
     }
 
-    private static boolean fail(String message) {
+    /**
+     * Reports a failed check: prints {@code ✗ message} and returns false; in grading mode
+     * ({@link Course#grading()}) throws {@link CheckFailed} with that line instead, so that nbgrader
+     * scores the check cell 0. Say what is wrong and give a hint, never the answer.
+     */
+    public static boolean fail(String message) {
+        if (Course.grading()) throw new CheckFailed("✗ " + message);
         System.out.println("✗ " + message);
         return false;
     }

@@ -150,7 +150,7 @@ class ExercisesTest {
             double v = a * b + c;
             return new double[] {v * b, v * a, v};
         }));
-        rejects("forget the 2", () -> Exercises.chainRule((a, b, c) -> new double[] {(a * b + c) * b, (a * b + c) * a, a * b + c}));
+        rejects("forget a factor 2", () -> Exercises.chainRule((a, b, c) -> new double[] {(a * b + c) * b, (a * b + c) * a, a * b + c}));
         rejects("dL/db is wrong: the sign is wrong", () -> Exercises.chainRule((a, b, c) -> {
             double v = a * b + c;
             return new double[] {2 * v * b, -2 * v * a, 2 * v};
@@ -204,7 +204,7 @@ class ExercisesTest {
     @Test
     void softmaxCrossEntropyAcceptsStableMathAndExplainsOverflow() {
         verdict(true, () -> Exercises.softmaxCrossEntropy((z, y) -> crossEntropy(z, y, true)));
-        rejects("Subtract each row's maximum", () -> Exercises.softmaxCrossEntropy((z, y) -> crossEntropy(z, y, false)));
+        rejects("which number keeps every exp small", () -> Exercises.softmaxCrossEntropy((z, y) -> crossEntropy(z, y, false)));
         rejects("the sign is wrong", () -> Exercises.softmaxCrossEntropy((z, y) -> -crossEntropy(z, y, true)));
     }
 
@@ -223,7 +223,7 @@ class ExercisesTest {
     @Test
     void sgdStepAcceptsDescentAndExplainsAscentAndInPlace() {
         verdict(true, () -> Exercises.sgdStep((w, g, lr) -> axpy(w, g, -lr)));
-        rejects("you moved up the gradient", () -> Exercises.sgdStep((w, g, lr) -> axpy(w, g, lr)));
+        rejects("your step moves up the gradient", () -> Exercises.sgdStep((w, g, lr) -> axpy(w, g, lr)));
         rejects("you forgot the learning rate", () -> Exercises.sgdStep((w, g, lr) -> axpy(w, g, -1)));
         rejects("changed w in place", () -> Exercises.sgdStep((w, g, lr) -> {
             double[] d = w.data();
@@ -299,6 +299,21 @@ class ExercisesTest {
         } finally {
             if (old == null) System.clearProperty("deeptoy.quick");
             else System.setProperty("deeptoy.quick", old);
+        }
+    }
+
+    /** In grading mode a failed check throws its ✗ line (nbgrader scores an error 0) and a passed one prints ✓. */
+    @Test
+    void gradingModeThrowsTheFailureInsteadOfPrintingIt() {
+        System.setProperty("deeptoy.grade", "1");
+        try {
+            CheckFailed e = org.junit.jupiter.api.Assertions.assertThrows(CheckFailed.class,
+                    () -> Exercises.firstTensor(Tensor.vector(1, 2, 3, 4, 5, 6)));
+            assertTrue(e.getMessage().startsWith("✗ your tensor is 1-d"), e.getMessage());
+            assertEquals("", captured.toString(StandardCharsets.UTF_8));
+            verdict(true, () -> Exercises.firstTensor(Tensor.matrix(new double[] {1, 2, 3}, new double[] {4, 5, 6})));
+        } finally {
+            System.clearProperty("deeptoy.grade");
         }
     }
 }

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * target/notebooks, then reads the executed notebooks: no error outputs; each shows what its
  * source declares with "// expect:" lines (an SVG graph, an HTML table, a PNG chart, a line of
  * text); every check cell prints ✓ for the teacher's solutions and ✗ (not a crash) for the
- * student's unsolved version; and the notebooks stored in the repository match their sources.
+ * student's unsolved version; every exercise and check carries nbgrader metadata; and the notebooks
+ * stored in the repository match their sources, the student versions without outputs in exercise and
+ * check cells (a ✗ line must not give an answer away).
  * {@code -Ddeeptoy.notebooks=04,05} limits the run to the sources whose names start with these.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -61,8 +63,9 @@ class NotebooksTest {
         }
         assertTrue(!names.isEmpty(), "no notebook sources in " + COURSE.resolve("src") + (only.isEmpty() ? "" : " matching " + only));
         String python = new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
+        // --keep-check-outputs: the fresh student versions keep their ✗ lines for studentVersionsFail...
         List<String> command = new ArrayList<>(List.of(python, COURSE.resolve("build.py").toString(), "--execute",
-                "--out", OUT.toString()));
+                "--keep-check-outputs", "--out", OUT.toString()));
         command.addAll(only);
         Result built = run(command.toArray(String[]::new), prefix.resolve("share/jupyter").toString(), 30);
         exitCode = built.exit;
@@ -160,6 +163,29 @@ class NotebooksTest {
         assertEquals(List.of(), problems);
     }
 
+    /** Exercise cells are nbgrader solution cells, each check right after one a locked grade cell with points. */
+    @Test
+    void exercisesAndChecksCarryNbgraderMetadata() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path nb : executed()) {
+            JsonObject[] previous = {null};
+            forEachCodeCell(nb, (i, cell) -> {
+                JsonObject meta = cell.getAsJsonObject("metadata");
+                JsonObject g = meta.has("nbgrader") ? meta.getAsJsonObject("nbgrader") : null;
+                if (tags(cell).contains("exercise") && (g == null || !g.get("solution").getAsBoolean()
+                        || g.get("grade").getAsBoolean() || g.get("schema_version").getAsInt() != 3)) {
+                    problems.add(name(nb) + " cell " + i + ": an exercise needs nbgrader solution metadata, has " + g);
+                }
+                if (previous[0] != null && tags(previous[0]).contains("exercise") && (g == null
+                        || !g.get("grade").getAsBoolean() || !g.get("locked").getAsBoolean() || g.get("points").getAsInt() < 1)) {
+                    problems.add(name(nb) + " cell " + i + ": a check needs nbgrader grade metadata (locked, points), has " + g);
+                }
+                previous[0] = cell;
+            });
+        }
+        assertEquals(List.of(), problems);
+    }
+
     /** DEEPTOY_QUICK=1 travels from the test through build.py and Jupyter to the kernel: the tour shows Course.quick(). */
     @Test
     void quickModeReachesTheNotebooks() throws IOException {
@@ -191,7 +217,15 @@ class NotebooksTest {
                     problems.add(version + " differs from notebooks/src/" + n + ".java: run python3 notebooks/build.py --execute " + n);
                 }
                 boolean[] executedCell = {false};
-                forEachCodeCell(stored, (i, cell) -> executedCell[0] |= outputs(cell).size() > 0);
+                boolean student = !version.startsWith("solutions/");
+                forEachCodeCell(stored, (i, cell) -> {
+                    boolean exercise = tags(cell).contains("exercise") || tags(cell).contains("check");
+                    executedCell[0] |= outputs(cell).size() > 0;
+                    if (student && exercise && outputs(cell).size() > 0) {
+                        problems.add(version + " cell " + i + " (" + tags(cell) + ") is stored with outputs: a student"
+                                + " version has none in exercise and check cells (build.py writes it so)");
+                    }
+                });
                 if (!executedCell[0]) problems.add(version + " is stored without outputs: build it with --execute");
             }
         }
