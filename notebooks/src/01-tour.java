@@ -1,7 +1,7 @@
 // expect: text/html
 // expect: image/png
 // %% md
-// # 1. A tour of the DeepToy kernel
+// # 1 · A tour of the DeepToy kernel
 //
 // In this course you build and train neural networks from their smallest parts, in Java, right
 // here in the notebook. This first notebook shows you around.

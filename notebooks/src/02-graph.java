@@ -1,7 +1,7 @@
 // expect: image/svg+xml
 // expect: text/html
 // %% md
-// # 2. The computational graph
+// # 2 · The computational graph
 //
 // Every deep-learning library, from PyTorch to TensorFlow, turns your formulas into a
 // **computational graph**: operations (boxes) connected by the values flowing between them.

@@ -2,7 +2,7 @@
 // expect: text/html
 // expect: text: gradient check passed
 // %% md
-// # 3. Forward and backward propagation
+// # 3 · Forward and backward propagation
 //
 // To learn, a network needs to know how each of its numbers affects the loss: the **gradient**.
 // Backward propagation computes all gradients of a graph in one pass backwards, with the chain rule.

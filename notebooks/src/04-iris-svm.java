@@ -17,7 +17,6 @@
 import org.deeptoy.kernel.render.*;
 import tech.tablesaw.api.*;
 
-// DEEPTOY_QUICK=1 (used in CI) trains for fewer epochs; unset it for the full recipe.
 boolean quick = Course.quick();
 Dataset iris = Datasets.iris();
 iris
@@ -75,8 +74,9 @@ Connection hinge = cg.multiclassHinge(scores, labels, "hinge");
 SimulationContext ctx = new SimulationContext().forward(cg);
 System.out.println(String.format("hinge loss: %.4f", ctx.value(hinge).item()));
 ctx.backward(cg, hinge);
-cg
+show(cg, ctx);
 // %% md
+// The picture shows each value (green) and, after `backward`, each gradient (red, `∂L`).
 // The gradient says how each score should move. Every violated margin adds `1/n` to the wrong class's
 // score gradient and takes `1/n` from the right one's, so a step *against* the gradient lowers the
 // wrong scores and raises the right one. The second example meets every margin: its row is zero.
@@ -87,7 +87,9 @@ ctx.gradient(scores)
 // The SVM's graph is `scores = x·W + b`, `loss = hinge(scores, labels) + λ·‖W‖²`. We hold out 30% of the
 // flowers (seeded, stratified: each species keeps its share) and never train on them. The features are
 // standardised (mean 0, variance 1, measured on the training set only), which lets one learning rate suit
-// all four. The recipe: SGD with momentum 0.9, learning rate 0.01, batches of 16.
+// all four. The recipe: SGD with momentum 0.9, learning rate 0.01, batches of 16 (a fraction of a second).
+// Under the cell, `fit` draws a progress bar and one loss chart: the loss of every batch (pale) and its mean
+// over each epoch (dark).
 // %%
 Split split = iris.split(0.3, 1);
 LinearSvm svm = LinearSvm.builder().inputs(4).classes(3).l2(1e-3).seed(1).build();
@@ -96,9 +98,9 @@ int epochs = quick ? 100 : 200;
 History h = svm.fit(split.train(), new FitOptions().epochs(epochs).batchSize(16)
         .optimizer(new Sgd(0.01).momentum(0.9)).seed(1).verbose(false));
 System.out.println(svm + ", " + split.train().size() + " training flowers, " + epochs + " epochs");
-Charts.lossCurve(h.loss())
 // %% md
-// The loss falls fast and then flattens: most flowers meet their margins, and the remaining loss comes
+// The loss falls fast and then flattens (the batch losses scatter around the mean, as each batch holds
+// other flowers): most flowers meet their margins, and the remaining loss comes
 // from the few *versicolor* / *virginica* that overlap. Now the flowers it never saw:
 // %%
 double svmAccuracy = svm.score(split.test());

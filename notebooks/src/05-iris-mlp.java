@@ -60,15 +60,23 @@ Mlp mlp = Mlp.builder().layers(4, 16, 3).activation(Activation.RELU).l2(1e-2).se
 mlp.graph()
 // %% md
 // Training uses Adam (a per-weight adaptive step) with learning rate 0.01, batches of 16, and the same
-// standardisation as the SVM.
+// standardisation as the SVM (a fraction of a second). To watch it learn without touching the test
+// flowers, `validationSplit(0.2)` holds out a fifth of the training flowers and scores them after every
+// epoch; the model trains on the other 84.
 // %%
 mlp.scaler(Scaler.standardize(split.train()));
 int epochs = quick ? 60 : 100;
-History h = mlp.fit(split.train(), new FitOptions().epochs(epochs).batchSize(16).optimizer(new Adam(0.01)).seed(1).verbose(false));
+History h = mlp.fit(split.train(), new FitOptions().epochs(epochs).batchSize(16).optimizer(new Adam(0.01))
+        .validationSplit(0.2).seed(1));
 System.out.println(mlp + ", " + epochs + " epochs");
-Charts.lossCurve(h.loss())
+// %% md
+// Accuracy per epoch on the flowers it trains on and on the held-out validation flowers. Both rise
+// quickly; validation stays close to training, so the small network does not overfit Iris.
 // %%
-Charts.accuracyCurve(Map.of("training accuracy", h.accuracy()))
+var accuracyCurves = new LinkedHashMap<String, double[]>();
+accuracyCurves.put("training", h.accuracy());
+accuracyCurves.put("validation", h.validationAccuracy());
+Charts.accuracyCurve(accuracyCurves)
 // %%
 double mlpAccuracy = mlp.score(split.test());
 System.out.println(String.format("test accuracy: %.4f", mlpAccuracy));

@@ -14,7 +14,6 @@
 // %%
 import org.deeptoy.kernel.render.*;
 
-// DEEPTOY_QUICK=1 (CI) trains on a subset for fewer epochs; unset it for the full recipe (~98% on the test set).
 boolean quick = Course.quick();
 Split mnist = Datasets.mnist();
 Dataset train = quick ? mnist.train().first(20000) : mnist.train();
@@ -48,19 +47,22 @@ mlp.graph()
 //
 // ## Training
 // Adam with learning rate 0.001, multiplied by 0.3 every 4 epochs (a step schedule: big steps first,
-// then finer ones), batches of 128. Each epoch prints its mean loss and training accuracy.
+// then finer ones), batches of 128. 12 epochs over 60 000 images take about a minute on two cores. The
+// progress bar shows the epoch, the batch and the time left; the chart shows the loss of every batch
+// (pale) and its mean per epoch (dark). `h` holds the numbers: `h.loss()`, `h.accuracy()`.
 // %%
 int epochs = quick ? 3 : 12;
 History h = mlp.fit(train, new FitOptions().epochs(epochs).batchSize(128)
         .optimizer(new Adam(1e-3).schedule(Schedule.step(4, 0.3))).seed(7));
-Charts.lossCurve(h.loss())
+System.out.println(String.format("%d epochs in %.0f s, last epoch: loss %.4f, training accuracy %.4f", h.epochs().size(),
+        h.totalSeconds(), h.last().loss(), h.last().accuracy()));
 // %%
 double accuracy = mlp.score(test);
 System.out.println(String.format("test accuracy: %.4f", accuracy));
 // %% md
 // ## Where it goes wrong
 // The confusion matrix counts, for each true digit (row), what the network predicted (column). The
-// diagonal holds the right answers; the bright cells off it are the typical confusions (4 and 9, 7 and 2,
+// diagonal holds the right answers; the darker cells off it are the typical confusions (4 and 9, 7 and 2,
 // 3 and 5 …).
 // %%
 Charts.confusionMatrix(mlp.confusionMatrix(test), test.classNames())

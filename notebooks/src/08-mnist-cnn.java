@@ -13,10 +13,7 @@
 // The exercises: the output size of a convolution, and im2col by hand.
 // %%
 import org.deeptoy.kernel.render.*;
-import java.awt.*;
-import java.awt.image.BufferedImage;
 
-// DEEPTOY_QUICK=1 (CI) trains on a subset for one epoch; unset it for the full recipe (about 98.7% on the test set).
 boolean quick = Course.quick();
 Split mnist = Datasets.mnist();
 Dataset train = quick ? mnist.train().first(8000) : mnist.train();
@@ -37,76 +34,8 @@ System.out.println(train + "\n" + test);
 // convolution is then one matrix product: `filters [F, 9] · columns [9, 9] = outputs [F, 9]`. The picture
 // shows the image (left), the first patch and the 5th (in colour), and where they land (right):
 // %%
-byte[] im2colPicture() {
-    int n = 5, k = 3, m = n - k + 1, cell = 34, gap = 70;
-    int leftW = n * cell, rightW = m * m * cell, top = 40;
-    BufferedImage img = new BufferedImage(30 + leftW + gap + rightW + 30, top + k * k * cell + 50, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, img.getWidth(), img.getHeight());
-    Color[] mark = {new Color(0x1f77b4), new Color(0xff7f0e)};
-    int[] patches = {0, 4}; // patch 0 at (0, 0), patch 4 at (1, 1)
-    Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 13), bold = font.deriveFont(Font.BOLD, 14f);
-    int x0 = 30, y0 = top + (k * k * cell - n * cell) / 2;
-    g.setFont(bold);
-    g.setColor(Color.DARK_GRAY);
-    g.drawString("image X [5, 5]", x0, y0 - 12);
-    g.drawString("im2col(X) [9, 9]: column p = patch p", x0 + leftW + gap, top - 12);
-    g.setFont(font);
-    for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) {
-        int x = x0 + j * cell, y = y0 + i * cell;
-        for (int q = 0; q < 2; q++) {
-            int pi = patches[q] / m, pj = patches[q] % m;
-            if (i >= pi && i < pi + k && j >= pj && j < pj + k) {
-                g.setColor(new Color(mark[q].getRed(), mark[q].getGreen(), mark[q].getBlue(), 70));
-                g.fillRect(x, y, cell, cell);
-            }
-        }
-        g.setColor(Color.GRAY);
-        g.drawRect(x, y, cell, cell);
-        g.setColor(Color.BLACK);
-        String s = String.valueOf(i * n + j + 1);
-        g.drawString(s, x + (cell - g.getFontMetrics().stringWidth(s)) / 2, y + cell / 2 + 5);
-    }
-    for (int q = 0; q < 2; q++) {
-        int pi = patches[q] / m, pj = patches[q] % m;
-        g.setColor(mark[q]);
-        g.setStroke(new BasicStroke(3f));
-        g.drawRect(x0 + pj * cell + 2 * q, y0 + pi * cell + 2 * q, k * cell - 4 * q, k * cell - 4 * q);
-    }
-    g.setStroke(new BasicStroke(1f));
-    int rx = x0 + leftW + gap;
-    for (int p = 0; p < m * m; p++) {
-        int pi = p / m, pj = p % m;
-        for (int r = 0; r < k * k; r++) {
-            int x = rx + p * cell, y = top + r * cell;
-            for (int q = 0; q < 2; q++) {
-                if (patches[q] == p) {
-                    g.setColor(new Color(mark[q].getRed(), mark[q].getGreen(), mark[q].getBlue(), 70));
-                    g.fillRect(x, y, cell, cell);
-                }
-            }
-            g.setColor(Color.GRAY);
-            g.drawRect(x, y, cell, cell);
-            g.setColor(Color.BLACK);
-            String s = String.valueOf((pi + r / k) * n + (pj + r % k) + 1);
-            g.drawString(s, x + (cell - g.getFontMetrics().stringWidth(s)) / 2, y + cell / 2 + 5);
-        }
-        g.setColor(Color.DARK_GRAY);
-        String s = "p" + p;
-        g.drawString(s, rx + p * cell + (cell - g.getFontMetrics().stringWidth(s)) / 2, top + k * k * cell + 18);
-    }
-    g.setColor(Color.DARK_GRAY);
-    g.setStroke(new BasicStroke(2f));
-    int ay = top + k * k * cell / 2;
-    g.drawLine(x0 + leftW + 12, ay, rx - 14, ay);
-    g.fillPolygon(new int[] {rx - 6, rx - 16, rx - 16}, new int[] {ay, ay - 6, ay + 6}, 3);
-    g.dispose();
-    return Images.png(img);
-}
-im2colPicture()
+// a 5 × 5 image, a 3 × 3 filter; patches 0 and 4 marked
+ConvPictures.im2col(5, 3, 0, 4)
 // %% md
 // The numbers are pixel positions: column `p0` holds pixels 1, 2, 3, 6, 7, 8, 11, 12, 13 — the 3 × 3 patch in
 // the top-left corner. DeepToy's `cg.conv2d` works exactly this way. Check it on that 5 × 5 image with two
@@ -134,6 +63,21 @@ y
 // The edge filter gives 6 everywhere (the pixel values grow by 1 per column, so each of the 3 rows adds X[·, j + 2] − X[·, j] = 2); the
 // mean filter gives the centre pixel of each patch.
 //
+// ## Max-pooling
+// A max-pool of size `s` cuts each feature map into `s × s` windows (stride `s`) and keeps the largest value
+// of each:
+//
+// $$Y[i, j] = \max_{0 \le u, v < s} X[s\,i + u,\; s\,j + v]$$
+//
+// It halves the height and width for `s = 2`, so later layers see a wider part of the image for the same
+// cost, and a feature that moves by one pixel often gives the same output. Backward sends each output's
+// gradient to the one input that was the maximum (the circled values); the others get 0.
+// %%
+ConvPictures.maxPool(2, 1, 3, 2, 0,
+                        5, 4, 1, 7,
+                        0, 2, 9, 6,
+                        3, 1, 4, 8)
+// %% md
 // ## The network
 // `conv(8 filters, 5 × 5) → relu → maxPool(2) → conv(16, 5 × 5) → relu → maxPool(2) → dense(128) → relu → 10 scores`.
 // Convolutions keep the image size (zero padding 2), each pool halves it: 28 → 14 → 7, so the dense layer
@@ -146,18 +90,22 @@ cnn.graph()
 // %% md
 // ## Training
 // Adam, learning rate 0.001 (× 0.3 after 2 epochs), batches of 64. A convolution costs more than a dense
-// layer of the same parameter count, because every weight is used at every position.
+// layer of the same parameter count, because every weight is used at every position: three epochs over
+// 60 000 digits take about two minutes on two cores.
 // %%
 int epochs = quick ? 1 : 3;
 History h = cnn.fit(train, new FitOptions().epochs(epochs).batchSize(64)
         .optimizer(new Adam(1e-3).schedule(Schedule.step(2, 0.3))).seed(7));
 double accuracy = cnn.score(test);
 System.out.println(String.format("test accuracy: %.4f", accuracy));
+// Notebook 6's MLP 784-512-10 (12 epochs): 0.9825 on the same 10 000 test digits, 175 wrong.
+System.out.println(String.format("CNN: %d parameters, %d of %d test digits wrong; MLP of notebook 6: 407050 parameters, 175 wrong",
+        cnn.parameterCount(), Math.round((1 - accuracy) * test.size()), test.size()));
 // %% md
 // ## The filters
 // The 8 first-layer filters `K1` `[8, 1, 5, 5]`, each stretched from its most negative (black) to its most
-// positive (white) weight. Training shapes them into detectors of strokes and edges at various angles; after
-// the single short epoch of quick mode they are still close to their random start.
+// positive (white) weight. They start random; a few epochs of training move them only a little, so most
+// still look noisy, with here and there a light–dark split that responds to an edge at some angle.
 // %%
 Tensor k1 = cnn.graph().find("K1").value();
 System.out.println("K1 " + Arrays.toString(k1.shape()));

@@ -81,9 +81,12 @@ for (String backend : backends) {
 }
 speed
 // %%
-double[] xs = Arrays.stream(sizes).asDoubleStream().toArray();
-XYChart gemmChart = Charts.curves("Matrix product speed", "n", "GFLOP/s", xs, gflops);
-gemmChart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+// n doubles at each step: plotted at log₂ n, the sizes are evenly spaced (a log axis) and labelled by n.
+double[] log2n = Arrays.stream(sizes).mapToDouble(n -> Math.log(n) / Math.log(2)).toArray();
+XYChart gemmChart = Charts.curves("Matrix product speed", "n (log scale)", "GFLOP/s", log2n, gflops);
+gemmChart.setCustomXAxisTickLabelsFormatter(v -> Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf((long) Math.pow(2, Math.rint(v))) : "");
+// The key sits below the plot, where it hides no point.
+gemmChart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
 gemmChart
 // %% md
 // ## Why the native library is faster

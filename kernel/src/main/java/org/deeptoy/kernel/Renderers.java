@@ -16,6 +16,7 @@ import tech.tablesaw.api.Table;
 /** Every type-to-MIME registration of the kernel, in one place. text/plain is added by basekernel. */
 final class Renderers {
     private static final MIMEType PNG = MIMEType.parse("image/png");
+    private static final MIMEType JPEG = MIMEType.parse("image/jpeg");
 
     private Renderers() {
     }
@@ -48,15 +49,23 @@ final class Renderers {
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> c.getClass().getSimpleName() + " \""
                             + (c.getTitle() == null ? "" : c.getTitle()) + "\" (" + c.getWidth() + "×" + c.getHeight() + ")");
                 });
-        // Images.grid, Images.templates and Charts.confusionMatrix return PNG bytes: show them as pictures.
+        // Images.grid, Images.templates and Charts.confusionMatrix return PNG bytes, Images.photos JPEG: show them as pictures.
         renderer.createRegistration(byte[].class)
-                .preferring(PNG)
+                .preferring(PNG, JPEG)
                 .supporting(MIMEType.TEXT_PLAIN)
                 .register((b, ctx) -> {
-                    if (!isPng(b)) return;
-                    ctx.renderIfRequested(PNG, () -> Images.base64(b));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "PNG image, " + b.length + " bytes");
+                    if (isPng(b)) {
+                        ctx.renderIfRequested(PNG, () -> Images.base64(b));
+                        ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "PNG image, " + b.length + " bytes");
+                    } else if (isJpeg(b)) {
+                        ctx.renderIfRequested(JPEG, () -> Images.base64(b));
+                        ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "JPEG image, " + b.length + " bytes");
+                    }
                 });
+    }
+
+    private static boolean isJpeg(byte[] b) {
+        return b.length > 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF;
     }
 
     private static boolean isPng(byte[] b) {

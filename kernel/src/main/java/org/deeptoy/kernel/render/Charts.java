@@ -120,7 +120,9 @@ public final class Charts {
 
     /** Loss per epoch, e.g. {@code lossCurve(Map.of("train", history.trainLoss()))}. */
     public static XYChart lossCurve(Map<String, double[]> series) {
-        return curves("Loss", "epoch", "loss", series);
+        XYChart chart = curves("Loss", "epoch", "loss", series);
+        chart.getStyler().setYAxisMin(0.0); // a loss is never below 0; a zoomed axis exaggerates small changes
+        return chart;
     }
 
     /** One loss series per epoch. */

@@ -43,7 +43,7 @@ public final class TableHtml {
         Table shown = Table.create(table.name() == null ? "" : table.name());
         for (Column<?> col : table.columns()) {
             List<String> cells = new ArrayList<>(rows.size());
-            for (int r : rows) cells.add(r < 0 ? ELLIPSIS : col.getString(r));
+            for (int r : rows) cells.add(r < 0 ? ELLIPSIS : cell(col, r));
             shown.addColumns(StringColumn.create(col.name(), cells));
         }
         String name = table.name() == null || table.name().isBlank() ? "table" : table.name();
@@ -59,6 +59,15 @@ public final class TableHtml {
     }
 
     /** Writes {@code table} with Tablesaw's HtmlWriter (escaping on) and puts {@code caption} first. */
+    /** A cell as text; a double Tablesaw would print in full (0.9777777777777777) gets 4 significant digits. */
+    private static String cell(Column<?> col, int row) {
+        String s = col.getString(row);
+        if (col instanceof tech.tablesaw.api.DoubleColumn d && !d.isMissing(row) && s.equals(String.valueOf(d.getDouble(row)))) {
+            return Numbers.format(d.getDouble(row), 4);
+        }
+        return s;
+    }
+
     static String write(Table table, String caption, HtmlWriteOptions.ElementCreator cells) {
         StringWriter out = new StringWriter();
         try {

@@ -1,0 +1,157 @@
+// expect: image/png
+// expect: image/svg+xml
+// expect: text: Training stopped: the loss became
+// expect: text: final loss
+// %% md
+// # 4b · Optimizers: SGD, momentum, Adam, and the learning rate
+//
+// **What you will learn**
+// - three update rules and their math: plain gradient descent (SGD), momentum, and Adam;
+// - why they behave differently, seen on a narrow valley where every step is drawn;
+// - the learning rate: too low (nothing happens), right, and too high (the loss explodes, and `fit`
+//   stops with advice).
+//
+// Notebooks 4 to 8 use `new Sgd(0.01).momentum(0.9)` and `new Adam(1e-3)`: here is what they do.
+// %%
+import org.deeptoy.kernel.render.*;
+import org.knowm.xchart.*;
+import tech.tablesaw.api.*;
+
+boolean quick = Course.quick();
+// %% md
+// ## Three update rules
+// Every optimizer turns the gradient `g = ∂L/∂w` of a batch into a step for each weight `w`
+// (`η` is the learning rate, `t` counts the steps):
+//
+// | rule | update |
+// |---|---|
+// | SGD | $w \leftarrow w - \eta\, g$ |
+// | momentum (μ = 0.9) | $v \leftarrow \mu v + g, \quad w \leftarrow w - \eta\, v$ |
+// | Adam (β₁ = 0.9, β₂ = 0.999) | $m \leftarrow \beta_1 m + (1-\beta_1) g, \quad s \leftarrow \beta_2 s + (1-\beta_2) g^2, \quad w \leftarrow w - \eta\,\frac{m / (1-\beta_1^t)}{\sqrt{s / (1-\beta_2^t)} + \epsilon}$ |
+//
+// Momentum adds up past gradients: steps that agree build up speed (up to `1/(1 − μ)` = 10 times the
+// gradient), steps that alternate cancel. Adam divides each weight's step by the size of its recent
+// gradients, so every weight moves about `η` per step whatever the scale of its gradient.
+//
+// ## A narrow valley
+// The loss `L(w) = ½ (w₁² + 100 w₂²)` is a valley 10 times steeper across (`w₂`) than along (`w₁`). Its
+// minimum is at `(0, 0)`; we start at `(−4, 1)`. As a graph:
+// %%
+ComputationalGraph valley = new ComputationalGraph();
+Connection w = valley.variable(Tensor.vector(-4, 1), "w");
+Connection curvature = valley.constant(Tensor.vector(1, 100), "curvature");
+Connection valleyLoss = valley.multiply(valley.constant(0.5), valley.reduceSum(valley.multiply(curvature, valley.square(w))), "loss");
+SimulationContext ctx = new SimulationContext().forward(valley);
+ctx.backward(valley, valleyLoss);
+show(valley, ctx);
+// %% md
+// Each optimizer takes 80 steps from the same start, with `optimizer.step(variables, ctx)` after each
+// forward and backward pass: the loop of notebook 3b with the update rule swapped. SGD's learning rate
+// must stay below 2/100 here, or it overshoots across the valley further at each step.
+// %%
+double[][] walk(Optimizer optimizer, int steps) {
+    w.set(Tensor.vector(-4, 1));
+    double[][] path = new double[3][steps + 1]; // w1, w2, loss
+    for (int t = 0; t <= steps; t++) {
+        ctx.forward(valley);
+        path[0][t] = w.value().data()[0];
+        path[1][t] = w.value().data()[1];
+        path[2][t] = ctx.value(valleyLoss).item();
+        if (t == steps) break;
+        ctx.backward(valley, valleyLoss);
+        optimizer.step(valley.variables(), ctx);
+    }
+    return path;
+}
+var optimizers = new LinkedHashMap<String, Optimizer>();
+optimizers.put("SGD η=0.018", new Sgd(0.018));
+optimizers.put("momentum η=0.005", new Sgd(0.005).momentum(0.9));
+optimizers.put("Adam η=0.2", new Adam(0.2));
+XYChart paths = new XYChartBuilder().width(640).height(360).title("80 steps in the valley").xAxisTitle("w₁").yAxisTitle("w₂").build();
+var losses = new LinkedHashMap<String, double[]>();
+for (var e : optimizers.entrySet()) {
+    double[][] p = walk(e.getValue(), 80);
+    paths.addSeries(e.getKey(), p[0], p[1]).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+    losses.put(e.getKey(), p[2]);
+    System.out.println(String.format("%-17s final loss %.2e at w = (%.3f, %.3f)", e.getKey(), p[2][80], p[0][80], p[1][80]));
+}
+paths.getStyler().setMarkerSize(4);
+paths.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+paths
+// %% md
+// SGD first zigzags across the steep direction (each step overshoots by 80 %), then creeps along the flat
+// one: its learning rate is capped by the steep direction, so along `w₁` each step removes only 1.8 % of the
+// distance, and after 80 steps it is still far from the minimum. Momentum swings across the valley too, but
+// its velocity builds up along it and carries it to the minimum. Adam moves both coordinates at about the
+// same rate whatever their gradients' size, so it heads diagonally for the middle, overshoots the minimum
+// and turns back. The loss per step, on a log scale:
+// %%
+XYChart lossChart = Charts.curves("Loss per step", "step", "loss", losses);
+lossChart.getStyler().setYAxisLogarithmic(true);
+lossChart
+// %% md
+// ## The learning rate
+// The learning rate matters more than the choice of rule. Three runs of plain SGD on 5000 MNIST digits (an
+// MLP 784-128-10 with leaky-ReLU units), differing only in `η`:
+// %%
+Split mnist = Datasets.mnist();
+Dataset digits = mnist.train().stratifiedFirst(quick ? 2000 : 5000);
+Dataset heldOut = mnist.test().first(2000);
+Mlp mnistMlp(long seed) {
+    Mlp m = Mlp.builder().layers(784, 128, 10).activation(Activation.LEAKY_RELU).seed(seed).build();
+    m.scaler(Scaler.pixels());
+    return m;
+}
+int epochs = quick ? 3 : 8;
+var byRate = new LinkedHashMap<String, double[]>();
+for (double rate : new double[] {1e-4, 0.1}) {
+    Mlp m = mnistMlp(1);
+    History h = m.fit(digits, new FitOptions().epochs(epochs).batchSize(50).optimizer(new Sgd(rate)).seed(1).live(false));
+    byRate.put("η = " + rate, h.loss());
+    System.out.println(String.format("η = %s: final loss %.4f, held-out accuracy %.4f", rate, h.last().loss(), m.score(heldOut)));
+}
+Charts.lossCurve(byRate)
+// %% md
+// With `η = 0.0001` the loss hardly moves from its start (about ln 10 ≈ 2.3, a uniform guess over ten
+// digits): the steps are too small. With `η = 0.1` it falls fast. Now `η = 100`:
+// %%
+Mlp tooFast = mnistMlp(1);
+try {
+    tooFast.fit(digits, new FitOptions().epochs(epochs).batchSize(50).optimizer(new Sgd(100)).seed(1).live(false));
+} catch (DeepToyException e) {
+    System.out.println(e.getMessage());
+}
+var exploded = tooFast.history().batchLosses();
+System.out.println(String.format("loss of the first batches: %s", exploded.subList(0, 5)));
+// %% md
+// Each step overshoots so far that the next gradient is larger still: the weights grow until a number no
+// longer fits in a `double` and the loss becomes infinite or NaN ("not a number"). `fit` stops right there
+// and says what to try: a lower learning rate, normalised inputs, and a look at the data. (With plain ReLU
+// units the same mistake shows differently: units whose input stays negative stop learning for good, and
+// the loss sticks near 2.3.)
+//
+// ## The three rules on MNIST
+// The same network, each rule with a learning rate that suits it, 5000 digits:
+// %%
+var byRule = new LinkedHashMap<String, Optimizer>();
+byRule.put("SGD η=0.1", new Sgd(0.1));
+byRule.put("momentum η=0.01", new Sgd(0.01).momentum(0.9));
+byRule.put("Adam η=0.001", new Adam(1e-3));
+var ruleLoss = new LinkedHashMap<String, double[]>();
+double[] ruleAccuracy = new double[3];
+int r = 0;
+for (var e : byRule.entrySet()) {
+    Mlp m = mnistMlp(1);
+    History h = m.fit(digits, new FitOptions().epochs(epochs).batchSize(50).optimizer(e.getValue()).seed(1).live(false));
+    ruleLoss.put(e.getKey(), h.loss());
+    ruleAccuracy[r++] = m.score(heldOut);
+}
+Table.create("after " + epochs + " epochs", StringColumn.create("optimizer", byRule.keySet().toArray(String[]::new)),
+        DoubleColumn.create("final loss", ruleLoss.values().stream().mapToDouble(l -> l[l.length - 1]).toArray()),
+        DoubleColumn.create("held-out accuracy", ruleAccuracy))
+// %%
+Charts.lossCurve(ruleLoss)
+// %% md
+// With a well-chosen learning rate each rule gets there; they differ in how forgiving they are. Adam's
+// default `η = 0.001` works for most networks without tuning, which is why notebooks 5 to 8 use it; SGD with
+// momentum, tuned, often ends at a slightly better model on large problems, which is why it is still common.
