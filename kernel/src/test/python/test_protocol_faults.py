@@ -369,6 +369,47 @@ class ProtocolFaults(FaultTestCase):
         self.assert_healthy()
         self.assertNotIn("Exception in thread", self.k.stderr()[len(before):])
 
+    def test_shutdown_with_wrong_restart_type_does_not_shut_down(self):
+        parts = self.k.parts("shutdown_request", {"restart": "yes"})
+        self.assert_error_reply(self.raw_request(parts, "control"), "shutdown_reply", "restart")
+        self.assert_healthy()
+
+    def test_history_request_with_unknown_access_type_gets_error_reply(self):
+        parts = self.k.parts("history_request", {"hist_access_type": "sideways", "output": False, "raw": True})
+        reply = self.raw_request(parts)
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[0]["msg_type"], "history_reply")
+        self.assert_healthy()
+
+    def test_comm_msg_without_comm_id_leaves_kernel_alive(self):
+        before = self.k.stderr()
+        self.k.socket("shell").send_multipart(self.k.frames(self.k.parts("comm_msg", {"data": {}})))
+        time.sleep(0.5)
+        self.assertNotIn("Exception in thread", self.k.stderr()[len(before):])
+        self.assert_healthy()
+
+    def test_bad_date_and_numeric_username_in_header_are_tolerated(self):
+        h = self.k.header("execute_request", date="yesterday", username=7)
+        parts = self.k.parts("execute_request", {"code": "keep + 0", "silent": False}, header=h)
+        reply = self.raw_request(parts)
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[1]["status"], "ok")
+        self.assert_healthy()
+
+    def test_many_identity_frames_are_routed_back(self):
+        sock = self.k.socket("shell")
+        sock.send_multipart([b"id-%d" % i for i in range(500)] + self.k.frames(self.k.parts("kernel_info_request", {})))
+        reply = recv(sock, 15)
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[0]["msg_type"], "kernel_info_reply")
+        self.assert_healthy()
+
+    def test_interrupt_request_on_shell_channel_is_answered(self):
+        reply = self.raw_request(self.k.parts("interrupt_request", {}))
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[1]["status"], "ok")
+        self.assert_healthy()
+
     # --- sizes and storms ---
     def test_huge_metadata_is_answered(self):
         parts = self.execute_parts("keep + 0", metadata={"blob": "x" * (16 << 20)})
@@ -395,6 +436,14 @@ class ProtocolFaults(FaultTestCase):
             m = recv(sock, 30)
             self.assertIsNotNone(m, "%d of %d kernel_info requests answered" % (answered, len(ids)))
             answered += 1
+        self.assert_healthy()
+
+    def test_kernel_info_storm_on_control_channel_is_answered(self):
+        sock = self.k.socket("control")
+        for _ in range(100):
+            sock.send_multipart(self.k.frames(self.k.parts("kernel_info_request", {})))
+        for i in range(100):
+            self.assertIsNotNone(recv(sock, 30), "%d of 100 answered on control" % i)
         self.assert_healthy()
 
     def test_forged_message_storm_then_real_request(self):
