@@ -115,6 +115,7 @@ class FaultTestCase(unittest.TestCase):
         cls.k = Kernel()
         content, _ = cls.k.run("int keep = 42;")
         assert content["status"] == "ok", content
+        cls.start_err = cls.k.stderr()
 
     @classmethod
     def tearDownClass(cls):
@@ -184,24 +185,6 @@ def _is_json_object(raw):
         return isinstance(json.loads(raw), dict)
     except ValueError:
         return False
-
-
-class JvmSetup(FaultTestCase):
-    def test_kernel_starts_without_jvm_warnings(self):
-        # Java 17 warned about the Security Manager at each start; JDK 24+ warn about sun.misc.Unsafe
-        start = self.k.stderr()
-        self.assertNotIn("WARNING", start)
-        self.assertNotIn("Security Manager", start)
-
-    def test_assertions_are_on(self):
-        content, out = self.k.run('assert keep < 0 : "keep is not negative";')
-        self.assertEqual(content["status"], "error")
-        self.assertIn("keep is not negative", [m["content"]["evalue"] for m in out if m["msg_type"] == "error"])
-        self.assert_healthy()
-
-    def test_awt_is_headless(self):
-        content, out = self.k.run("java.awt.GraphicsEnvironment.isHeadless()")
-        self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["true"])
 
 
 class ProtocolFaults(FaultTestCase):
@@ -455,6 +438,24 @@ class ProtocolFaults(FaultTestCase):
 
 
 class ExitFaults(FaultTestCase):
+    """Exit calls from cells, and the JVM set-up install.sh gives the kernel (same kernel)."""
+
+    def test_kernel_starts_without_jvm_warnings(self):
+        # Java 17 warned about the Security Manager at each start; JDK 24+ warn about sun.misc.Unsafe
+        start = self.start_err
+        self.assertNotIn("WARNING", start)
+        self.assertNotIn("Security Manager", start)
+
+    def test_assertions_are_on(self):
+        content, out = self.k.run('assert keep < 0 : "keep is not negative";')
+        self.assertEqual(content["status"], "error")
+        self.assertIn("keep is not negative", [m["content"]["evalue"] for m in out if m["msg_type"] == "error"])
+        self.assert_healthy()
+
+    def test_awt_is_headless(self):
+        content, out = self.k.run("java.awt.GraphicsEnvironment.isHeadless()")
+        self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["true"])
+
     def assert_exit_refused(self, code, words):
         content, out = self.k.run(code)
         self.assertEqual(content["status"], "error", content)
