@@ -115,6 +115,7 @@ class FaultTestCase(unittest.TestCase):
         cls.k = Kernel()
         content, _ = cls.k.run("int keep = 42;")
         assert content["status"] == "ok", content
+        cls.start_err = cls.k.stderr()
 
     @classmethod
     def tearDownClass(cls):
@@ -184,24 +185,6 @@ def _is_json_object(raw):
         return isinstance(json.loads(raw), dict)
     except ValueError:
         return False
-
-
-class JvmSetup(FaultTestCase):
-    def test_kernel_starts_without_jvm_warnings(self):
-        # Java 17 warned about the Security Manager at each start; JDK 24+ warn about sun.misc.Unsafe
-        start = self.k.stderr()
-        self.assertNotIn("WARNING", start)
-        self.assertNotIn("Security Manager", start)
-
-    def test_assertions_are_on(self):
-        content, out = self.k.run('assert keep < 0 : "keep is not negative";')
-        self.assertEqual(content["status"], "error")
-        self.assertIn("keep is not negative", [m["content"]["evalue"] for m in out if m["msg_type"] == "error"])
-        self.assert_healthy()
-
-    def test_awt_is_headless(self):
-        content, out = self.k.run("java.awt.GraphicsEnvironment.isHeadless()")
-        self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["true"])
 
 
 class ProtocolFaults(FaultTestCase):
@@ -369,6 +352,47 @@ class ProtocolFaults(FaultTestCase):
         self.assert_healthy()
         self.assertNotIn("Exception in thread", self.k.stderr()[len(before):])
 
+    def test_shutdown_with_wrong_restart_type_does_not_shut_down(self):
+        parts = self.k.parts("shutdown_request", {"restart": "yes"})
+        self.assert_error_reply(self.raw_request(parts, "control"), "shutdown_reply", "restart")
+        self.assert_healthy()
+
+    def test_history_request_with_unknown_access_type_gets_error_reply(self):
+        parts = self.k.parts("history_request", {"hist_access_type": "sideways", "output": False, "raw": True})
+        reply = self.raw_request(parts)
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[0]["msg_type"], "history_reply")
+        self.assert_healthy()
+
+    def test_comm_msg_without_comm_id_leaves_kernel_alive(self):
+        before = self.k.stderr()
+        self.k.socket("shell").send_multipart(self.k.frames(self.k.parts("comm_msg", {"data": {}})))
+        time.sleep(0.5)
+        self.assertNotIn("Exception in thread", self.k.stderr()[len(before):])
+        self.assert_healthy()
+
+    def test_bad_date_and_numeric_username_in_header_are_tolerated(self):
+        h = self.k.header("execute_request", date="yesterday", username=7)
+        parts = self.k.parts("execute_request", {"code": "keep + 0", "silent": False}, header=h)
+        reply = self.raw_request(parts)
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[1]["status"], "ok")
+        self.assert_healthy()
+
+    def test_many_identity_frames_are_routed_back(self):
+        sock = self.k.socket("shell")
+        sock.send_multipart([b"id-%d" % i for i in range(500)] + self.k.frames(self.k.parts("kernel_info_request", {})))
+        reply = recv(sock, 15)
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[0]["msg_type"], "kernel_info_reply")
+        self.assert_healthy()
+
+    def test_interrupt_request_on_shell_channel_is_answered(self):
+        reply = self.raw_request(self.k.parts("interrupt_request", {}))
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[1]["status"], "ok")
+        self.assert_healthy()
+
     # --- sizes and storms ---
     def test_huge_metadata_is_answered(self):
         parts = self.execute_parts("keep + 0", metadata={"blob": "x" * (16 << 20)})
@@ -397,6 +421,14 @@ class ProtocolFaults(FaultTestCase):
             answered += 1
         self.assert_healthy()
 
+    def test_kernel_info_storm_on_control_channel_is_answered(self):
+        sock = self.k.socket("control")
+        for _ in range(100):
+            sock.send_multipart(self.k.frames(self.k.parts("kernel_info_request", {})))
+        for i in range(100):
+            self.assertIsNotNone(recv(sock, 30), "%d of 100 answered on control" % i)
+        self.assert_healthy()
+
     def test_forged_message_storm_then_real_request(self):
         sock = self.k.socket("shell")
         for i in range(200):
@@ -406,6 +438,24 @@ class ProtocolFaults(FaultTestCase):
 
 
 class ExitFaults(FaultTestCase):
+    """Exit calls from cells, and the JVM set-up install.sh gives the kernel (same kernel)."""
+
+    def test_kernel_starts_without_jvm_warnings(self):
+        # Java 17 warned about the Security Manager at each start; JDK 24+ warn about sun.misc.Unsafe
+        start = self.start_err
+        self.assertNotIn("WARNING", start)
+        self.assertNotIn("Security Manager", start)
+
+    def test_assertions_are_on(self):
+        content, out = self.k.run('assert keep < 0 : "keep is not negative";')
+        self.assertEqual(content["status"], "error")
+        self.assertIn("keep is not negative", [m["content"]["evalue"] for m in out if m["msg_type"] == "error"])
+        self.assert_healthy()
+
+    def test_awt_is_headless(self):
+        content, out = self.k.run("java.awt.GraphicsEnvironment.isHeadless()")
+        self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["true"])
+
     def assert_exit_refused(self, code, words):
         content, out = self.k.run(code)
         self.assertEqual(content["status"], "error", content)

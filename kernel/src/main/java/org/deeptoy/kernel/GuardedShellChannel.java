@@ -126,8 +126,11 @@ final class GuardedShellChannel extends ShellChannel {
             handler.handle(env, message);
         } catch (Exception e) {
             log(name + ": " + type.getName() + " failed: " + e);
-            env.replyError(replyType(type.getName()).error(), new ErrorReply(e.getClass().getSimpleName(),
-                    type.getName() + " failed: " + e.getMessage(), List.of(String.valueOf(e))));
+            MessageType<?> reply = type.getName().endsWith("_request") ? replyType(type.getName()) : MessageType.UNKNOWN;
+            if (reply != MessageType.UNKNOWN) { // comm messages have no reply
+                env.replyError(reply.error(), new ErrorReply(e.getClass().getSimpleName(),
+                        type.getName() + " failed: " + e.getMessage(), List.of(String.valueOf(e))));
+            }
         } finally {
             env.resolveDeferrals();
         }

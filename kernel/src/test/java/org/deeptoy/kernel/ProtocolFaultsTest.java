@@ -51,7 +51,7 @@ class ProtocolFaultsTest {
         String spec = Files.readString(prefix.resolve("share/jupyter/kernels/deeptoy/kernel.json"));
         assertTrue(spec.contains(jdk.get().resolve("bin/java").toString()), "kernel.json does not use JDK 25: " + spec);
         // the install checks do not depend on the kernel's JDK: they ran in the first pass
-        runSuite(prefix, List.of(SUITE + ".JvmSetup", SUITE + ".ProtocolFaults", SUITE + ".ExitFaults",
+        runSuite(prefix, List.of(SUITE + ".ProtocolFaults", SUITE + ".ExitFaults",
                 SUITE + ".ShutdownStillExits"));
     }
 
