@@ -37,6 +37,9 @@ final class CellInput extends InputStream {
     }
 
     synchronized void startCell(ShellReplyEnvironment cellEnv, boolean stdinAllowed) {
+        if (socket != null && System.in != this) {
+            System.setIn(this); // a cell may have replaced System.in
+        }
         env = cellEnv;
         allowed = stdinAllowed;
         line = null;
@@ -116,8 +119,8 @@ final class CellInput extends InputStream {
                         continue;
                     }
                     Message<?> reply = socket.readMessage();
-                    if (reply.getContent() instanceof InputReply && reply.getParentHeader() != null
-                            && request.getHeader().getId().equals(reply.getParentHeader().getId())) {
+                    // jupyter_client's input() sends no parent header: any answer while we ask is the answer
+                    if (reply.getContent() instanceof InputReply) {
                         answer.complete(((InputReply) reply.getContent()).getValue());
                     }
                 }

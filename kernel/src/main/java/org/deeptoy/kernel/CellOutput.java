@@ -143,7 +143,7 @@ final class CellOutput {
             }
         }
         if (note != null) {
-            appendText(PublishStream.StreamType.ERR, note);
+            appendText(PublishStream.StreamType.ERR, note, true);
         }
         flush();
     }
@@ -191,6 +191,11 @@ final class CellOutput {
             if (content instanceof PublishClearOutput) {
                 queue.removeIf(o -> o instanceof Text || o instanceof PublishDisplayData
                         || o instanceof PublishClearOutput);
+                // the limits are about what stays on screen, which is now empty
+                shownChars = 0;
+                droppedChars = 0;
+                tail.setLength(0);
+                displays = 0;
             } else if (content instanceof PublishUpdateDisplayData) {
                 String id = displayId((PublishUpdateDisplayData) content);
                 queue.removeIf(o -> o instanceof PublishUpdateDisplayData && id != null
@@ -210,9 +215,9 @@ final class CellOutput {
         return d.hasDisplayId() ? d.getDisplayId() : null;
     }
 
-    private void appendText(PublishStream.StreamType stream, String s) {
+    private void appendText(PublishStream.StreamType stream, String s, boolean always) {
         synchronized (lock) {
-            long room = limitChars - shownChars;
+            long room = always ? Long.MAX_VALUE : limitChars - shownChars;
             String shown = s;
             if (s.length() > room) {
                 shown = s.substring(0, (int) Math.max(0, room));
@@ -236,8 +241,8 @@ final class CellOutput {
                 queue.add(t);
             }
             t.text.append(shown);
-            if (t.text.length() >= FLUSH_CHARS) {
-                lock.notifyAll();
+            if (t.text.length() == shown.length() || t.text.length() >= FLUSH_CHARS) {
+                lock.notifyAll(); // the sender sends it within FLUSH_MS, or now when it is long
             }
         }
     }
@@ -358,7 +363,7 @@ final class CellOutput {
             }
             chars.flip();
             if (chars.hasRemaining()) {
-                appendText(stream, chars.toString());
+                appendText(stream, chars.toString(), false);
             }
         }
     }

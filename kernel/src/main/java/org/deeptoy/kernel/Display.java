@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import io.github.spencerpark.jupyter.messages.publish.PublishClearOutput;
 import io.github.spencerpark.jupyter.messages.publish.PublishDisplayData;
 import io.github.spencerpark.jupyter.messages.publish.PublishUpdateDisplayData;
@@ -91,6 +92,18 @@ public final class Display {
             // basekernel's renderer throws on null; a student's unfinished `return null` must show as null
             return new DisplayData(String.valueOf(obj));
         }
-        return k.getRenderer().render(obj);
+        DisplayData data = k.getRenderer().render(obj);
+        Object text = data.getData(MIMEType.TEXT_PLAIN);
+        if (text == null) {
+            data.putText("null"); // a toString() that returns null
+        } else if (text.toString().length() > MAX_TEXT) {
+            String s = text.toString();
+            data.putText(s.substring(0, MAX_TEXT) + "\n… " + CellOutput.size(s.length() - MAX_TEXT)
+                    + " more not shown (the value's text is " + CellOutput.size(s.length()) + ")");
+        }
+        return data;
     }
+
+    /** Longest text/plain shown for one value; more would make the notebook unusable. */
+    static final int MAX_TEXT = 100_000;
 }

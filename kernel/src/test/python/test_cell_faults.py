@@ -1,0 +1,329 @@
+"""Faults a student's cell can cause, each through a real Jupyter client (jupyter_client, real sockets).
+
+Every test ends with the same checks: the kernel answers a follow-up request, a variable defined
+before the fault still holds its value, and the fault's output names the problem.
+Needs JUPYTER_PATH pointing at an installed kernelspec (see JupyterClientTest / CellFaultsTest).
+"""
+import time
+import unittest
+
+import jupyter_client
+
+
+class Kernel:
+    def __init__(self):
+        self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name="deeptoy")
+
+    def run(self, code, timeout=60, stdin_hook=None):
+        """Runs a cell; returns (reply content, all iopub messages of the cell)."""
+        out = []
+        kw = {"allow_stdin": stdin_hook is not None}
+        if stdin_hook is not None:
+            kw["stdin_hook"] = stdin_hook
+        reply = self.kc.execute_interactive(code, output_hook=out.append, timeout=timeout, **kw)
+        return reply["content"], out
+
+    def interrupt_after(self, code, seconds, timeout=30):
+        """Starts a cell, interrupts it after `seconds`; returns (reply, messages, reply delay in s)."""
+        msg_id = self.kc.execute(code)
+        time.sleep(seconds)
+        t0 = time.time()
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=timeout)
+        delay = time.time() - t0
+        assert reply["parent_header"]["msg_id"] == msg_id
+        return reply["content"], self.until_idle(msg_id), delay
+
+    def until_idle(self, msg_id, timeout=30):
+        out = []
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            m = self.kc.get_iopub_msg(timeout=timeout)
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                return out
+            out.append(m)
+        raise AssertionError("no idle status for " + msg_id)
+
+    def close(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+def text_of(out):
+    """Everything a person would read under the cell: streams, tracebacks, results."""
+    parts = []
+    for m in out:
+        c = m["content"]
+        if m["msg_type"] == "stream":
+            parts.append(c["text"])
+        elif m["msg_type"] == "error":
+            parts.append(c["ename"] + ": " + c["evalue"] + "\n" + "\n".join(c["traceback"]))
+        elif m["msg_type"] in ("execute_result", "display_data", "update_display_data"):
+            parts.append(str(c["data"].get("text/plain")))
+    return "\n".join(parts)
+
+
+def count(out, kind):
+    return sum(1 for m in out if m["msg_type"] == kind)
+
+
+class CellFaults(unittest.TestCase):
+    k = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.k = Kernel()
+        content, _ = cls.k.run("int faultKept = 41;\nList<String> names = new ArrayList<>(List.of(\"ada\"));")
+        assert content["status"] == "ok", content
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.close()
+
+    def survived(self):
+        """The kernel answers, and variables of earlier cells hold their values."""
+        content, out = self.k.run("faultKept + 1 + \" \" + names", timeout=30)
+        self.assertEqual(content["status"], "ok", text_of(out))
+        self.assertEqual(text_of(out), "42 [ada]")
+
+    def fault(self, code, *words, status="error", timeout=60):
+        """Runs a faulty cell, checks its status and that its output names the problem."""
+        content, out = self.k.run(code, timeout=timeout)
+        shown = text_of(out)
+        self.assertEqual(content["status"], status, shown[:3000])
+        for w in words:
+            self.assertIn(w, shown, shown[:3000])
+        self.survived()
+        return out
+
+    # ---- rendering the value is part of the cell
+    def test_value_whose_tostring_throws_is_reported(self):
+        self.k.run('class Throws { public String toString() { throw new IllegalStateException("no text"); } }')
+        self.fault("new Throws()", "could not be shown", "Throws", "IllegalStateException", "no text")
+
+    def test_value_whose_tostring_loops_obeys_interrupt(self):
+        self.k.run("class Loops { public String toString() { while (true) {} } }")
+        reply, out, delay = self.k.interrupt_after("new Loops()", 1.0)
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("Interrupted", text_of(out))
+        self.assertLess(delay, 10)
+        self.survived()
+
+    def test_display_of_value_whose_tostring_throws(self):
+        self.k.run('class Throws2 { public String toString() { throw new RuntimeException("display boom"); } }')
+        self.fault("display(new Throws2());", "display boom")
+
+    def test_tostring_returning_null_shows_null(self):
+        out = self.fault("new Object() { public String toString() { return null; } }", "null", status="ok")
+        self.assertEqual(count(out, "execute_result"), 1)
+
+    def test_display_of_null(self):
+        self.fault("display(null);", "null", status="ok")
+
+    def test_huge_string_value_is_cut(self):
+        out = self.fault('"x".repeat(5_000_000)', "more not shown", status="ok")
+        self.assertLess(len(text_of(out)), 200_000)
+
+    # ---- stream output
+    def test_endless_println_obeys_interrupt_promptly(self):
+        for _ in range(3):  # again and again in one session
+            reply, out, delay = self.k.interrupt_after('while (true) System.out.println("spam spam spam");', 1.0)
+            self.assertEqual(reply["status"], "error")
+            self.assertIn("Interrupted", text_of(out))
+            self.assertLess(delay, 10)
+        self.survived()
+
+    def test_ten_megabytes_printed_are_capped_with_a_note(self):
+        t0 = time.time()
+        out = self.fault('for (int i = 0; i < 200_000; i++) System.out.println("line " + i + " " + "#".repeat(40));',
+                         "more output not shown", "line 199999", status="ok", timeout=120)
+        self.assertLess(count(out, "stream"), 400, "output is coalesced, not one message per println")
+        self.assertLess(time.time() - t0, 60)
+
+    def test_stderr_flood_is_capped_too(self):
+        self.fault('for (int i = 0; i < 100_000; i++) System.err.println("warning " + i + " " + "!".repeat(30));',
+                   "more output not shown", status="ok", timeout=120)
+
+    def test_one_long_line_without_newline_is_capped(self):
+        self.fault('System.out.print("y".repeat(3_000_000));', "more output not shown", status="ok")
+
+    def test_output_keeps_its_order_with_displays(self):
+        _, out = self.k.run('System.out.println("first");\ndisplay("second");\nSystem.out.println("third");')
+        seen = [m["msg_type"] for m in out if m["msg_type"] in ("stream", "display_data")]
+        self.assertEqual(seen, ["stream", "display_data", "stream"])
+        self.survived()
+
+    def test_print_from_a_thread_after_the_cell_lands_in_that_cell(self):
+        msg_id = self.k.kc.execute('new Thread(() -> { try { Thread.sleep(500); } catch (Exception e) {}\n'
+                                   '  System.out.println("late hello"); }).start();')
+        self.k.kc.get_shell_msg(timeout=30)
+        deadline = time.time() + 10
+        late = ""
+        while "late hello" not in late and time.time() < deadline:
+            m = self.k.kc.get_iopub_msg(timeout=10)
+            if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == msg_id:
+                late += m["content"]["text"]
+        self.assertIn("late hello", late)
+        self.survived()
+
+    def test_lone_surrogate_and_binary_bytes_print(self):
+        self.fault('System.out.println("half \\uD800 pair");\n'
+                   'System.out.write(new byte[]{(byte) 0xff, (byte) 0xfe, 0, 7, 65}, 0, 5);\n'
+                   'System.out.println();', "half", "A", status="ok")
+
+    def test_system_out_closed_by_a_cell_works_again(self):
+        self.k.run("System.out.close();")
+        self.fault('System.out.println("still printing");', "still printing", status="ok")
+
+    def test_system_out_replaced_by_a_cell_works_again(self):
+        self.k.run("System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));")
+        self.fault('System.out.println("back again");', "back again", status="ok")
+
+    def test_clear_output_storm_is_coalesced(self):
+        out = self.fault('for (int i = 0; i < 100_000; i++) { System.out.println("frame " + i); clearOutput(true); }\n'
+                         'System.out.println("done");', "done", status="ok", timeout=120)
+        self.assertLess(len(out), 2000)
+
+    def test_update_display_storm_is_coalesced(self):
+        out = self.fault('var bar = display("0");\nfor (int i = 1; i <= 100_000; i++) bar.update("" + i);',
+                         "100000", status="ok", timeout=120)
+        self.assertLess(count(out, "update_display_data"), 2000)
+
+    def test_display_storm_is_capped_with_a_note(self):
+        self.fault('for (int i = 0; i < 5000; i++) display("d" + i);', "more displays not shown", status="ok",
+                   timeout=120)
+
+    # ---- threads
+    def test_exception_in_a_thread_is_shown_with_its_name(self):
+        self.fault('var t = new Thread(() -> { throw new IllegalStateException("worker failed"); }, "worker-1");\n'
+                   't.start(); t.join();', 'Exception in thread "worker-1"', "worker failed", status="ok")
+
+    def test_exception_in_a_daemon_thread_is_shown(self):
+        self.fault('var d = new Thread(() -> { throw new ArithmeticException("daemon failed"); }, "daemon-1");\n'
+                   'd.setDaemon(true); d.start(); d.join();', 'Exception in thread "daemon-1"', "daemon failed",
+                   status="ok")
+
+    def test_thread_left_running_does_not_block_later_cells(self):
+        self.k.run('new Thread(() -> { try { Thread.sleep(20_000); } catch (InterruptedException e) {} }).start();')
+        t0 = time.time()
+        self.fault("1 + 1", "2", status="ok", timeout=15)
+        self.assertLess(time.time() - t0, 10)
+
+    def test_interrupt_flag_left_by_a_cell_does_not_leak(self):
+        self.k.run("Thread.currentThread().interrupt();")
+        self.fault('Thread.sleep(10);\n"slept"', "slept", status="ok")
+
+    def test_deep_recursion(self):
+        self.k.run("int down(int n) { return down(n + 1) + 1; }")
+        self.fault("down(0)", "StackOverflowError")
+
+    # ---- compile errors are errors
+    def test_code_too_large_is_an_error(self):
+        values = ",".join(str(i) for i in range(16000))
+        self.fault("int[] big80 = {" + values + "};", "code too large", "read the values")
+
+    def test_too_many_constants_recovers_the_session(self):
+        self.k.run("record Point(int x, int y) {}\nPoint pt = new Point(1, 2);")
+        values = ",".join(str(100000 + i) for i in range(150000))
+        self.fault("int[] big1m = {" + values + "};", "too many constants", "fresh Java session",
+                   "variables were carried over", timeout=180)
+        self.fault("6 * 7 + pt.x()", "43", status="ok")
+
+    def test_unclosed_comment_is_reported_with_its_line(self):
+        self.fault("int a1 = 1;\n/* unclosed\nint b1 = 2;", "never closed", "cell line 2", "nothing in the cell ran")
+
+    def test_unclosed_string(self):
+        self.fault('String s1 = "no end;\nint c1 = 3;', "not closed on its line", "cell line 1")
+
+    def test_unclosed_brace(self):
+        self.fault("for (int i = 0; i < 3; i++) {\n  System.out.println(i);", "never closed with }")
+
+    def test_half_defined_method_says_what_is_missing(self):
+        self.fault("void useLater() { notYet(); }", "cannot be used until", "notYet", status="ok")
+
+    def test_redefined_class_says_which_variables_were_reset(self):
+        self.k.run("class Box { int a = 1; }\nBox box = new Box();")
+        self.fault("class Box { int a = 1; int b = 2; }", "box", "reset", status="ok")
+
+    # ---- imports
+    def test_import_that_would_delete_variables_is_undone(self):
+        self.fault("import java.awt.*;", "was not applied", "names", "List")
+        self.fault("names.get(0)", "ada", status="ok")
+
+    def test_single_import_that_shadows_is_undone(self):
+        self.fault("import java.awt.List;", "was not applied", "names")
+
+    def test_harmless_import_keeps_values(self):
+        self.k.run("record Pair(int a, int b) {}\nPair pair = new Pair(3, 4);")
+        self.k.run("import java.awt.Color;")
+        self.fault("pair.a() + pair.b()", "7", status="ok")
+
+    # ---- stdin
+    def test_stdin_not_allowed_says_so(self):
+        self.fault("new Scanner(System.in).nextLine()", "does not allow input")
+
+    def test_stdin_allowed_uses_input_request(self):
+        kc = self.k.kc
+        asked = []
+
+        def answer(msg):
+            asked.append(msg["content"])
+            kc.input("typed by a person")
+
+        content, out = self.k.run('var sc = new Scanner(System.in);\n"got: " + sc.nextLine()', stdin_hook=answer)
+        self.assertEqual(content["status"], "ok", text_of(out))
+        self.assertEqual(len(asked), 1)
+        self.assertIn("got: typed by a person", text_of(out))
+        self.survived()
+
+    def test_interrupt_while_waiting_for_input(self):
+        msg_id = self.k.kc.execute("new Scanner(System.in).nextLine()", allow_stdin=True)
+        req = self.k.kc.get_stdin_msg(timeout=20)
+        self.assertEqual(req["msg_type"], "input_request")
+        self.k.km.interrupt_kernel()
+        reply = self.k.kc.get_shell_msg(timeout=20)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("interrupted", text_of(self.k.until_idle(msg_id)).lower())
+        self.survived()
+
+    # ---- odd but valid cells and requests
+    def test_cell_with_only_comments(self):
+        out = self.fault("// nothing here\n/* nor here */", status="ok")
+        self.assertEqual(count(out, "error"), 0)
+
+    def test_empty_cell(self):
+        self.fault("   \n\n", status="ok")
+
+    def test_unicode_identifiers(self):
+        self.fault("int größe = 3;\nString 名前 = \"ok\";\ngröße * 2 + 名前", "6ok", status="ok")
+
+    def test_negative_completion_cursor_gives_no_matches(self):
+        msg_id = self.k.kc.complete("Tens", -5)
+        reply = self.k.kc.get_shell_msg(timeout=20)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual(reply["content"]["matches"], [])
+        self.survived()
+
+    def test_cursor_past_the_end_for_inspect(self):
+        self.k.kc.inspect("Tensor", 999)
+        reply = self.k.kc.get_shell_msg(timeout=20)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.survived()
+
+    def test_exception_whose_message_is_null(self):
+        self.fault("throw new RuntimeException();", "RuntimeException")
+
+    def test_interrupt_while_compiling(self):
+        values = ",".join(str(i) for i in range(12000))
+        reply, out, _ = self.k.interrupt_after("int[] compiling = {" + values + "};\nThread.sleep(60_000);", 0.2)
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("Interrupted", text_of(out))
+        self.survived()
+
+
+if __name__ == "__main__":
+    unittest.main()
