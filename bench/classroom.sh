@@ -83,7 +83,8 @@ proxy_pid="$(cat "$work/state/jupyterhub-proxy.pid" 2>/dev/null || echo 0)"
 echo "hub $(hub_rss "$hub_pid") MB, proxy $(hub_rss "$proxy_pid") MB resident (once per server)"
 echo "load after: $(uptime | sed 's/.*load/load/')"
 if [ "$status" != 0 ] || ! tail -1 "$work/out.txt" | grep -q '^classroom: '; then
-  echo "--- hub log (last 40 lines) ---"; tail -40 "$work/hub.log"
+  echo "--- hub log: kernel restarts and errors (last 40) ---"
+  grep -E "KernelRestarter|died|stopping|Traceback|Error|error" "$work/hub.log" | grep -v "^WARNING: " | tail -40
 fi
 if [ -n "$check" ]; then exit "$status"; fi
 tail -1 "$work/out.txt" | grep '^classroom: ' || echo "classroom: $students students, run failed (status $status)"
