@@ -11,7 +11,7 @@ the others run `1+1` every 2 s. Prints the figures and a last summary line.
 import argparse
 import json
 import os
-import statistics
+import queue
 import threading
 import time
 import urllib.request
@@ -127,10 +127,21 @@ class Student:
         k = api("POST", f"/user/{self.name}/api/kernels", token=self.token, body={"name": "deeptoy"}, timeout=120)
         url = A.hub.replace("http", "ws", 1) + f"/user/{self.name}/api/kernels/{k['id']}/channels"
         self.ws = websocket.create_connection(url, header=["Authorization: token " + self.token], timeout=300)
+        self.ws.settimeout(None)
+        self.inbox = queue.Queue()
+        threading.Thread(target=self.receive, daemon=True).start()
         reply, out = self.execute("1+1", timeout=180)
         if reply != "ok" or "2" not in out:
             raise RuntimeError(f"1+1 gave {reply} {out!r}")
         self.first_reply_s = time.perf_counter() - t0
+
+    def receive(self):
+        """Reads the WebSocket all the time: recv() answers the server's pings (else it closes us after 90 s)."""
+        try:
+            while True:
+                self.inbox.put(json.loads(self.ws.recv()))
+        except Exception as e:  # noqa: BLE001 - closed or broken: execute() reports it
+            self.inbox.put(e)
 
     def execute(self, code, timeout=600):
         """Runs one cell; returns (status, text of its outputs and errors)."""
@@ -143,14 +154,18 @@ class Student:
                         "allow_stdin": False, "stop_on_error": True}}))
         status, idle, out = None, False, []
         deadline = time.time() + timeout
-        self.ws.settimeout(timeout)
         while status is None or not idle:
-            if time.time() > deadline:
-                raise TimeoutError(f"no reply in {timeout} s")
-            m = json.loads(self.ws.recv())
+            try:
+                m = self.inbox.get(timeout=max(0.1, deadline - time.time()))
+            except queue.Empty:
+                raise TimeoutError(f"no reply in {timeout} s") from None
+            if isinstance(m, Exception):
+                raise RuntimeError(f"WebSocket closed: {m}")
+            t, c = m["msg_type"], m["content"]
+            if t == "status" and c.get("execution_state") in ("dead", "restarting"):
+                raise RuntimeError(f"the kernel is {c['execution_state']}")
             if m.get("parent_header", {}).get("msg_id") != mid:
                 continue
-            t, c = m["msg_type"], m["content"]
             if t == "execute_reply":
                 status = c["status"]
             elif t == "status" and c["execution_state"] == "idle":

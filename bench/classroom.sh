@@ -6,13 +6,22 @@
 # python3-websocket); all run notebook 02 at once, then K train notebook 06's MLP (quick mode) while
 # the others run 1+1 every 2 s. Stops by itself; kills only the processes it started; removes its
 # temporary folder.
-#   bench/classroom.sh [STUDENTS=30] [TRAINING=4]
+#   bench/classroom.sh [STUDENTS=30] [TRAINING=4] [--check CODE] [--then COMMAND]
+#   --check CODE: only open the kernels and run CODE in each (the CI test); --then COMMAND: run
+#   COMMAND (with HUB_URL set) while the hub is still up, e.g. a browser test.
 # Targets (2 cores, 24 GB): 30 students, 0 failures, idle <= 300 MB per student, 1+1 p95 <= 1 s while 4 train.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-students="${1:-30}"
-training="${2:-4}"
-case "$students$training" in *[!0-9]*) sed -n '2,12p' "$0"; exit 2 ;; esac
+students=30 training=4 check="" then="" n=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --check) check="$2"; shift 2 ;;
+    --then) then="$2"; shift 2 ;;
+    [0-9]*) if [ $n = 0 ]; then students="$1"; else training="$1"; fi; n=$((n + 1)); shift ;;
+    *) sed -n '2,14p' "$0"; exit 2 ;;
+  esac
+done
+case "$students$training" in *[!0-9]*) sed -n '2,14p' "$0"; exit 2 ;; esac
 for tool in jupyterhub jupyterhub-singleuser configurable-http-proxy; do
   command -v "$tool" >/dev/null || { echo "classroom.sh: $tool is missing: apt-get install jupyterhub" >&2; exit 1; }
 done
@@ -66,11 +75,16 @@ hub_rss() { awk '/VmRSS/{print int($2/1024)}' "/proc/$1/status" 2>/dev/null || e
 status=0
 /usr/bin/python3 "$root/bench/classroom.py" --hub "http://127.0.0.1:$port" --token "$token" \
   --students "$students" --training "$training" --notebooks "$work/course" --pids "$work/pids" \
-  | tee "$work/out.txt" || status=$?
+  ${check:+--check "$check"} | tee "$work/out.txt" || status=$?
+if [ -n "$then" ] && [ "$status" = 0 ]; then
+  HUB_URL="http://127.0.0.1:$port" bash -c "$then" || status=$?
+fi
 proxy_pid="$(cat "$work/state/jupyterhub-proxy.pid" 2>/dev/null || echo 0)"
 echo "hub $(hub_rss "$hub_pid") MB, proxy $(hub_rss "$proxy_pid") MB resident (once per server)"
 echo "load after: $(uptime | sed 's/.*load/load/')"
 if [ "$status" != 0 ] || ! tail -1 "$work/out.txt" | grep -q '^classroom: '; then
-  echo "--- hub log (last 40 lines) ---"; tail -40 "$work/hub.log"
+  echo "--- hub log: kernel restarts and errors (last 40) ---"
+  grep -E "KernelRestarter|died|stopping|Traceback|Error|error" "$work/hub.log" | grep -v "^WARNING: " | tail -40
 fi
+if [ -n "$check" ]; then exit "$status"; fi
 tail -1 "$work/out.txt" | grep '^classroom: ' || echo "classroom: $students students, run failed (status $status)"

@@ -151,6 +151,10 @@ public final class DeepToyKernel extends BaseKernel {
         DeepToyKernel kernel = new DeepToyKernel();
         // The start-up line in the notebook server's log: what this kernel may use, and why.
         System.err.println("DeepToy kernel " + VERSION + ": " + resources());
+        // In the server's log, a kernel that stopped by itself or on a signal says so (a kill -9 or a
+        // crash would not), which tells an unexplained restart's cause on a shared machine.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("DeepToy kernel "
+                + ProcessHandle.current().pid() + " stopping"), "deeptoy-exit-note"));
         kernel.warmUp();
         kernel.takeSystemStreams();
         new Protocol(kernel, connection).install();
