@@ -2,6 +2,7 @@ package org.deeptoy.ops;
 
 import org.deeptoy.graph.Node;
 import org.deeptoy.tensor.Blas;
+import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Tensor;
 
 /**
@@ -26,7 +27,7 @@ public final class MatrixMultiply extends Node {
                     + " (the columns of the first must equal the rows of the second)");
         }
         double[] y = new double[m * n];
-        Blas.current().gemm(false, false, m, n, k, 1, a.data(), b.data(), 0, y);
+        Blas.current().gemm(Precision.current(), false, false, m, n, k, 1, a.data(), b.data(), 0, y);
         return Tensor.wrap(y, m, n);
     }
 
@@ -37,12 +38,12 @@ public final class MatrixMultiply extends Node {
         Tensor[] dx = new Tensor[2];
         if (need[0]) {
             double[] da = new double[m * k];
-            Blas.current().gemm(false, true, m, k, n, 1, dy.data(), b.data(), 0, da);
+            Blas.current().gemm(Precision.current(), false, true, m, k, n, 1, dy.data(), b.data(), 0, da);
             dx[0] = Tensor.wrap(da, m, k);
         }
         if (need[1]) {
             double[] db = new double[k * n];
-            Blas.current().gemm(true, false, k, n, m, 1, a.data(), dy.data(), 0, db);
+            Blas.current().gemm(Precision.current(), true, false, k, n, m, 1, a.data(), dy.data(), 0, db);
             dx[1] = Tensor.wrap(db, k, n);
         }
         return dx;

@@ -32,6 +32,25 @@ public interface Blas {
         for (int i = 0; i < cd.length; i++) c[i] = (float) cd[i];
     }
 
+    /**
+     * The double product computed in {@code precision}: in FLOAT32 the operands are rounded to
+     * float, multiplied by the float kernel and the result widened back into C (for the products
+     * of training, see {@link Precision}).
+     */
+    default void gemm(Precision precision, boolean transA, boolean transB, int m, int n, int k, double alpha,
+                      double[] a, double[] b, double beta, double[] c) {
+        if (precision == Precision.FLOAT64) {
+            gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
+        float[] af = new float[m * k], bf = new float[k * n], cf = new float[m * n];
+        for (int i = 0; i < af.length; i++) af[i] = (float) a[i];
+        for (int i = 0; i < bf.length; i++) bf[i] = (float) b[i];
+        if (beta != 0) for (int i = 0; i < cf.length; i++) cf[i] = (float) c[i];
+        gemm(transA, transB, m, n, k, (float) alpha, af, bf, (float) beta, cf);
+        for (int i = 0; i < cf.length; i++) c[i] = cf[i];
+    }
+
     /** A short name for messages and benchmarks: "ejml" or "openblas". */
     String name();
 

@@ -2,8 +2,9 @@ package org.deeptoy.tensor;
 
 /**
  * The floating-point precision ops compute in. Tensors always store doubles; an op that has a
- * float32 kernel (today {@code conv2d}, the heaviest op of training) uses it while the precision of
- * the calling thread is {@link #FLOAT32} and rounds its result back into doubles.
+ * float32 kernel (today {@code conv2d} and {@code matrixMultiply}, where training spends its time)
+ * uses it while the precision of the calling thread is {@link #FLOAT32} and widens its result back
+ * into doubles. Element-wise ops compute in double either way (their cost is memory traffic).
  *
  * <p>FLOAT64 is the default: gradient checks, exercises and anything a student computes by hand
  * keep the full precision (a central difference with ε = 1e-6 needs it). Training chooses FLOAT32,

@@ -4,13 +4,19 @@ import org.deeptoy.GradAssert;
 import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.SimulationContext;
+import org.deeptoy.check.GradientCheck;
+import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Map;
+
 import static org.deeptoy.GradAssert.assertClose;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(GradAssert.Report.class)
 class MatrixMultiplyTest {
@@ -83,5 +89,29 @@ class MatrixMultiplyTest {
         double[] expected = new double[2];
         for (int i = 0; i < 5; i++) for (int j = 0; j < 2; j++) expected[j] += r.get(i, j);
         assertClose(Tensor.vector(expected), ctx.gradient(b), 1e-12);
+    }
+
+    /**
+     * Training's float32 products (Precision.FLOAT32): the float64 values and gradients to float
+     * precision, and a gradient check of their own (the product is linear in each factor, so a
+     * central difference with a step of 1 is exact but for float32's rounding).
+     */
+    @ParameterizedTest(name = "[{0}, {1}] x [{1}, {2}]")
+    @CsvSource({"3, 4, 5", "1, 7, 1", "6, 1, 3"})
+    void float32ProductsMatchFloat64AndPassTheirGradientCheck(int m, int k, int n) {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection a = cg.variable(Tensor.randomNormal(31, m, k), "a"), b = cg.variable(Tensor.randomNormal(32, k, n), "b");
+        Connection y = cg.matrixMultiply(a, b, "y");
+        Connection loss = cg.reduceSum(cg.multiply(y, cg.constant(Tensor.randomNormal(33, m, n), "R")));
+        SimulationContext f64 = new SimulationContext().forward(cg).backward(cg, loss);
+        SimulationContext f32 = new SimulationContext().precision(Precision.FLOAT32).forward(cg).backward(cg, loss);
+        assertClose(f64.value(y), f32.value(y), 1e-6);
+        assertClose(f64.gradient(a), f32.gradient(a), 1e-6);
+        assertClose(f64.gradient(b), f32.gradient(b), 1e-6);
+        assertFalse(f64.value(y).allClose(f32.value(y), 1e-12), "the float32 products did not run");
+        try (Precision.Scope ignored = Precision.FLOAT32.use()) {
+            GradientCheck.Result r = GradientCheck.check(cg, loss, Map.of(), cg.variables(), 1, 1e-3);
+            assertTrue(r.passed(), r::toString);
+        }
     }
 }
