@@ -64,6 +64,8 @@ def nbgrader_command():
     cmd = shlex.split(named) if named else (["nbgrader"] if shutil.which("nbgrader") else None)
     if not cmd:
         fail(INSTALL_NBGRADER)
+    if "/" in cmd[0]:
+        cmd[0] = str(pathlib.Path(cmd[0]).expanduser().resolve())  # nbgrader runs in other folders
     try:
         ok = subprocess.run(cmd + ["--version"], capture_output=True, timeout=120).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
@@ -392,7 +394,7 @@ with Gradebook("sqlite:///" + sys.argv[1]) as gb:
 def nbgrader_python():
     """The Python that runs nbgrader (so its API can be imported): the shared runner's, or a venv's."""
     named = shlex.split(os.environ.get("NBGRADER", "")) or [shutil.which("nbgrader") or "nbgrader"]
-    exe = pathlib.Path(named[0])
+    exe = pathlib.Path(named[0]).expanduser().resolve() if "/" in named[0] else pathlib.Path(shutil.which(named[0]) or named[0])
     env = dict(os.environ)
     if exe.name == "run" and (exe.parent / "nbgrader").is_dir():  # the source runner: python3 + its PYTHONPATH
         env["PYTHONPATH"] = f"{exe.parent}:{exe.parent / 'shim'}" + (":" + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")

@@ -19,6 +19,10 @@ c.Execute.kernel_name = "deeptoy"
 # Seconds a cell may run before it is interrupted (an endless loop costs that cell, not the notebook).
 c.Execute.timeout = int(os.environ.get("DEEPTOY_CELL_TIMEOUT", "60"))
 c.Execute.interrupt_on_timeout = True
+# After an interrupted endless loop a busy kernel may take a while to send its last outputs; nbgrader's
+# default (raise after 4 s) would throw away the whole notebook's grades, the right answers included.
+c.Execute.iopub_timeout = 30
+c.Execute.raise_on_iopub_timeout = False
 
 # Grading mode: a failed check throws its ✗ line (nbgrader gives 0 for an error, and would give full
 # points for a printed ✗) and cells write nothing to stderr. Quick mode: lessons train on small
