@@ -39,7 +39,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 HERE = pathlib.Path(__file__).resolve().parent
 MARKER = re.compile(r"^// %%\s*(\w*)\s*$")
 EXPECT = re.compile(r"^// expect:\s*(.+?)\s*$")
-MIME_TYPES = ("image/svg+xml", "text/html", "image/png", "text/plain")
+MIME_TYPES = ("image/svg+xml", "text/html", "image/png", "image/jpeg", "text/plain")
 
 
 def parse(path):

@@ -104,9 +104,10 @@ Mlp mnistMlp(long seed) {
 }
 int epochs = quick ? 3 : 8;
 var byRate = new LinkedHashMap<String, double[]>();
-for (double rate : new double[] {1e-4, 0.1}) {
+for (String rate : new String[] {"0.0001", "0.1"}) {
     Mlp m = mnistMlp(1);
-    History h = m.fit(digits, new FitOptions().epochs(epochs).batchSize(50).optimizer(new Sgd(rate)).seed(1).live(false));
+    History h = m.fit(digits, new FitOptions().epochs(epochs).batchSize(50).optimizer(new Sgd(Double.parseDouble(rate)))
+            .seed(1).live(false));
     byRate.put("η = " + rate, h.loss());
     System.out.println(String.format("η = %s: final loss %.4f, held-out accuracy %.4f", rate, h.last().loss(), m.score(heldOut)));
 }
