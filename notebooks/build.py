@@ -50,7 +50,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 MARKER = re.compile(r"^// %%\s*(\w*)((?:\s+\w+=\S+)*)\s*$")
 CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
 EXPECT = re.compile(r"^// expect:\s*(.+?)\s*$")
-MIME_TYPES = ("image/svg+xml", "text/html", "image/png", "text/plain")
+MIME_TYPES = ("image/svg+xml", "text/html", "image/png", "image/jpeg", "text/plain")
 
 
 def parse(path):

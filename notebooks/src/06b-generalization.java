@@ -154,3 +154,55 @@ System.out.println(String.format("test accuracy of the chosen model: %.4f (%s, 1
 // Notebook 6 trained the same network on all 60 000 digits and reached about 98 %: sixty times more data
 // beats every cure here. Regularization matters most when data is scarce, which is the usual case outside
 // of benchmark datasets.
+//
+// ## Exercise
+// **1. Early stopping by hand.** Given the validation accuracy of each epoch (`acc[0]` is epoch 1) and the
+// patience, return `{best, last}`: the epoch whose weights early stopping keeps (the first epoch with the
+// highest accuracy so far) and the last epoch it runs (it stops after `patience` epochs in a row without
+// a new best, or at the end of `acc`).
+// %% exercise
+int[] earlyStop(double[] acc, int patience) {
+    // BEGIN SOLUTION
+    int best = 0, since = 0;
+    for (int e = 0; e < acc.length; e++) {
+        if (e == 0 || acc[e] > acc[best]) {
+            best = e;
+            since = 0;
+        } else if (++since >= patience) {
+            return new int[] {best + 1, e + 1};
+        }
+    }
+    return new int[] {best + 1, acc.length};
+    // END SOLUTION
+    // STUDENT: return new int[] {0, 0}; // your code here
+}
+// %%
+// Check: your rule against hand-made cases and against fit's own run above.
+void checkEarlyStop() {
+    double[][] cases = {{0.5, 0.6, 0.7, 0.65, 0.66, 0.64}, {0.5, 0.6, 0.6, 0.6, 0.7}, {0.9, 0.8, 0.7}, {0.1, 0.2, 0.3}};
+    int[] patience = {2, 2, 1, 5};
+    int[][] expected = {{3, 5}, {2, 4}, {1, 2}, {3, 3}};
+    for (int k = 0; k < cases.length; k++) {
+        int[] got;
+        try {
+            got = earlyStop(cases[k].clone(), patience[k]);
+        } catch (Exception e) {
+            System.out.println("✗ earlyStop threw " + e);
+            return;
+        }
+        if (got == null || !Arrays.equals(got, expected[k])) {
+            System.out.println("✗ for accuracies " + Arrays.toString(cases[k]) + " and patience " + patience[k] + " the answer is "
+                    + Arrays.toString(expected[k]) + ", yours " + Arrays.toString(got)
+                    + (k == 1 ? " (an equal accuracy is not a new best)" : ""));
+            return;
+        }
+    }
+    int[] fitRun = earlyStop(stoppedHistory.validationAccuracy(), 5);
+    if (fitRun[0] != stoppedHistory.bestEpoch() || fitRun[1] != stoppedHistory.epochs().size()) {
+        System.out.println("✗ on the run above fit kept epoch " + stoppedHistory.bestEpoch() + " and ran " + stoppedHistory.epochs().size()
+                + " epochs; yours says " + Arrays.toString(fitRun));
+        return;
+    }
+    System.out.println("✓ earlyStop agrees with the cases and with fit's run (kept epoch " + fitRun[0] + " of " + fitRun[1] + ")");
+}
+checkEarlyStop();

@@ -126,6 +126,10 @@ public final class GraphSvg {
         // reads as a column without crossings. A small graph reads best left to right.
         boolean down = cg.nodes().size() > WRAP_AFTER_OPS;
         root.setProperty(CoreOptions.DIRECTION, down ? Direction.DOWN : Direction.RIGHT);
+        // Extra passes of ELK's crossing minimisation: a model's graph should have no crossing edges.
+        root.setProperty(LayeredOptions.CROSSING_MINIMIZATION_GREEDY_SWITCH_TYPE,
+                org.eclipse.elk.alg.layered.options.GreedySwitchType.TWO_SIDED);
+        root.setProperty(LayeredOptions.THOROUGHNESS, 40);
         root.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.ORTHOGONAL);
         root.setProperty(CoreOptions.SPACING_NODE_NODE, 18.0);
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 36.0);
@@ -146,7 +150,10 @@ public final class GraphSvg {
             }
             ElkNode n = ElkGraphUtil.createNode(root);
             n.setDimensions(box.width, box.height);
-            n.setProperty(CoreOptions.PORT_CONSTRAINTS, PortConstraints.FIXED_POS);
+            // Arguments enter in order (subtract(a, b): a first), except l2's, which commute: there ELK
+            // may reorder the ports, which avoids a crossing when the weights come from both sides.
+            boolean commutes = c.producer() != null && c.producer().op().equals("l2");
+            n.setProperty(CoreOptions.PORT_CONSTRAINTS, commutes ? PortConstraints.FIXED_SIDE : PortConstraints.FIXED_POS);
             boxes.put(n, box);
             order.add(n);
             ElkPort out = ElkGraphUtil.createPort(n);

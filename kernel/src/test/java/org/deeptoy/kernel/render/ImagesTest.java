@@ -55,6 +55,32 @@ class ImagesTest {
     }
 
     @Test
+    void photosAreJpegOfTheSameGridAndSmallerThanPng() throws IOException {
+        int[] labels = new int[20];
+        Tensor photos = Datasets.cifar(20, labels);
+        Images.Options o = Images.Options.defaults().scaling(Images.Scaling.BYTE).zoom(2);
+        byte[] png = Images.grid(photos, 5, null, o), jpeg = Images.photos(photos, 5, null, o);
+        Samples.write("cifar-photos.jpg", jpeg);
+        assertEquals(0xFF, jpeg[0] & 0xff);
+        assertEquals(0xD8, jpeg[1] & 0xff);
+        BufferedImage a = decode(png), b = ImageIO.read(new ByteArrayInputStream(jpeg));
+        assertEquals(a.getWidth(), b.getWidth());
+        assertEquals(a.getHeight(), b.getHeight());
+        assertTrue(jpeg.length < png.length * 0.7, "JPEG " + jpeg.length + " bytes, PNG " + png.length);
+        assertEquals(0xD8, Images.jpeg(png)[1] & 0xff, "a PNG re-encoded as JPEG");
+    }
+
+    @Test
+    void convPicturesShowIm2colAndMaxPool() throws IOException {
+        BufferedImage im2col = decode(ConvPictures.im2col(5, 3, 0, 4));
+        Samples.write("im2col.png", ConvPictures.im2col(5, 3, 0, 4));
+        assertTrue(im2col.getWidth() > 9 * 34, "nine columns of 34 px: " + im2col.getWidth());
+        decode(ConvPictures.maxPool(2, 1, 3, 2, 0, 5, 4, 1, 7, 0, 2, 9, 6, 3, 1, 4, 8));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvPictures.maxPool(2, 1, 2, 3));
+        assertTrue(e.getMessage().contains("n × n values"), e.getMessage());
+    }
+
+    @Test
     void templatesAcceptClassesAsColumnsAndDropABiasRow() throws IOException {
         int n = 1000;
         int[] labels = new int[n];
