@@ -74,14 +74,24 @@ class DeepToyProtocol(unittest.TestCase):
         content, _ = self.s.run("kept + 1")
         self.assertEqual(content["status"], "ok")
 
-    def interrupt_after(self, code, seconds=1.0):
-        """Runs code, interrupts it, returns the execute reply and the cell's error output."""
+    def interrupt_after(self, code, seconds=1.0, started=None):
+        """Runs code, interrupts it `seconds` after it started (after the cell's first iopub message
+        that `started` accepts, when given: a loaded machine may take seconds to compile the cell),
+        returns the execute reply and the cell's error output."""
         msg_id = self.s.kc.execute(code)
+        errors = []
+        while started is not None:
+            m = self.s.kc.get_iopub_msg(timeout=60)
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            if m["msg_type"] == "error":
+                errors.append(m["content"])
+            if started(m):
+                break
         time.sleep(seconds)
         self.s.km.interrupt_kernel()
         reply = self.s.kc.get_shell_msg(timeout=20)
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
-        errors = []
         while True:
             m = self.s.kc.get_iopub_msg(timeout=10)
             if m["parent_header"].get("msg_id") != msg_id:
@@ -179,7 +189,8 @@ class DeepToyProtocol(unittest.TestCase):
                    "    new double[]{1, 0}, new double[]{1, 1}), new int[]{0, 1, 1, 0}, List.of(\"0\", \"1\"));\n"
                    "var longMlp = Mlp.builder().layers(2, 4, 2).seed(1).build();")
         reply, errors = self.interrupt_after(
-            "var longHistory = longMlp.fit(xorLong, new FitOptions().epochs(1_000_000).batchSize(2));", 3.0)
+            "var longHistory = longMlp.fit(xorLong, new FitOptions().epochs(1_000_000).batchSize(2));", 1.0,
+            started=lambda m: m["msg_type"] == "display_data")  # the live progress bar: training runs
         self.assertEqual(reply["status"], "error")
         self.assertEqual(errors[0]["ename"], "Interrupted")
         content, out = self.s.run("longHistory.stopped()")
@@ -243,8 +254,14 @@ class StuckCell(unittest.TestCase):
     def test_cell_blocked_in_native_io_says_to_restart(self):
         s = Session()
         try:
-            msg_id = s.kc.execute("var server = new java.net.ServerSocket(0);\nserver.accept();")
-            time.sleep(1.5)
+            msg_id = s.kc.execute("var server = new java.net.ServerSocket(0);\n"
+                                  "System.out.println(\"accepting\");\nserver.accept();")
+            while True:  # a loaded machine may take seconds to compile the cell: wait until it blocks
+                m = s.kc.get_iopub_msg(timeout=60)
+                if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream" \
+                        and "accepting" in m["content"]["text"]:
+                    break
+            time.sleep(0.5)
             s.km.interrupt_kernel()
             stderr = ""
             deadline = time.time() + 20
