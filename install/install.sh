@@ -74,6 +74,8 @@ if [ ! -f "$jar" ]; then
   exit 1
 fi
 
+# -ea:REPL...: assertions on in cells (JShell compiles them into package REPL), off in the libraries
+# (ELK alone has 67 classes with asserts, meant for its own tests).
 # JDK 24+ warn on stderr at each start that a library (classgraph) uses sun.misc.Unsafe; allowed here.
 unsafe_flag=""
 if [ "$java_major" -ge 24 ]; then unsafe_flag='"--sun-misc-unsafe-memory-access=allow", '; fi
@@ -88,7 +90,7 @@ cp "$jar" "$spec/deeptoy-kernel.jar"
 cat > "$spec/kernel.json" <<JSON
 {
   "argv": ["$java_bin", "-Xms32m", "-Xmx$memory", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-           "-ea", "-Djava.awt.headless=true", $unsafe_flag"-jar", "{resource_dir}/deeptoy-kernel.jar", "{connection_file}"],
+           "-ea:REPL...", "-Djava.awt.headless=true", $unsafe_flag"-jar", "{resource_dir}/deeptoy-kernel.jar", "{connection_file}"],
   "display_name": "Java (DeepToy)",
   "language": "java",
   "interrupt_mode": "message"
@@ -112,7 +114,7 @@ rm -rf "$(dirname "$spec")"
 # -XX:AOTCacheOutput, saved no more than this archive and takes longer to make; see bench/kernel-start.sh.)
 if [ -n "$prefix" ]; then dest="$prefix/share/jupyter/kernels/$name"; else dest="$(jupyter --data-dir)/kernels/$name"; fi
 if [ -f "$dest/kernel.json" ] && "$java_bin" -XX:ArchiveClassesAtExit="$dest/deeptoy.jsa" -Xss4m -XX:+UseSerialGC \
-     -XX:TieredStopAtLevel=1 -ea -Djava.awt.headless=true -jar "$dest/deeptoy-kernel.jar" --warm-up \
+     -XX:TieredStopAtLevel=1 -ea:REPL... -Djava.awt.headless=true -jar "$dest/deeptoy-kernel.jar" --warm-up \
      >/dev/null 2>&1 && [ -s "$dest/deeptoy.jsa" ]; then
   sed -i 's|"-Djava.awt.headless=true",|"-Djava.awt.headless=true", "-XX:SharedArchiveFile={resource_dir}/deeptoy.jsa",|' "$dest/kernel.json"
 else

@@ -471,6 +471,11 @@ class ExitFaults(FaultTestCase):
         content, out = self.k.run('assert keep < 0 : "keep is not negative";')
         self.assertEqual(content["status"], "error")
         self.assertIn("keep is not negative", [m["content"]["evalue"] for m in out if m["msg_type"] == "error"])
+        content, out = self.k.run("class Checked { static void f() { assert false : \"in a declared class\"; } }\nChecked.f();")
+        self.assertIn("in a declared class", [m["content"]["evalue"] for m in out if m["msg_type"] == "error"])
+        # the libraries' own asserts stay off (ELK's are meant for its tests)
+        content, out = self.k.run("org.eclipse.elk.core.RecursiveGraphLayoutEngine.class.desiredAssertionStatus()")
+        self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["false"])
         self.assert_healthy()
 
     def test_awt_is_headless(self):
