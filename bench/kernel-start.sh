@@ -20,6 +20,16 @@ spec = json.load(open(os.path.join(base, "kernel.json")))
 archive = [a for a in spec["argv"] if a.startswith(("-XX:SharedArchiveFile", "-XX:AOTCache"))]
 plain = [a for a in spec["argv"] if a not in archive]
 variants = {"no archive": plain, "installed (" + (archive[0].split("=")[0][4:] if archive else "none") + ")": spec["argv"]}
+java = spec["argv"][0]
+version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+major = int(subprocess.run([java, "-XshowSettings:properties", "-version"], capture_output=True, text=True)
+            .stderr.split("java.specification.version = ")[1].split()[0])
+if major >= 25:  # JDK 24+'s AOT cache (one-step -XX:AOTCacheOutput from 25), made from the same warm-up
+    jar = plain.index("-jar")
+    aot = os.path.join(base, "deeptoy.aot")
+    subprocess.run(plain[:jar] + ["-XX:AOTCacheOutput=" + aot, "-jar", plain[jar + 1].replace("{resource_dir}", base),
+                                  "--warm-up"], capture_output=True, check=True)
+    variants["AOT cache (instead)"] = plain[:jar] + ["-XX:AOTCache=" + aot] + plain[jar:]
 for name, argv in variants.items():
     d = os.path.join(kernels, "v%d" % list(variants).index(name))
     os.makedirs(d)
@@ -44,8 +54,6 @@ times = {n: [] for n in variants}
 for _ in range(starts):
     for i, n in enumerate(variants):
         times[n].append(start("v%d" % i))
-java = spec["argv"][0]
-version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 print("%s (%s), load %s" % (java, version, open("/proc/loadavg").read().split()[0]))
 med = {}
 for n, ts in times.items():
@@ -53,7 +61,8 @@ for n, ts in times.items():
     med[n] = statistics.median(wall), statistics.median(cpu)
     print("  %-30s start -> first reply median %.2f s (%s); kernel CPU median %.2f s (%s)"
           % (n, med[n][0], " ".join("%.2f" % t for t in wall), med[n][1], " ".join("%.2f" % c for c in cpu)))
-a, b = (med[n] for n in times)
-print("  ratio installed/no archive: wall %.2f, kernel CPU %.2f" % (b[0] / a[0], b[1] / a[1]))
+a = med["no archive"]
+for n in list(times)[1:]:
+    print("  ratio %s / no archive: wall %.2f, kernel CPU %.2f" % (n, med[n][0] / a[0], med[n][1] / a[1]))
 os._exit(0)
 PY

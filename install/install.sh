@@ -75,6 +75,8 @@ if [ ! -f "$jar" ]; then
   exit 1
 fi
 
+# -ea:REPL...: assertions on in cells (JShell compiles them into package REPL), off in the libraries
+# (ELK alone has 67 classes with asserts, meant for its own tests).
 # JDK 24+ warn on stderr at each start that a library (classgraph) uses sun.misc.Unsafe; allowed here.
 unsafe_flag=()
 if [ "$java_major" -ge 24 ]; then unsafe_flag=(--sun-misc-unsafe-memory-access=allow); fi
@@ -86,7 +88,7 @@ cp "$jar" "$spec/deeptoy-kernel.jar"
 # class-data-sharing archive is recorded with them.
 # -Xms32m: the default initial heap (1/64 of RAM, ~380 MB here) is committed from the start and the heap
 # never shrinks below it, which kept an idle kernel at ~290 MB resident; from 32 MB it grows as needed.
-jvm_flags=(-Xms32m -Xss4m -XX:+UseSerialGC -ea -Djava.awt.headless=true "${unsafe_flag[@]}")
+jvm_flags=(-Xms32m -Xss4m -XX:+UseSerialGC -ea:REPL... -Djava.awt.headless=true "${unsafe_flag[@]}")
 # kernel.json cannot compute a heap size, so it runs a small launcher ({resource_dir} is the installed
 # kernelspec directory); the launcher sizes the heap and the BLAS threads from where the kernel runs.
 sed -e "s|@JAVA@|$java_bin|" -e "s|@MEMORY@|$memory|" -e "s|@FLAGS@|${jvm_flags[*]}|" \

@@ -393,6 +393,27 @@ class ProtocolFaults(FaultTestCase):
         self.assertEqual(reply[1]["status"], "ok")
         self.assert_healthy()
 
+    def test_forged_and_garbage_stdin_messages_do_not_answer_an_input_request(self):
+        before = self.k.stderr()
+        raw = self.k.socket("stdin")
+
+        def hook(msg):  # the cell waits for input: forged and malformed messages arrive first
+            forged = self.k.parts("input_reply", {"value": "forged"})
+            raw.send_multipart(self.k.frames(forged, self.k.sign(forged, key=b"other")))
+            raw.send_multipart([b"junk", b"frames"])
+            raw.send_multipart(self.k.frames(self.k.parts("execute_request", {"code": "1"})))
+            self.assert_logged(before, "signature", "<IDS|MSG>", "execute_request")
+            self.k.kc.input("typed")
+
+        out = []
+        reply = self.k.kc.execute_interactive(
+            "new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine()",
+            allow_stdin=True, stdin_hook=hook, output_hook=out.append, timeout=30)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        values = [m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"]
+        self.assertEqual(values, ["typed"])
+        self.assert_healthy()
+
     # --- sizes and storms ---
     def test_huge_metadata_is_answered(self):
         parts = self.execute_parts("keep + 0", metadata={"blob": "x" * (16 << 20)})
@@ -450,6 +471,11 @@ class ExitFaults(FaultTestCase):
         content, out = self.k.run('assert keep < 0 : "keep is not negative";')
         self.assertEqual(content["status"], "error")
         self.assertIn("keep is not negative", [m["content"]["evalue"] for m in out if m["msg_type"] == "error"])
+        content, out = self.k.run("class Checked { static void f() { assert false : \"in a declared class\"; } }\nChecked.f();")
+        self.assertIn("in a declared class", [m["content"]["evalue"] for m in out if m["msg_type"] == "error"])
+        # the libraries' own asserts stay off (ELK's are meant for its tests)
+        content, out = self.k.run("org.eclipse.elk.core.RecursiveGraphLayoutEngine.class.desiredAssertionStatus()")
+        self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["false"])
         self.assert_healthy()
 
     def test_awt_is_headless(self):

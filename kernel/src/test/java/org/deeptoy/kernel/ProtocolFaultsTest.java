@@ -48,8 +48,9 @@ class ProtocolFaultsTest {
             Assumptions.abort(msg);
         }
         install(prefix, jdk.get().resolve("bin"));
-        String spec = Files.readString(prefix.resolve("share/jupyter/kernels/deeptoy/kernel.json"));
-        assertTrue(spec.contains(jdk.get().resolve("bin/java").toString()), "kernel.json does not use JDK 25: " + spec);
+        // kernel.json runs the kernelspec's launcher, which names the java it starts
+        String launcher = Files.readString(prefix.resolve("share/jupyter/kernels/deeptoy/launch"));
+        assertTrue(launcher.contains(jdk.get().resolve("bin/java").toString()), "the launcher does not use JDK 25: " + launcher);
         // the install checks do not depend on the kernel's JDK: they ran in the first pass
         runSuite(prefix, List.of(SUITE + ".ProtocolFaults", SUITE + ".ExitFaults",
                 SUITE + ".ShutdownStillExits"));
