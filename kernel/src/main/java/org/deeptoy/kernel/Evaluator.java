@@ -52,6 +52,8 @@ final class Evaluator implements AutoCloseable {
     private volatile boolean interrupted;
     private Function<Object, Object> renderer;
     private Object rendered;
+    /** Jars and folders added by %maven and %classpath, for a rebuilt session. */
+    private final List<String> classpath = new ArrayList<>();
 
     Evaluator() {
         JavadocSources.install();
@@ -76,7 +78,11 @@ final class Evaluator implements AutoCloseable {
      * {@link SessionRebuild}); returns what to tell the student.
      */
     List<String> rebuild() {
-        SessionRebuild.Result r = SessionRebuild.rebuild(shell, Evaluator::newShell);
+        SessionRebuild.Result r = SessionRebuild.rebuild(shell, () -> {
+            JShell s = newShell();
+            classpath.forEach(s::addToClasspath);
+            return s;
+        });
         shell = r.shell();
         analysis = shell.sourceCodeAnalysis();
         broken = false;
@@ -92,6 +98,25 @@ final class Evaluator implements AutoCloseable {
                     + String.join(", ", r.lost()));
         }
         return lines;
+    }
+
+    /** Adds a jar or folder to the classes cells can use (compiler and running code). */
+    void addToClasspath(String path) {
+        shell.addToClasspath(path);
+        classpath.add(path);
+    }
+
+    /** A variable of the notebook: name, declared type and live value. */
+    record Variable(String name, String type, Object value) {
+    }
+
+    /** The notebook's variables (not JShell's $1, $2 for values of expressions), in declaration order. */
+    List<Variable> variables() {
+        List<Variable> vars = new ArrayList<>();
+        Map<jdk.jshell.VarSnippet, Object> values = SessionRebuild.values(shell);
+        shell.variables().filter(v -> shell.status(v) == Snippet.Status.VALID && !v.name().startsWith("$"))
+                .forEach(v -> vars.add(new Variable(v.name(), v.typeName(), values.get(v))));
+        return vars;
     }
 
     /** Compiles and runs a trivial snippet and analysis so the first real cell is fast. */
