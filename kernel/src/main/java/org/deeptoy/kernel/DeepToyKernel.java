@@ -68,6 +68,7 @@ public final class DeepToyKernel extends BaseKernel {
     @Override
     public DisplayData eval(String code) throws Exception {
         org.deeptoy.kernel.render.WarmUp.awaitTablesaw(); // see there: a class-initialisation deadlock
+        evaluator.recycleIfWorn();
         if (Magics.present(code)) {
             return magics.run(code, this::evalJava);
         }

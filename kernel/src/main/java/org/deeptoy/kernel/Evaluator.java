@@ -52,6 +52,7 @@ final class Evaluator implements AutoCloseable {
     private volatile boolean interrupted;
     private Function<Object, Object> renderer;
     private Object rendered;
+    private int recycled;
     /** Jars and folders added by %maven and %classpath, for a rebuilt session. */
     private final List<String> classpath = new ArrayList<>();
 
@@ -71,6 +72,36 @@ final class Evaluator implements AutoCloseable {
             s.eval("import " + imp + ";");
         }
         return s;
+    }
+
+    /**
+     * Snippets replaced or dropped (a re-run cell replaces its own) after which the session is
+     * rebuilt: JShell keeps every snippet it ever saw and the classes of each stay loaded, so a
+     * notebook re-run again and again grows (heap, classes) and slows down (each snippet is
+     * checked against all). Measured with bench/kernel-memory.sh.
+     */
+    static final int RECYCLE_AFTER_DEAD_SNIPPETS = 400;
+
+    /**
+     * Between cells: moves into a fresh JShell when many replaced snippets pile up and all
+     * variables can be carried without running the student's code again.
+     *
+     * @return true if the session was rebuilt
+     */
+    boolean recycleIfWorn() {
+        long dead = shell.snippets().filter(s -> shell.status(s) != Snippet.Status.VALID
+                && shell.status(s) != Snippet.Status.RECOVERABLE_DEFINED).count();
+        if (dead < RECYCLE_AFTER_DEAD_SNIPPETS || !SessionRebuild.safeToRebuild(shell)) {
+            return false;
+        }
+        rebuild();
+        recycled++;
+        return true;
+    }
+
+    /** How often {@link #recycleIfWorn} rebuilt the session (for tests). */
+    int recycled() {
+        return recycled;
     }
 
     /**
