@@ -325,9 +325,6 @@ class CellFaults(unittest.TestCase):
         self.survived()
 
 
-if __name__ == "__main__":
-    unittest.main()
-
     # ---- magics
     def test_maven_adds_a_real_artifact(self):
         self.fault("%maven org.apache.commons:commons-lang3:3.17.0\n"
@@ -410,3 +407,7 @@ class NotebookMemory(unittest.TestCase):
             self.assertEqual(text_of(out), "7.0", "variables survive the recycled session")
         finally:
             k.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
