@@ -215,6 +215,11 @@ class CellFaults(unittest.TestCase):
         self.k.run("Thread.currentThread().interrupt();")
         self.fault('Thread.sleep(10);\n"slept"', "slept", status="ok")
 
+    def test_context_class_loader_sees_notebook_classes(self):
+        self.k.run("record Seen(int a) {}")
+        self.fault("Thread.currentThread().getContextClassLoader() == Seen.class.getClassLoader()", "true",
+                   status="ok")
+
     def test_deep_recursion(self):
         self.k.run("int down(int n) { return down(n + 1) + 1; }")
         self.fault("down(0)", "StackOverflowError")

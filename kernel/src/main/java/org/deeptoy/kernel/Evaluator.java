@@ -64,14 +64,22 @@ final class Evaluator implements AutoCloseable {
     }
 
     private static JShell newShell() {
-        JShell s = JShell.builder()
-                .executionEngine(new LiveExecutionControl.Provider(), Map.of())
-                .build();
-        s.addToClasspath(System.getProperty("java.class.path"));
-        for (String imp : IMPORTS) {
-            s.eval("import " + imp + ";");
+        // JShell's loader makes itself the context class loader of the thread that creates it; every
+        // thread started from there (the kernel's sockets) would keep an old session's classes alive
+        Thread me = Thread.currentThread();
+        ClassLoader context = me.getContextClassLoader();
+        try {
+            JShell s = JShell.builder()
+                    .executionEngine(new LiveExecutionControl.Provider(), Map.of())
+                    .build();
+            s.addToClasspath(System.getProperty("java.class.path"));
+            for (String imp : IMPORTS) {
+                s.eval("import " + imp + ";");
+            }
+            return s;
+        } finally {
+            me.setContextClassLoader(context);
         }
-        return s;
     }
 
     /**

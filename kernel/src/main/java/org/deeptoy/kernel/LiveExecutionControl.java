@@ -147,6 +147,7 @@ final class LiveExecutionControl extends LocalExecutionControl {
                 running = null;
             }
         }, "deeptoy-cell");
+        cell.setContextClassLoader(doit.getDeclaringClass().getClassLoader()); // as JShell's own thread has
         cell.start();
         // JShell's stop() interrupts this thread on newer JDKs: the cell still ends only when its
         // thread does (Evaluator.stop takes care of that), as when the code ran here
