@@ -322,6 +322,18 @@ class CellFaults(unittest.TestCase):
     def test_exception_whose_message_is_null(self):
         self.fault("throw new RuntimeException();", "RuntimeException")
 
+    def test_exception_whose_get_message_throws(self):
+        self.fault("throw new RuntimeException() { public String getMessage() { throw new IllegalStateException(); } };",
+                   "getMessage() threw")
+
+    def test_exception_whose_get_message_loops_obeys_interrupt(self):
+        reply, out, delay = self.k.interrupt_after(
+            "throw new RuntimeException() { public String getMessage() { while (true) {} } };", 1.0)
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("Interrupted", text_of(out))
+        self.assertLess(delay, 10)
+        self.survived()
+
     def test_interrupt_while_compiling(self):
         values = ",".join(str(i) for i in range(6000))
         reply, out, _ = self.k.interrupt_after("int[] compiling = {" + values + "};\nThread.sleep(60_000);", 0.2)
