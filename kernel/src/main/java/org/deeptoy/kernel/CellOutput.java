@@ -295,8 +295,11 @@ final class CellOutput {
                     while (queue.isEmpty()) {
                         lock.wait();
                     }
-                    if (!urgent()) {
-                        lock.wait(FLUSH_MS);
+                    // coalesce for up to FLUSH_MS unless something must go now
+                    long deadline = System.nanoTime() + FLUSH_MS * 1_000_000;
+                    long left;
+                    while (!urgent() && (left = deadline - System.nanoTime()) > 0) {
+                        lock.wait(Math.max(1, left / 1_000_000));
                     }
                 }
                 flush();
@@ -311,13 +314,17 @@ final class CellOutput {
         }
     }
 
-    /** Something other than text is waiting, or enough text for a message. */
+    /**
+     * A new display, or enough text for a message, is waiting. Updates and clear_output wait for
+     * the next tick, so a loop updating a progress bar sends at most one update per tick.
+     */
     private boolean urgent() {
-        if (queue.size() > 1) {
-            return true;
+        for (Object o : queue) {
+            if (o instanceof PublishDisplayData || o instanceof Text && ((Text) o).text.length() >= FLUSH_CHARS) {
+                return true;
+            }
         }
-        Object only = queue.peek();
-        return !(only instanceof Text) || ((Text) only).text.length() >= FLUSH_CHARS;
+        return false;
     }
 
     /** Bytes written to System.out or System.err, decoded as UTF-8 (bad bytes become U+FFFD). */

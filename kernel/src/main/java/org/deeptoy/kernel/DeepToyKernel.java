@@ -21,6 +21,7 @@ public final class DeepToyKernel extends BaseKernel {
 
     private final Evaluator evaluator;
     private final CellOutput output = new CellOutput();
+    private final Magics magics;
     private final CellInput stdin = new CellInput();
     private final LanguageInfo languageInfo = new LanguageInfo.Builder("java")
             .version(Runtime.version().toString())
@@ -32,6 +33,7 @@ public final class DeepToyKernel extends BaseKernel {
 
     DeepToyKernel() {
         evaluator = new Evaluator();
+        magics = new Magics(evaluator);
         // a display handle as the last value was shown by display(); an Out[n] would repeat it
         evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : Display.render(v));
         Display.bind(this, output);
@@ -66,6 +68,14 @@ public final class DeepToyKernel extends BaseKernel {
     @Override
     public DisplayData eval(String code) throws Exception {
         org.deeptoy.kernel.render.WarmUp.awaitTablesaw(); // see there: a class-initialisation deadlock
+        evaluator.recycleIfWorn();
+        if (Magics.present(code)) {
+            return magics.run(code, this::evalJava);
+        }
+        return evalJava(code);
+    }
+
+    private DisplayData evalJava(String code) throws Exception {
         Object value = evaluator.eval(code);
         Object shown = evaluator.rendered();
         return value == Evaluator.NO_VALUE || !(shown instanceof DisplayData) ? null : (DisplayData) shown;

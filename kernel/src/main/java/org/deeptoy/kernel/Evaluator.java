@@ -52,6 +52,9 @@ final class Evaluator implements AutoCloseable {
     private volatile boolean interrupted;
     private Function<Object, Object> renderer;
     private Object rendered;
+    private int recycled;
+    /** Jars and folders added by %maven and %classpath, for a rebuilt session. */
+    private final List<String> classpath = new ArrayList<>();
 
     Evaluator() {
         JavadocSources.install();
@@ -61,14 +64,52 @@ final class Evaluator implements AutoCloseable {
     }
 
     private static JShell newShell() {
-        JShell s = JShell.builder()
-                .executionEngine(new LiveExecutionControl.Provider(), Map.of())
-                .build();
-        s.addToClasspath(System.getProperty("java.class.path"));
-        for (String imp : IMPORTS) {
-            s.eval("import " + imp + ";");
+        // JShell's loader makes itself the context class loader of the thread that creates it; every
+        // thread started from there (the kernel's sockets) would keep an old session's classes alive
+        Thread me = Thread.currentThread();
+        ClassLoader context = me.getContextClassLoader();
+        try {
+            JShell s = JShell.builder()
+                    .executionEngine(new LiveExecutionControl.Provider(), Map.of())
+                    .build();
+            s.addToClasspath(System.getProperty("java.class.path"));
+            for (String imp : IMPORTS) {
+                s.eval("import " + imp + ";");
+            }
+            return s;
+        } finally {
+            me.setContextClassLoader(context);
         }
-        return s;
+    }
+
+    /**
+     * Snippets replaced or dropped (a re-run cell replaces its own) after which the session is
+     * rebuilt: JShell keeps every snippet it ever saw and the classes of each stay loaded, so a
+     * notebook re-run again and again grows (heap, classes) and slows down (each snippet is
+     * checked against all). Measured with bench/kernel-memory.sh.
+     */
+    static final int RECYCLE_AFTER_DEAD_SNIPPETS = 400;
+
+    /**
+     * Between cells: moves into a fresh JShell when many replaced snippets pile up and all
+     * variables can be carried without running the student's code again.
+     *
+     * @return true if the session was rebuilt
+     */
+    boolean recycleIfWorn() {
+        long dead = shell.snippets().filter(s -> shell.status(s) != Snippet.Status.VALID
+                && shell.status(s) != Snippet.Status.RECOVERABLE_DEFINED).count();
+        if (dead < RECYCLE_AFTER_DEAD_SNIPPETS || !SessionRebuild.safeToRebuild(shell)) {
+            return false;
+        }
+        rebuild();
+        recycled++;
+        return true;
+    }
+
+    /** How often {@link #recycleIfWorn} rebuilt the session (for tests). */
+    int recycled() {
+        return recycled;
     }
 
     /**
@@ -76,7 +117,11 @@ final class Evaluator implements AutoCloseable {
      * {@link SessionRebuild}); returns what to tell the student.
      */
     List<String> rebuild() {
-        SessionRebuild.Result r = SessionRebuild.rebuild(shell, Evaluator::newShell);
+        SessionRebuild.Result r = SessionRebuild.rebuild(shell, () -> {
+            JShell s = newShell();
+            classpath.forEach(s::addToClasspath);
+            return s;
+        });
         shell = r.shell();
         analysis = shell.sourceCodeAnalysis();
         broken = false;
@@ -92,6 +137,25 @@ final class Evaluator implements AutoCloseable {
                     + String.join(", ", r.lost()));
         }
         return lines;
+    }
+
+    /** Adds a jar or folder to the classes cells can use (compiler and running code). */
+    void addToClasspath(String path) {
+        shell.addToClasspath(path);
+        classpath.add(path);
+    }
+
+    /** A variable of the notebook: name, declared type and live value. */
+    record Variable(String name, String type, Object value) {
+    }
+
+    /** The notebook's variables (not JShell's $1, $2 for values of expressions), in declaration order. */
+    List<Variable> variables() {
+        List<Variable> vars = new ArrayList<>();
+        Map<jdk.jshell.VarSnippet, Object> values = SessionRebuild.values(shell);
+        shell.variables().filter(v -> shell.status(v) == Snippet.Status.VALID && !v.name().startsWith("$"))
+                .forEach(v -> vars.add(new Variable(v.name(), v.typeName(), values.get(v))));
+        return vars;
     }
 
     /** Compiles and runs a trivial snippet and analysis so the first real cell is fast. */

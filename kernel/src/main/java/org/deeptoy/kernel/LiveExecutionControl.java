@@ -165,13 +165,14 @@ final class LiveExecutionControl extends LocalExecutionControl {
                     }
                 }
             } catch (InvocationTargetException e) {
-                failure[0] = e.getCause();
+                failure[0] = readable(e.getCause());
             } catch (Throwable t) {
                 failure[0] = t;
             } finally {
                 running = null;
             }
         }, "deeptoy-cell");
+        cell.setContextClassLoader(doit.getDeclaringClass().getClassLoader()); // as JShell's own thread has
         cell.start();
         // JShell's stop() interrupts this thread on newer JDKs: the cell still ends only when its
         // thread does (Evaluator.stop takes care of that), as when the code ran here
@@ -190,6 +191,32 @@ final class LiveExecutionControl extends LocalExecutionControl {
             throw failure[0];
         }
         return null;
+    }
+
+    /**
+     * JShell reads an exception's message on the kernel's shell thread, where a getMessage() that
+     * loops could not be interrupted: read it here first (an endless one obeys Kernel > Interrupt),
+     * and replace an exception whose getMessage() throws by one that says so.
+     */
+    private static Throwable readable(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 20; t = t.getCause(), depth++) {
+            try {
+                t.getMessage();
+                t.getLocalizedMessage();
+            } catch (ThreadDeath td) {
+                throw td;
+            } catch (Throwable broken) {
+                RuntimeException replaced = new RuntimeException("a " + t.getClass().getName()
+                        + " was thrown, but its getMessage() threw " + broken.getClass().getName());
+                replaced.setStackTrace(e.getStackTrace());
+                return replaced;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return e;
     }
 
     /** The rendering of the last value, when asked for with {@link #renderNext}. */

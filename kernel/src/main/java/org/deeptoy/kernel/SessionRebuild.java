@@ -29,6 +29,29 @@ final class SessionRebuild {
     record Result(JShell shell, List<String> rerun, List<String> lost, int carried) {
     }
 
+    /**
+     * Whether a rebuild would keep every variable without running code that may do more than
+     * build a value: variables of notebook classes are declared again by running their line, which
+     * is only harmless for a plain constructor call with simple arguments.
+     */
+    static boolean safeToRebuild(JShell shell) {
+        java.util.Map<VarSnippet, Object> values = values(shell);
+        for (VarSnippet v : shell.variables().filter(v -> shell.status(v) == Snippet.Status.VALID).toList()) {
+            Object value = values.get(v);
+            if (v.name().startsWith("$") || value == null || !value.getClass().getName().startsWith("REPL.")) {
+                continue;
+            }
+            String init = v.source().substring(v.source().indexOf('=') + 1).strip();
+            if (!PLAIN_CONSTRUCTOR.matcher(init).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final java.util.regex.Pattern PLAIN_CONSTRUCTOR =
+            java.util.regex.Pattern.compile("new\\s+[\\w.<>]+\\s*\\([^()]*\\)\\s*;?");
+
     static Result rebuild(JShell old, Supplier<JShell> fresh) {
         List<Snippet> active = old.snippets().filter(s -> old.status(s) == Snippet.Status.VALID).toList();
         // read the values before the old engine goes away

@@ -135,4 +135,24 @@ class EvaluatorTest {
             e.close();
         }
     }
+
+    @Test
+    void rebuiltSessionLetsTheOldClassesGo() throws Exception {
+        Evaluator e = new Evaluator();
+        try {
+            e.eval("record Pt(int a) {}\nvar pt = new Pt(1);");
+            java.lang.ref.WeakReference<ClassLoader> old = new java.lang.ref.WeakReference<>(
+                    e.eval("pt").getClass().getClassLoader());
+            e.rebuild();
+            e.eval("int after = 1;");
+            e.eval("after + pt.a()");
+            for (int i = 0; i < 10 && old.get() != null; i++) {
+                System.gc();
+                Thread.sleep(100);
+            }
+            assertTrue(old.get() == null, "the old JShell's class loader is still reachable");
+        } finally {
+            e.close();
+        }
+    }
 }
