@@ -82,9 +82,9 @@ fi
 proxy_pid="$(cat "$work/state/jupyterhub-proxy.pid" 2>/dev/null || echo 0)"
 echo "hub $(hub_rss "$hub_pid") MB, proxy $(hub_rss "$proxy_pid") MB resident (once per server)"
 echo "load after: $(uptime | sed 's/.*load/load/')"
-if [ "$status" != 0 ] || ! tail -1 "$work/out.txt" | grep -q '^classroom: '; then
+if [ "$status" != 0 ]; then
   echo "--- hub log: kernel restarts and errors (last 40) ---"
-  grep -E "KernelRestarter|died|stopping|Traceback|Error|error" "$work/hub.log" | grep -v "^WARNING: " | tail -40
+  grep -E "KernelRestarter|died|stopping|Traceback|Error|error" "$work/hub.log" | grep -v "^WARNING: " | tail -40 || true
 fi
 if [ -n "$check" ]; then exit "$status"; fi
 tail -1 "$work/out.txt" | grep '^classroom: ' || echo "classroom: $students students, run failed (status $status)"
