@@ -67,7 +67,8 @@ export NODE_PATH="${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs"
 (cd "$work/state" && exec jupyterhub -f "$work/state/jupyterhub_config.py" >"$work/hub.log" 2>&1) &
 hub_pid=$!
 for _ in $(seq 120); do
-  curl -fs "http://127.0.0.1:$port/hub/api/" >/dev/null 2>&1 && break
+  /usr/bin/python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/hub/api/', timeout=2)" \
+    2>/dev/null && break
   kill -0 "$hub_pid" 2>/dev/null || { echo "the hub did not start:"; tail -30 "$work/hub.log"; exit 1; }
   sleep 0.5
 done
