@@ -67,7 +67,8 @@ export NODE_PATH="${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs"
 (cd "$work/state" && exec jupyterhub -f "$work/state/jupyterhub_config.py" >"$work/hub.log" 2>&1) &
 hub_pid=$!
 for _ in $(seq 120); do
-  curl -fs "http://127.0.0.1:$port/hub/api/" >/dev/null 2>&1 && break
+  /usr/bin/python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/hub/api/', timeout=2)" \
+    2>/dev/null && break
   kill -0 "$hub_pid" 2>/dev/null || { echo "the hub did not start:"; tail -30 "$work/hub.log"; exit 1; }
   sleep 0.5
 done
@@ -82,9 +83,9 @@ fi
 proxy_pid="$(cat "$work/state/jupyterhub-proxy.pid" 2>/dev/null || echo 0)"
 echo "hub $(hub_rss "$hub_pid") MB, proxy $(hub_rss "$proxy_pid") MB resident (once per server)"
 echo "load after: $(uptime | sed 's/.*load/load/')"
-if [ "$status" != 0 ] || ! tail -1 "$work/out.txt" | grep -q '^classroom: '; then
+if [ "$status" != 0 ]; then
   echo "--- hub log: kernel restarts and errors (last 40) ---"
-  grep -E "KernelRestarter|died|stopping|Traceback|Error|error" "$work/hub.log" | grep -v "^WARNING: " | tail -40
+  grep -E "KernelRestarter|died|stopping|Traceback|Error|error" "$work/hub.log" | grep -v "^WARNING: " | tail -40 || true
 fi
 if [ -n "$check" ]; then exit "$status"; fi
 tail -1 "$work/out.txt" | grep '^classroom: ' || echo "classroom: $students students, run failed (status $status)"

@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0; shift ;;
     --no-start) start=0; shift ;;
     --root) dest="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "classroom.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
