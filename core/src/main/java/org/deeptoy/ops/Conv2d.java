@@ -109,8 +109,7 @@ public final class Conv2d extends Node {
     }
 
     /** Sizes of one call; {@code k} is the rows of the im2col matrix. */
-    record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, int s, int p,
-                            int k) {
+    record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, int s, int p, int k) {
     }
 
     private Geometry geometry(Tensor in, Tensor f) {
