@@ -23,7 +23,6 @@ import concurrent.futures
 import csv
 import datetime
 import html
-import io
 import json
 import os
 import pathlib
@@ -247,7 +246,7 @@ def grade_one(nbgrader, course_files, kernel_files, student, notebook, exercises
     try:
         write_tree(course, course_files)
         write_tree(run / "kernels" / "deeptoy", kernel_files)
-        # nbgrader names submissions by student; a folder name is used as is, minus what nbgrader rejects
+        # only this one notebook: nothing of another submission is on disk while this one runs
         write_tree(course, {f"submitted/{student}/{ASSIGNMENT}/{notebook}.ipynb": data})
         (run / "home").mkdir()
         runtime.mkdir()
@@ -340,7 +339,13 @@ def error_message(error, answer_error):
     return f"{short}: {first}" if first else short
 
 
+def kernel_did_not_start(log):
+    return "Kernel didn't respond" in log or "Kernel died before replying to kernel_info" in log
+
+
 def log_reason(log):
+    if kernel_did_not_start(log):
+        return "the kernel did not start in time (is the machine too busy?)"
     if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log:
         return "the kernel died (System.exit, a crash, or too little memory)"
     if "CellTimeoutError" in log or "TimeoutError" in log:
@@ -549,8 +554,13 @@ def main():
     def grade(job):
         student, nb = job
         t = time.monotonic()
-        r = grade_one(nbgrader, course_files, kernel_files, student, nb["notebook"], nb["exercises"],
-                      submissions[(student, nb["notebook"])], args.timeout, release_checks[nb["notebook"]])
+        for attempt in (1, 2):
+            r = grade_one(nbgrader, course_files, kernel_files, student, nb["notebook"], nb["exercises"],
+                          submissions[(student, nb["notebook"])], args.timeout, release_checks[nb["notebook"]])
+            if r.autograded is not None or not kernel_did_not_start(r.log):
+                break  # a kernel that did not start is the machine's fault, not the student's: once more
+            print(f"grade.sh: {student}/{nb['file']}: the kernel did not start in time; trying once more",
+                  file=sys.stderr, flush=True)
         r.seconds = time.monotonic() - t
         with lock:
             done.append(r)

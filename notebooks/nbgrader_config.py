@@ -19,6 +19,8 @@ c.Execute.kernel_name = "deeptoy"
 # Seconds a cell may run before it is interrupted (an endless loop costs that cell, not the notebook).
 c.Execute.timeout = int(os.environ.get("DEEPTOY_CELL_TIMEOUT", "60"))
 c.Execute.interrupt_on_timeout = True
+# Seconds a kernel may take to start (a JVM on a busy machine can take far longer than usual).
+c.Execute.startup_timeout = 180
 # After an interrupted endless loop a busy kernel may take a while to send its last outputs; nbgrader's
 # default (raise after 4 s) would throw away the whole notebook's grades, the right answers included.
 c.Execute.iopub_timeout = 30

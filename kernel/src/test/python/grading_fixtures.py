@@ -23,6 +23,7 @@ EXPECTED = {
     "corrupt": (0, 0),       # not valid JSON
     "otherkernel": (1, 1),   # right answers, saved with a Python kernel
     "nokernelspec": (1, 1),  # right answers, no kernelspec in the metadata
+    "noisy": (1, 1),         # right answers; rowMeans logs to System.err (in grading mode that is stdout)
 }
 
 WRONG_ROW_MEANS = """Exercises.TensorFunction rowMeans = x -> {
@@ -39,6 +40,12 @@ ROW_MEANS_BODIES = {
     "stackoverflow": "Tensor deeper(Tensor x) { return deeper(x); }\nExercises.TensorFunction rowMeans = x -> deeper(x);",
     "partial": WRONG_ROW_MEANS,
 }
+NOISY = 'System.err.println("computing row means");\n    '
+
+
+def noisy(answer):
+    """The right rowMeans answer with a line logged to stderr first."""
+    return answer.replace("// BEGIN SOLUTION", "").replace("double[] means", NOISY + "double[] means", 1)
 
 
 def solutions(teacher_nb):
@@ -68,7 +75,8 @@ def build(release_nb_path, teacher_nb_path, folder, layout, students=tuple(EXPEC
         nb = copy.deepcopy(release)
         if student not in ("empty", "cheat", "corrupt"):
             answer(nb, "firstTensor-answer", sol["firstTensor-answer"])
-            answer(nb, "rowMeans-answer", ROW_MEANS_BODIES.get(student, sol["rowMeans-answer"]))
+            right = noisy(sol["rowMeans-answer"]) if student == "noisy" else sol["rowMeans-answer"]
+            answer(nb, "rowMeans-answer", ROW_MEANS_BODIES.get(student, right))
         if student == "cheat":
             for cell in nb["cells"]:
                 if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):

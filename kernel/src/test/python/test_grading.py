@@ -24,7 +24,7 @@ BUILD = ROOT / "notebooks" / "build.py"
 NBGRADER = shlex.split(os.environ["NBGRADER"])
 TIMEOUT = "10"  # seconds per cell: the endless loop costs this much
 # the fixtures for nbgrader itself; grade.sh gets these and more
-ROUND_TRIP = ["correct", "partial", "empty", "loop", "exit", "oom", "cheat", "corrupt", "otherkernel"]
+ROUND_TRIP = ["correct", "partial", "empty", "loop", "exit", "oom", "cheat", "corrupt", "otherkernel", "noisy"]
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
@@ -204,6 +204,10 @@ class GradeShTest(unittest.TestCase):
         for words in ("Pass rate per exercise", "What the class got wrong", "<svg", "broken JSON", "time limit",
                       "edited check cells"):
             self.assertIn(words, report)
+        noisy = json.loads((out / "autograded" / "noisy" / f"{fixtures.NOTEBOOK}.ipynb").read_text(encoding="utf-8"))
+        printed = [o for c in noisy["cells"] if c["metadata"].get("nbgrader", {}).get("grade") for o in c["outputs"]]
+        self.assertTrue(any("computing row means" in "".join(o.get("text", "")) for o in printed), printed)
+        self.assertFalse([o for o in printed if o.get("name") == "stderr"], "graded cells write nothing to stderr")
         cheat = json.loads((out / "autograded" / "cheat" / f"{fixtures.NOTEBOOK}.ipynb").read_text(encoding="utf-8"))
         release = json.loads((release_copy / f"{fixtures.NOTEBOOK}.ipynb").read_text(encoding="utf-8"))
         self.assertEqual(grade_sources(release), grade_sources(cheat), "nbgrader restores the check cells")

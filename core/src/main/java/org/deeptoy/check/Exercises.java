@@ -184,8 +184,8 @@ public final class Exercises {
         if (v.size() != 1) return fail("your result has shape " + Compare.shape(v) + "; it should be one number");
         double got = v.item();
         if (Compare.close(got, 14)) {
-            return fail("your graph computes 2 + 3 × 4 = 14: the sum comes first, so the output of cg.sum must be an"
-                    + " input of cg.multiply");
+            return fail("your graph computes 2 + 3 × 4 = 14: in (2 + 3) × 4 the sum happens first; which operation's"
+                    + " output does the other one take as input?");
         }
         if (!Compare.close(got, 20)) return fail("your graph computes " + Compare.fmt(got) + ", not (2 + 3) × 4 = 20");
         Set<String> ops = opsBehind(result);
