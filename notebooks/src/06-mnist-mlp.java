@@ -60,6 +60,22 @@ System.out.println(String.format("%d epochs in %.0f s, last epoch: loss %.4f, tr
 double accuracy = mlp.score(test);
 System.out.println(String.format("test accuracy: %.4f", accuracy));
 // %% md
+// ## Looking inside
+// Column `j` of `W1` holds the 784 weights of hidden unit `j`, one per pixel. Drawn as a 28 × 28 picture
+// (each stretched from its most negative weight, black, to its most positive, white), it shows which pixels
+// excite the unit and which inhibit it. The first 16 of the 512 units:
+// %%
+Tensor w1 = mlp.graph().find("W1").value(); // [784, 512]
+double[] columns = new double[16 * 784];
+for (int unit = 0; unit < 16; unit++) for (int pixel = 0; pixel < 784; pixel++) columns[unit * 784 + pixel] = w1.get(pixel, unit);
+Images.grid(Tensor.wrap(columns, 16, 1, 28, 28), 16, null, Images.Options.defaults().scaling(Images.Scaling.PER_IMAGE).zoom(2))
+// %% md
+// Mostly noise: every unit starts from random weights, and a few epochs change them only a little. Look
+// closer and some show faint strokes or blobs in the middle, where digits are drawn: that is what training
+// added. The border pixels are 0 in every MNIST image, so their weights never receive a gradient
+// (`∂L/∂W1[p, j] = x_p · ∂L/∂h_j = 0` when `x_p = 0`) and keep their random start; an L2 penalty would
+// shrink them to 0.
+// %% md
 // ## Where it goes wrong
 // The confusion matrix counts, for each true digit (row), what the network predicted (column). The
 // diagonal holds the right answers; the darker cells off it are the typical confusions (4 and 9, 7 and 2,

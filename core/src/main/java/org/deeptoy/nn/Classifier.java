@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Supplier;
 
 /**
@@ -83,9 +81,11 @@ public class Classifier {
 
     /**
      * Trains on {@code train}: each epoch shuffles it (seeded), runs forward and backward on each
-     * mini-batch and lets the optimizer update the variables. Stops cleanly between batches when the
-     * thread is interrupted (the kernel's interrupt button); stops with an error when the loss stops
-     * being a finite number. Returns the history, also kept in {@link #history()}.
+     * mini-batch in training mode and lets the optimizer update the variables (see {@link Trainer}).
+     * Stops cleanly between batches when the thread is interrupted (the kernel's interrupt button);
+     * stops with an error when the loss stops being a finite number; with
+     * {@link FitOptions#earlyStopping} stops when validation accuracy stops improving and keeps the
+     * best epoch's weights. Returns the history, also kept in {@link #history()}.
      */
     public History fit(Dataset train, FitOptions o) {
         if (train.size() == 0) throw new DeepToyException("fit: the training set " + train.name() + " is empty");

@@ -122,6 +122,9 @@ public final class Charts {
     public static XYChart lossCurve(Map<String, double[]> series) {
         XYChart chart = curves("Loss", "epoch", "loss", series);
         chart.getStyler().setYAxisMin(0.0); // a loss is never below 0; a zoomed axis exaggerates small changes
+        // Losses start high at the left and may stay high (a learning rate too low): a key inside the
+        // plot would hide a curve, so several series get theirs below it.
+        if (series.size() > 1) chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         return chart;
     }
 

@@ -158,7 +158,7 @@ public final class Images {
         }
     }
 
-    /** JPEG bytes (quality 0.8) of an AWT image, on white where it is transparent. */
+    /** JPEG bytes (quality 0.75) of an AWT image, on white where it is transparent. */
     public static byte[] jpeg(BufferedImage image) {
         BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = rgb.createGraphics();
@@ -168,7 +168,7 @@ public final class Images {
         javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
         param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(0.8f);
+        param.setCompressionQuality(0.75f);
         try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
             writer.setOutput(ios);
             writer.write(null, new javax.imageio.IIOImage(rgb, null, null), param);

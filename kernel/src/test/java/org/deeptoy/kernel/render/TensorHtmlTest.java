@@ -83,6 +83,13 @@ class TensorHtmlTest {
     }
 
     @Test
+    void tableDoublesGetFourSignificantDigits() {
+        Table table = Table.create("accuracy").addColumns(DoubleColumn.create("svm", 44.0 / 45, 1.0, 0.5));
+        List<String> cells = Jsoup.parse(TableHtml.render(table)).select("tbody td").eachText();
+        assertEquals(List.of("0.9778", "1", "0.5"), cells, "not 0.9777777777777777");
+    }
+
+    @Test
     void longTableShowsFirstAndLastRowsAroundAnEllipsisRow() {
         double[] v = new double[150];
         for (int i = 0; i < v.length; i++) v[i] = i;
