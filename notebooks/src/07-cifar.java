@@ -139,7 +139,8 @@ void checkStandardize() {
     int n = 50, d = 6;
     double[][] x = new double[n][d];
     double[] flat = new double[n * d];
-    for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) flat[i * d + j] = x[i][j] = train.x().data()[i * 3072 + 500 * j];
+    double[] pixels = train.first(n).x().data();
+    for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) flat[i * d + j] = x[i][j] = pixels[i * 3072 + 500 * j];
     Dataset small = new Dataset("pixels", Tensor.wrap(flat, n, d), Arrays.copyOf(train.labels(), n), names);
     double[] expected = Scaler.standardize(small).apply(small.x()).data();
     double[][] got;
