@@ -71,7 +71,7 @@ Images.jpeg(Images.templates(svm.weights().value(), new int[] {3, 32, 32}, names
 //
 // ## An MLP
 // A hidden layer of 512 ReLU units can combine many templates. Adam, learning rate 3·10⁻⁴ (× 0.3 every
-// 5 epochs), a little L2. Fifteen epochs take about four minutes on two cores: the progress bar shows the
+// 5 epochs), a little L2. Fifteen epochs take about two minutes on two cores: the progress bar shows the
 // time left.
 // %%
 Mlp mlp = Mlp.builder().layers(3072, 512, 10).activation(Activation.RELU).l2(1e-4).seed(1).build();
