@@ -613,7 +613,7 @@ final class Evaluator implements AutoCloseable {
         }
         t.interrupt();
         try {
-            t.join(insideTraining(t) ? TRAINING_GRACE_MS : STOP_GRACE_MS);
+            t.join(org.deeptoy.nn.Training.isRunning(t) ? TRAINING_GRACE_MS : STOP_GRACE_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -659,15 +659,6 @@ final class Evaluator implements AutoCloseable {
     static final String STUCK_MESSAGE = "This cell is blocked in a native call (such as a socket waiting for a "
             + "connection) that cannot be interrupted. Use Kernel > Restart to get a working kernel back "
             + "(variables are lost).";
-
-    private static boolean insideTraining(Thread t) {
-        for (StackTraceElement f : t.getStackTrace()) {
-            if (f.getClassName().startsWith("org.deeptoy.nn.")) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @Override
     public void close() {
