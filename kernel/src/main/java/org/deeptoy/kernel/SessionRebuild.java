@@ -1,6 +1,5 @@
 package org.deeptoy.kernel;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -121,8 +120,8 @@ final class SessionRebuild {
                 return;
             }
             try {
-                if (LiveExecutionControl.variable(classFullName(v), v.name()) != value) {
-                    LiveExecutionControl.setVariable(classFullName(v), v.name(), value);
+                if (LiveExecutionControl.variable(JShellAdapter.classFullName(v), v.name()) != value) {
+                    LiveExecutionControl.setVariable(JShellAdapter.classFullName(v), v.name(), value);
                 }
             } catch (ReflectiveOperationException | RuntimeException e) {
                 failed.add(v.name());
@@ -141,16 +140,9 @@ final class SessionRebuild {
 
     private static Object valueOf(VarSnippet v) {
         try {
-            return LiveExecutionControl.variable(classFullName(v), v.name());
+            return LiveExecutionControl.variable(JShellAdapter.classFullName(v), v.name());
         } catch (ReflectiveOperationException | RuntimeException e) {
             return Missing.VALUE;
         }
-    }
-
-    /** JShell keeps the wrapper class of a snippet in a package-private method (add-opens jdk.jshell). */
-    private static String classFullName(Snippet s) throws ReflectiveOperationException {
-        Method m = Snippet.class.getDeclaredMethod("classFullName");
-        m.setAccessible(true);
-        return (String) m.invoke(s);
     }
 }
