@@ -45,7 +45,17 @@ final class Trainer {
         }
     }
 
+    /** Trains; the thread counts as training meanwhile (see {@link Training#isRunning}). */
     History run(Dataset train, Dataset validation) {
+        boolean entered = Training.enter();
+        try {
+            return loop(train, validation);
+        } finally {
+            Training.exit(entered);
+        }
+    }
+
+    private History loop(Dataset train, Dataset validation) {
         SimulationContext ctx = new SimulationContext().checkFinite(false).variableGradientsOnly(true).training(true).seed(o.seed)
                 .precision(Precision.FLOAT32); // float32 where an op has a float32 kernel (conv2d), as PyTorch trains
         List<Connection> variables = model.graph().variables();

@@ -25,6 +25,24 @@ final class BasekernelAdapter {
         return (ZMQ.Context) field("ctx").get(connection);
     }
 
+    /** The same context, for code that cannot handle the reflective failure (the kernel is unusable without it). */
+    static ZMQ.Context contextOf(JupyterConnection connection) {
+        try {
+            return context(connection);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("basekernel's JupyterConnection has no field ctx", e);
+        }
+    }
+
+    /** The connection's stdin channel (private, no getter), where input requests go. */
+    static JupyterSocket stdin(JupyterConnection connection) {
+        try {
+            return (JupyterSocket) field("stdin").get(connection);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("basekernel's JupyterConnection has no field stdin", e);
+        }
+    }
+
     /** Replaces the connection's unbound shell, control and stdin channels, closing the originals. */
     static void replaceChannels(JupyterConnection connection, ShellChannel shell, ShellChannel control,
                                 StdinChannel stdin) throws ReflectiveOperationException {

@@ -19,8 +19,9 @@ public final class DeepToyKernel extends BaseKernel {
     /** Held so the level set in main is not lost when the logger is garbage collected. */
     private static final java.util.logging.Logger BASEKERNEL_LOG = java.util.logging.Logger.getLogger("");
 
-    private final Evaluator evaluator;
     private final CellOutput output = new CellOutput();
+    private final KernelSession session = new KernelSession(this, output);
+    private final Evaluator evaluator;
     private final Magics magics;
     private final CellInput stdin = new CellInput();
     private final LanguageInfo languageInfo = new LanguageInfo.Builder("java")
@@ -32,13 +33,13 @@ public final class DeepToyKernel extends BaseKernel {
             .build();
 
     DeepToyKernel() {
-        evaluator = new Evaluator();
+        evaluator = new Evaluator(session);
         magics = new Magics(evaluator);
         // a display handle as the last value was shown by display(); an Out[n] would repeat it
-        evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : Display.render(v));
-        Display.bind(this, output);
+        evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : Display.render(this, v));
+        session.makeCurrent();
         Renderers.registerAll(getRenderer());
-        LiveExecutionControl.lendDisplay(LiveTraining::new);
+        session.lendDisplay(LiveTraining::new);
     }
 
     CellOutput output() {

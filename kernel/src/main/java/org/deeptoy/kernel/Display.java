@@ -13,19 +13,17 @@ import org.deeptoy.graph.SimulationContext;
 
 /**
  * {@code display(obj)} and {@code updateDisplay(id, obj)} for notebook cells (statically imported
- * at start). Outside a running cell (e.g. in unit tests) they render but send nothing.
+ * at start). They reach the kernel through {@link KernelSession#current()}, the kernel's single
+ * static entry point; outside a kernel (e.g. in unit tests) they render but send nothing.
  */
 public final class Display {
-    private static volatile BaseKernel kernel;
-    /** Where displays go, in order with the cell's printed text; null outside a kernel. */
-    private static volatile CellOutput output;
-
     private Display() {
     }
 
-    static void bind(BaseKernel k, CellOutput out) {
-        kernel = k;
-        output = out;
+    /** Where displays go, in order with the cell's printed text; null outside a kernel. */
+    private static CellOutput output() {
+        KernelSession s = KernelSession.current();
+        return s == null ? null : s.output();
     }
 
     /**
@@ -36,7 +34,7 @@ public final class Display {
         String id = UUID.randomUUID().toString();
         DisplayData data = render(obj);
         data.setDisplayId(id);
-        CellOutput out = output;
+        CellOutput out = output();
         if (out != null) {
             out.publish(new PublishDisplayData(data));
         }
@@ -65,7 +63,7 @@ public final class Display {
     public static void updateDisplay(String id, Object obj) {
         DisplayData data = render(obj);
         data.setDisplayId(id);
-        CellOutput out = output;
+        CellOutput out = output();
         if (out != null) {
             out.publish(new PublishUpdateDisplayData(data));
         }
@@ -76,7 +74,7 @@ public final class Display {
      * which avoids flicker in loops that redraw.
      */
     public static void clearOutput(boolean wait) {
-        CellOutput out = output;
+        CellOutput out = output();
         if (out != null) {
             out.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
         }
@@ -84,7 +82,12 @@ public final class Display {
 
     /** The MIME bundle of {@code obj}, always with text/plain. */
     public static DisplayData render(Object obj) {
-        BaseKernel k = kernel;
+        KernelSession s = KernelSession.current();
+        return render(s == null ? null : s.kernel(), obj);
+    }
+
+    /** The MIME bundle of {@code obj} made by {@code k}'s renderers (as text if k is null). */
+    static DisplayData render(BaseKernel k, Object obj) {
         if (obj instanceof DisplayData) {
             return new DisplayData((DisplayData) obj);
         }

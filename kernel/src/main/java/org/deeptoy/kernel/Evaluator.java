@@ -56,21 +56,34 @@ final class Evaluator implements AutoCloseable {
     /** Jars and folders added by %maven and %classpath, for a rebuilt session. */
     private final List<String> classpath = new ArrayList<>();
 
+    /** The kernel's state this evaluator's cells share (their engine, value, thread). */
+    private final KernelSession session;
+
+    /** An evaluator of its own, outside a kernel: values render as text, displays are not sent. */
     Evaluator() {
+        this(new KernelSession(null, null));
+    }
+
+    Evaluator(KernelSession session) {
+        this.session = session;
         JavadocSources.install();
         shell = newShell();
         analysis = shell.sourceCodeAnalysis();
-        LiveExecutionControl.onThreadFailure(Evaluator::reportThreadFailure);
+        session.onThreadFailure(Evaluator::reportThreadFailure);
     }
 
-    private static JShell newShell() {
+    KernelSession session() {
+        return session;
+    }
+
+    private JShell newShell() {
         // JShell's loader makes itself the context class loader of the thread that creates it; every
         // thread started from there (the kernel's sockets) would keep an old session's classes alive
         Thread me = Thread.currentThread();
         ClassLoader context = me.getContextClassLoader();
         try {
             JShell s = JShell.builder()
-                    .executionEngine(new LiveExecutionControl.Provider(), Map.of())
+                    .executionEngine(new LiveExecutionControl.Provider(session), Map.of())
                     .build();
             s.addToClasspath(System.getProperty("java.class.path"));
             for (String imp : IMPORTS) {
@@ -99,7 +112,7 @@ final class Evaluator implements AutoCloseable {
     boolean recycleIfWorn() {
         long dead = shell.snippets().filter(s -> shell.status(s) != Snippet.Status.VALID
                 && shell.status(s) != Snippet.Status.RECOVERABLE_DEFINED).count();
-        if (dead < RECYCLE_AFTER_DEAD_SNIPPETS || !SessionRebuild.safeToRebuild(shell)) {
+        if (dead < RECYCLE_AFTER_DEAD_SNIPPETS || !SessionRebuild.safeToRebuild(session, shell)) {
             return false;
         }
         rebuild();
@@ -117,7 +130,7 @@ final class Evaluator implements AutoCloseable {
      * {@link SessionRebuild}); returns what to tell the student.
      */
     List<String> rebuild() {
-        SessionRebuild.Result r = SessionRebuild.rebuild(shell, () -> {
+        SessionRebuild.Result r = SessionRebuild.rebuild(session, shell, () -> {
             JShell s = newShell();
             classpath.forEach(s::addToClasspath);
             return s;
@@ -152,7 +165,7 @@ final class Evaluator implements AutoCloseable {
     /** The notebook's variables (not JShell's $1, $2 for values of expressions), in declaration order. */
     List<Variable> variables() {
         List<Variable> vars = new ArrayList<>();
-        Map<jdk.jshell.VarSnippet, Object> values = SessionRebuild.values(shell);
+        Map<jdk.jshell.VarSnippet, Object> values = SessionRebuild.values(session, shell);
         shell.variables().filter(v -> shell.status(v) == Snippet.Status.VALID && !v.name().startsWith("$"))
                 .forEach(v -> vars.add(new Variable(v.name(), v.typeName(), values.get(v))));
         return vars;
@@ -175,7 +188,7 @@ final class Evaluator implements AutoCloseable {
         snippetLines.clear();
         interrupted = false;
         rendered = null;
-        LiveExecutionControl.cancel(false);
+        session.cancel(false);
         List<Piece> pieces = split(cell);
         try {
             return evalPieces(cell, pieces);
@@ -222,16 +235,16 @@ final class Evaluator implements AutoCloseable {
     }
 
     private Object evalPiece(String cell, Piece piece, Function<Object, Object> render) throws CellException {
-        LiveExecutionControl.clearLastValue();
-        LiveExecutionControl.renderNext(render);
+        session.clearLastValue();
+        session.renderNext(render);
         // an import makes JShell recompile earlier declarations, which resets their variables
         boolean isImport = piece.source.startsWith("import ");
-        Map<jdk.jshell.VarSnippet, Object> before = isImport ? SessionRebuild.values(shell) : Map.of();
+        Map<jdk.jshell.VarSnippet, Object> before = isImport ? SessionRebuild.values(session, shell) : Map.of();
         List<SnippetEvent> events;
         try {
             events = shell.eval(piece.source);
         } finally {
-            LiveExecutionControl.renderNext(null);
+            session.renderNext(null);
         }
         if (interrupted) {
             throw interruptedAt(cell, piece);
@@ -241,7 +254,7 @@ final class Evaluator implements AutoCloseable {
             checkDependents(cell, piece, events);
         } finally {
             if (isImport) {
-                SessionRebuild.restore(shell, before);
+                SessionRebuild.restore(session, shell, before);
             }
         }
         for (SnippetEvent event : events) {
@@ -284,12 +297,12 @@ final class Evaluator implements AutoCloseable {
                         lines);
             }
             if (VALUE_KINDS.contains(snippet.subKind()) && event.value() != null && !piece.statement()) {
-                value = LiveExecutionControl.lastValue();
-                Throwable failed = LiveExecutionControl.renderError();
+                value = session.lastValue();
+                Throwable failed = session.renderError();
                 if (render != null && failed != null) {
                     throw renderFailed(value, failed);
                 }
-                rendered = render == null ? null : LiveExecutionControl.rendered();
+                rendered = render == null ? null : session.rendered();
             }
         }
         return value;
@@ -606,19 +619,19 @@ final class Evaluator implements AutoCloseable {
      */
     void stop() {
         interrupted = true;
-        LiveExecutionControl.cancel(true);
-        Thread t = LiveExecutionControl.running();
+        session.cancel(true);
+        Thread t = session.running();
         if (t == null) {
             return; // compiling or between snippets: the flag ends the cell before its next snippet
         }
         t.interrupt();
         try {
-            t.join(insideTraining(t) ? TRAINING_GRACE_MS : STOP_GRACE_MS);
+            t.join(org.deeptoy.nn.Training.isRunning(t) ? TRAINING_GRACE_MS : STOP_GRACE_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        if (LiveExecutionControl.running() != t) {
+        if (session.running() != t) {
             return;
         }
         LiveExecutionControl.forceStop(t);
@@ -629,7 +642,7 @@ final class Evaluator implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        if (LiveExecutionControl.running() == t) {
+        if (session.running() == t) {
             // blocked in native code (e.g. ServerSocket.accept): nothing in the JVM can end it; System.err
             // is the running cell's stderr while it executes
             System.err.println(STUCK_MESSAGE);
@@ -659,15 +672,6 @@ final class Evaluator implements AutoCloseable {
     static final String STUCK_MESSAGE = "This cell is blocked in a native call (such as a socket waiting for a "
             + "connection) that cannot be interrupted. Use Kernel > Restart to get a working kernel back "
             + "(variables are lost).";
-
-    private static boolean insideTraining(Thread t) {
-        for (StackTraceElement f : t.getStackTrace()) {
-            if (f.getClassName().startsWith("org.deeptoy.nn.")) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @Override
     public void close() {

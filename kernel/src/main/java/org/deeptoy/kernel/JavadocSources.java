@@ -1,7 +1,6 @@
 package org.deeptoy.kernel;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.DirectoryStream;
@@ -17,7 +16,7 @@ import java.util.Map;
 /**
  * Makes JShell's {@code SourceCodeAnalysis.documentation} find the javadoc of DeepToy's classes.
  * JShell only reads javadoc from the JDK's {@code src.zip} and has no option for more sources, so
- * its source list (a static field meant for its own tests) is set to DeepToy's sources, which the
+ * its source list is set (through {@link JShellAdapter}) to DeepToy's sources, which the
  * build copies into the kernel jar under {@code deeptoy-sources/}, plus the JDK's sources when
  * installed. Needs {@code --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED} (the kernel jar's manifest
  * has it); without it inspection still shows signatures, only without javadoc.
@@ -39,9 +38,7 @@ final class JavadocSources {
             }
             sources.add(deeptoy);
             sources.addAll(jdkSources());
-            Field f = Class.forName("jdk.jshell.SourceCodeAnalysisImpl").getDeclaredField("availableSourcesOverride");
-            f.setAccessible(true);
-            f.set(null, List.copyOf(sources));
+            JShellAdapter.setJavadocSources(sources);
             return true;
         } catch (ReflectiveOperationException | RuntimeException | IOException e) {
             return false;

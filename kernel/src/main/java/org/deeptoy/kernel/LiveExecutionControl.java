@@ -3,7 +3,6 @@ package org.deeptoy.kernel;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import java.util.function.Supplier;
@@ -19,43 +18,17 @@ import org.deeptoy.nn.TrainingListener;
  * JShell's local execution engine that also keeps the live value of the last expression, so
  * renderers receive the object itself rather than its {@code toString}. JShell's
  * {@code invoke} only returns a string; it is routed through {@link #capture()} to see the object
- * while keeping the engine's thread handling and its {@code stop()} for busy loops.
+ * (kept in the {@link KernelSession}) while keeping the engine's thread handling and its {@code stop()} for busy loops.
  */
 final class LiveExecutionControl extends LocalExecutionControl {
-    private static Method pending;
-    private static Object lastValue;
-    /** The thread running the current snippet's code, or null between snippets. */
-    private static volatile Thread running;
-    /** Set when the cell was interrupted: snippets compiled after that do not start. */
-    private static volatile boolean cancelled;
-    private static final Method CAPTURE;
-    private static volatile Function<Object, Object> renderer;
-    private static volatile Object rendered;
-    private static volatile Throwable renderError;
-    private static volatile BiConsumer<Thread, Throwable> threadFailures;
-
     /**
-     * Cells run in threads of this group, and so do the threads they start: their uncaught
-     * exceptions are shown in the notebook (JShell's own group drops them), and JShell, which waits
-     * for every thread of its group, does not wait for a thread an earlier cell left running.
+     * The engine whose {@code invoke} is under way, for {@link #capture()}: JShell runs the method it
+     * is handed with {@code invoke(null)} in a thread it starts from the invoking one, so a static,
+     * argument-less method is the only entry and this per-invocation value (inherited by that thread,
+     * not kernel-wide state) leads it back to the instance.
      */
-    private static final ThreadGroup CELLS = new ThreadGroup("deeptoy-cells") {
-        @Override
-        public void uncaughtException(Thread t, Throwable e) {
-            BiConsumer<Thread, Throwable> report = threadFailures;
-            if (e instanceof ThreadDeath) {
-                return; // stopped by Kernel > Interrupt
-            }
-            if (report != null) {
-                report.accept(t, e);
-            } else {
-                super.uncaughtException(t, e);
-            }
-        }
-    };
-    /** The live training display lent to every cell's code (see {@link org.deeptoy.nn.LiveDisplay}), or null. */
-    private static volatile Supplier<? extends TrainingListener> display;
-
+    private static final InheritableThreadLocal<LiveExecutionControl> INVOKING = new InheritableThreadLocal<>();
+    private static final Method CAPTURE;
 
     static {
         try {
@@ -66,50 +39,26 @@ final class LiveExecutionControl extends LocalExecutionControl {
         }
     }
 
-    /** The engine of the current JShell (each JShell makes its own). */
-    private static volatile LiveExecutionControl current;
+    private final KernelSession session;
+    /** The snippet's method that {@link #invoke} hands on to {@link #run}. */
+    private Method pending;
 
-    LiveExecutionControl() {
-        current = this;
+    LiveExecutionControl(KernelSession session) {
+        this.session = session;
+        session.engine(this);
     }
 
     /** The live value of a notebook variable: a static field of its snippet's wrapper class. */
-    static Object variable(String className, String name) throws ReflectiveOperationException {
-        java.lang.reflect.Field f = current.findClass(className).getDeclaredField(name);
+    Object variable(String className, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = findClass(className).getDeclaredField(name);
         f.setAccessible(true);
         return f.get(null);
     }
 
-    static void setVariable(String className, String name, Object value) throws ReflectiveOperationException {
-        java.lang.reflect.Field f = current.findClass(className).getDeclaredField(name);
+    void setVariable(String className, String name, Object value) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = findClass(className).getDeclaredField(name);
         f.setAccessible(true);
         f.set(null, value);
-    }
-
-    /** Lends {@code factory} as the live display of every fit that a cell runs. */
-    static void lendDisplay(Supplier<? extends TrainingListener> factory) {
-        display = factory;
-    }
-
-    static Object lastValue() {
-        return lastValue;
-    }
-
-    static void clearLastValue() {
-        lastValue = null;
-    }
-
-    /**
-     * Cancels (true) or re-allows (false) running snippets. Set before reading {@link #running()}:
-     * a snippet starting at the same time then either sees the flag or is seen running.
-     */
-    static void cancel(boolean on) {
-        cancelled = on;
-    }
-
-    /** The thread running student code right now, or null. */
-    static Thread running() {
-        return running;
     }
 
     /** Snippet classes are loaded with their exit calls rewritten (see ExitRewriter). */
@@ -126,42 +75,51 @@ final class LiveExecutionControl extends LocalExecutionControl {
     }
 
     /**
-     * Runs the snippet in a thread of DeepToy's own group (see {@link #CELLS}) and returns no
+     * Runs the snippet in a thread of DeepToy's own group (see {@link KernelSession#cells}) and returns no
      * value string: JShell would compute it with {@code toString()} on the kernel's shell thread,
      * where an endless {@code toString} could not be interrupted. The value is rendered in the
-     * snippet's thread instead, when {@link #renderNext} asked for it.
+     * snippet's thread instead, when {@link KernelSession#renderNext} asked for it.
      */
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         pending = doitMethod;
-        lastValue = null;
-        rendered = null;
-        renderError = null;
-        return super.invoke(CAPTURE);
+        session.startSnippet();
+        INVOKING.set(this);
+        try {
+            return super.invoke(CAPTURE);
+        } finally {
+            INVOKING.remove();
+        }
     }
 
-    @SuppressWarnings("unused") // invoked reflectively by invoke()
+    @SuppressWarnings("unused") // invoked reflectively by invoke(), in JShell's snippet thread
     private static Object capture() throws Throwable {
+        LiveExecutionControl engine = INVOKING.get();
+        INVOKING.remove(); // threads the cell starts need not keep the engine
+        return engine.run();
+    }
+
+    /** Runs the pending snippet in a cell thread, keeping its value (and rendering) in the session. */
+    private Object run() throws Throwable {
         Method doit = pending;
-        Function<Object, Object> render = renderer;
-        renderer = null;
+        Function<Object, Object> render = session.takeRenderer();
         Throwable[] failure = new Throwable[1];
-        Thread cell = new Thread(CELLS, () -> {
-            running = Thread.currentThread();
+        Thread cell = new Thread(session.cells(), () -> {
+            session.running(Thread.currentThread());
             try {
-                if (cancelled) {
+                if (session.cancelled()) {
                     return; // interrupted while this snippet compiled: the cell ends without running it
                 }
-                Supplier<? extends TrainingListener> lent = display;
+                Supplier<? extends TrainingListener> lent = session.lentDisplay();
                 Object value = lent == null ? doit.invoke(null) : LiveDisplay.during(lent, () -> doit.invoke(null));
-                lastValue = value;
+                session.lastValue(value);
                 if (render != null) {
                     try {
-                        rendered = render.apply(value);
+                        session.rendered(render.apply(value));
                     } catch (ThreadDeath td) {
                         throw td;
                     } catch (Throwable t) {
-                        renderError = t;
+                        session.renderError(t);
                     }
                 }
             } catch (InvocationTargetException e) {
@@ -169,7 +127,7 @@ final class LiveExecutionControl extends LocalExecutionControl {
             } catch (Throwable t) {
                 failure[0] = t;
             } finally {
-                running = null;
+                session.running(null);
             }
         }, "deeptoy-cell");
         cell.setContextClassLoader(doit.getDeclaringClass().getClassLoader()); // as JShell's own thread has
@@ -219,26 +177,6 @@ final class LiveExecutionControl extends LocalExecutionControl {
         return e;
     }
 
-    /** The rendering of the last value, when asked for with {@link #renderNext}. */
-    static Object rendered() {
-        return rendered;
-    }
-
-    /** What rendering the last value threw, or null. */
-    static Throwable renderError() {
-        return renderError;
-    }
-
-    /** The next snippet's value is passed to {@code render} in the snippet's thread. */
-    static void renderNext(Function<Object, Object> render) {
-        renderer = render;
-    }
-
-    /** Where exceptions of threads a cell started are reported (thread, exception). */
-    static void onThreadFailure(BiConsumer<Thread, Throwable> report) {
-        threadFailures = report;
-    }
-
     /**
      * Stops a cell thread that ignored interruption: Thread.stop where the JDK still has it (up to
      * 19); on later JDKs JShell's own stop() ends it at the next loop or call in snippet code.
@@ -252,7 +190,14 @@ final class LiveExecutionControl extends LocalExecutionControl {
         }
     }
 
+    /** Makes the engine of each JShell built with it, for {@code session}. */
     static final class Provider implements ExecutionControlProvider {
+        private final KernelSession session;
+
+        Provider(KernelSession session) {
+            this.session = session;
+        }
+
         @Override
         public String name() {
             return "deeptoy-live";
@@ -260,7 +205,7 @@ final class LiveExecutionControl extends LocalExecutionControl {
 
         @Override
         public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
-            return new LiveExecutionControl();
+            return new LiveExecutionControl(session);
         }
     }
 }

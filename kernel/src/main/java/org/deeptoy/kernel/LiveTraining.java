@@ -1,5 +1,10 @@
 package org.deeptoy.kernel;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
@@ -98,7 +103,41 @@ final class LiveTraining implements TrainingListener {
     static DisplayData lossChart(Progress p) {
         var losses = p.history().batchLosses();
         DisplayData data = new DisplayData("loss curve: " + losses.size() + " batches");
-        data.putData("image/png", Charts.base64(TrainingCharts.lossChart(p.history(), p.batches(), "Training loss")));
+        data.putData("image/png", offCellThread(() -> Charts.base64(TrainingCharts.lossChart(p.history(), p.batches(),
+                "Training loss"))));
         return data;
+    }
+
+    /**
+     * Draws charts away from the cell's thread, which Kernel > Interrupt interrupts: an interrupt
+     * that reaches AWT while it reads a font file closes that file's (interruptible) channel, the
+     * chart throws and fit fails with it, losing the History the student assigns.
+     */
+    private static final ExecutorService DRAW = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "deeptoy-live-chart");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Runs {@code work} on {@link #DRAW} and waits for it; an interrupt meanwhile is kept for fit to see. */
+    static <T> T offCellThread(Callable<T> work) {
+        Future<T> f = DRAW.submit(work);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // fit stops at the next batch
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+                    if (cause instanceof Error) throw (Error) cause;
+                    throw new IllegalStateException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 }

@@ -2,7 +2,6 @@ package org.deeptoy.kernel;
 
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +66,7 @@ final class Protocol {
     @SuppressWarnings({"unchecked", "rawtypes"})
     void install() {
         kernel.becomeHandlerForConnection(connection);
-        kernel.stdin().bind(field(connection, "stdin"), field(connection, "ctx"));
+        kernel.stdin().bind(BasekernelAdapter.stdin(connection), BasekernelAdapter.contextOf(connection));
         connection.setHandler(MessageType.EXECUTE_REQUEST, this::execute);
         connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, msg) -> {
             env.setBusyDeferIdle();
@@ -124,17 +123,6 @@ final class Protocol {
             content.put("comms", Map.of());
             reply(env, commInfoReply, content);
         });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T field(JupyterConnection conn, String name) {
-        try {
-            Field f = JupyterConnection.class.getDeclaredField(name);
-            f.setAccessible(true);
-            return (T) f.get(conn);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("basekernel's JupyterConnection has no field " + name, e);
-        }
     }
 
     private static Map<String, Object> ok() {

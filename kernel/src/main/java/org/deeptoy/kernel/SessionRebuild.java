@@ -1,6 +1,5 @@
 package org.deeptoy.kernel;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -34,8 +33,8 @@ final class SessionRebuild {
      * build a value: variables of notebook classes are declared again by running their line, which
      * is only harmless for a plain constructor call with simple arguments.
      */
-    static boolean safeToRebuild(JShell shell) {
-        java.util.Map<VarSnippet, Object> values = values(shell);
+    static boolean safeToRebuild(KernelSession session, JShell shell) {
+        java.util.Map<VarSnippet, Object> values = values(session, shell);
         for (VarSnippet v : shell.variables().filter(v -> shell.status(v) == Snippet.Status.VALID).toList()) {
             Object value = values.get(v);
             if (v.name().startsWith("$") || value == null || !value.getClass().getName().startsWith("REPL.")) {
@@ -52,12 +51,12 @@ final class SessionRebuild {
     private static final java.util.regex.Pattern PLAIN_CONSTRUCTOR =
             java.util.regex.Pattern.compile("new\\s+[\\w.<>]+\\s*\\([^()]*\\)\\s*;?");
 
-    static Result rebuild(JShell old, Supplier<JShell> fresh) {
+    static Result rebuild(KernelSession session, JShell old, Supplier<JShell> fresh) {
         List<Snippet> active = old.snippets().filter(s -> old.status(s) == Snippet.Status.VALID).toList();
         // read the values before the old engine goes away
         List<Object> values = new ArrayList<>();
         for (Snippet s : active) {
-            values.add(s instanceof VarSnippet ? valueOf((VarSnippet) s) : null);
+            values.add(s instanceof VarSnippet ? valueOf(session, (VarSnippet) s) : null);
         }
         JShell shell = fresh.get();
         List<String> rerun = new ArrayList<>();
@@ -99,10 +98,10 @@ final class SessionRebuild {
     }
 
     /** The live values of the shell's variables, by snippet (those that can be read). */
-    static java.util.Map<VarSnippet, Object> values(JShell shell) {
+    static java.util.Map<VarSnippet, Object> values(KernelSession session, JShell shell) {
         java.util.Map<VarSnippet, Object> values = new java.util.HashMap<>();
         shell.variables().filter(v -> shell.status(v) == Snippet.Status.VALID).forEach(v -> {
-            Object value = valueOf(v);
+            Object value = valueOf(session, v);
             if (value != Missing.VALUE) {
                 values.put(v, value);
             }
@@ -114,15 +113,15 @@ final class SessionRebuild {
      * Puts back values JShell reset when it recompiled variables (an import makes it recompile
      * the declarations that use simple names); returns the names it could not put back.
      */
-    static List<String> restore(JShell shell, java.util.Map<VarSnippet, Object> before) {
+    static List<String> restore(KernelSession session, JShell shell, java.util.Map<VarSnippet, Object> before) {
         List<String> failed = new ArrayList<>();
         before.forEach((v, value) -> {
             if (shell.status(v) != Snippet.Status.VALID) {
                 return;
             }
             try {
-                if (LiveExecutionControl.variable(classFullName(v), v.name()) != value) {
-                    LiveExecutionControl.setVariable(classFullName(v), v.name(), value);
+                if (session.engine().variable(JShellAdapter.classFullName(v), v.name()) != value) {
+                    session.engine().setVariable(JShellAdapter.classFullName(v), v.name(), value);
                 }
             } catch (ReflectiveOperationException | RuntimeException e) {
                 failed.add(v.name());
@@ -139,18 +138,11 @@ final class SessionRebuild {
     /** Marks a variable whose value could not be read. */
     private enum Missing { VALUE }
 
-    private static Object valueOf(VarSnippet v) {
+    private static Object valueOf(KernelSession session, VarSnippet v) {
         try {
-            return LiveExecutionControl.variable(classFullName(v), v.name());
+            return session.engine().variable(JShellAdapter.classFullName(v), v.name());
         } catch (ReflectiveOperationException | RuntimeException e) {
             return Missing.VALUE;
         }
-    }
-
-    /** JShell keeps the wrapper class of a snippet in a package-private method (add-opens jdk.jshell). */
-    private static String classFullName(Snippet s) throws ReflectiveOperationException {
-        Method m = Snippet.class.getDeclaredMethod("classFullName");
-        m.setAccessible(true);
-        return (String) m.invoke(s);
     }
 }

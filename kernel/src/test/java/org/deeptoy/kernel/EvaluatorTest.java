@@ -68,7 +68,7 @@ class EvaluatorTest {
                 "Object lock = new Object();\nsynchronized (lock) { lock.wait(); }",
                 "while (true) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }")) {
             Thread stopper = new Thread(() -> {
-                while (LiveExecutionControl.running() == null) {
+                while (evaluator.session().running() == null) {
                     Thread.onSpinWait();
                 }
                 evaluator.stop();

@@ -1,0 +1,185 @@
+package org.deeptoy.kernel;
+
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.github.spencerpark.jupyter.kernel.BaseKernel;
+import org.deeptoy.nn.TrainingListener;
+
+/**
+ * The state one kernel's cells share: the engine running them and what the running cell leaves
+ * for the kernel (its thread, its value and that value's rendering), the cell's output and the
+ * kernel whose renderers show values. Made by {@link DeepToyKernel} and passed through
+ * constructors to the {@link Evaluator} and JShell's engine ({@link LiveExecutionControl}).
+ *
+ * <p>{@link #current()} is the single static way to the session: notebook code calls the static
+ * API of {@link Display} ({@code display}, {@code show}, {@code clearOutput}), which cannot be
+ * handed an object. Nothing else in the kernel keeps session state in statics.
+ */
+final class KernelSession {
+    /** The session whose kernel serves the notebook; null in a JVM without a kernel (unit tests). */
+    private static volatile KernelSession current;
+
+    private final BaseKernel kernel;
+    private final CellOutput output;
+
+    /** The engine of the current JShell (each JShell makes its own; a rebuilt session has a new one). */
+    private volatile LiveExecutionControl engine;
+    /** The thread running the current snippet's code, or null between snippets. */
+    private volatile Thread running;
+    /** Set when the cell was interrupted: snippets compiled after that do not start. */
+    private volatile boolean cancelled;
+    private volatile Function<Object, Object> renderer;
+    private volatile Object lastValue;
+    private volatile Object rendered;
+    private volatile Throwable renderError;
+    private volatile BiConsumer<Thread, Throwable> threadFailures;
+    /** The live training display lent to every cell's code (see {@link org.deeptoy.nn.LiveDisplay}), or null. */
+    private volatile Supplier<? extends TrainingListener> display;
+
+    /**
+     * Cells run in threads of this group, and so do the threads they start: their uncaught
+     * exceptions are shown in the notebook (JShell's own group drops them), and JShell, which waits
+     * for every thread of its group, does not wait for a thread an earlier cell left running.
+     */
+    private final ThreadGroup cells = new ThreadGroup("deeptoy-cells") {
+        @Override
+        public void uncaughtException(Thread t, Throwable e) {
+            BiConsumer<Thread, Throwable> report = threadFailures;
+            if (e instanceof ThreadDeath) {
+                return; // stopped by Kernel > Interrupt
+            }
+            if (report != null) {
+                report.accept(t, e);
+            } else {
+                super.uncaughtException(t, e);
+            }
+        }
+    };
+
+    /**
+     * A session showing values with {@code kernel}'s renderers and sending displays to
+     * {@code output}; either may be null (an evaluator alone: values render as text, nothing is sent).
+     */
+    KernelSession(BaseKernel kernel, CellOutput output) {
+        this.kernel = kernel;
+        this.output = output;
+    }
+
+    /** The session of the notebook's kernel, or null. */
+    static KernelSession current() {
+        return current;
+    }
+
+    /** Makes this the session {@link Display}'s static API reaches. */
+    void makeCurrent() {
+        current = this;
+    }
+
+    BaseKernel kernel() {
+        return kernel;
+    }
+
+    /** Where displays go, in order with the cell's printed text; null outside a kernel. */
+    CellOutput output() {
+        return output;
+    }
+
+    void engine(LiveExecutionControl e) {
+        engine = e;
+    }
+
+    LiveExecutionControl engine() {
+        return engine;
+    }
+
+    ThreadGroup cells() {
+        return cells;
+    }
+
+    /** The thread running student code right now, or null. */
+    Thread running() {
+        return running;
+    }
+
+    void running(Thread t) {
+        running = t;
+    }
+
+    /**
+     * Cancels (true) or re-allows (false) running snippets. Set before reading {@link #running()}:
+     * a snippet starting at the same time then either sees the flag or is seen running.
+     */
+    void cancel(boolean on) {
+        cancelled = on;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    /** The next snippet's value is passed to {@code render} in the snippet's thread. */
+    void renderNext(Function<Object, Object> render) {
+        renderer = render;
+    }
+
+    /** The renderer asked for by {@link #renderNext}, taken once by the snippet that runs next. */
+    Function<Object, Object> takeRenderer() {
+        Function<Object, Object> r = renderer;
+        renderer = null;
+        return r;
+    }
+
+    Object lastValue() {
+        return lastValue;
+    }
+
+    /** Forgets the last snippet's value (before the next one runs). */
+    void clearLastValue() {
+        lastValue = null;
+    }
+
+    /** A snippet starts: its value, rendering and rendering error are not known yet. */
+    void startSnippet() {
+        lastValue = null;
+        rendered = null;
+        renderError = null;
+    }
+
+    void lastValue(Object value) {
+        lastValue = value;
+    }
+
+    /** The rendering of the last value, when asked for with {@link #renderNext}. */
+    Object rendered() {
+        return rendered;
+    }
+
+    void rendered(Object r) {
+        rendered = r;
+    }
+
+    /** What rendering the last value threw, or null. */
+    Throwable renderError() {
+        return renderError;
+    }
+
+    void renderError(Throwable t) {
+        renderError = t;
+    }
+
+    /** Where exceptions of threads a cell started are reported (thread, exception). */
+    void onThreadFailure(BiConsumer<Thread, Throwable> report) {
+        threadFailures = report;
+    }
+
+    /** Lends {@code factory} as the live display of every fit that a cell runs. */
+    void lendDisplay(Supplier<? extends TrainingListener> factory) {
+        display = factory;
+    }
+
+    Supplier<? extends TrainingListener> lentDisplay() {
+        return display;
+    }
+}
