@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The protocol and JDK reliability suite (src/test/python/test_protocol_faults.py) against the
  * kernel as install.sh installs it: once with the default java (Debian's 17), once with a JDK 25
- * found under /usr/lib/jvm (or DEEPTOY_JDK25). Without a JDK 25 the second run is skipped with a
+ * found under /usr/lib/jvm (or DEEPTOY_JDK25), where the cell-fault suite (test_cell_faults.py) runs
+ * too. Without a JDK 25 the second run is skipped with a
  * plain message, and fails when CI=true.
  */
 class ProtocolFaultsTest {
@@ -54,6 +55,8 @@ class ProtocolFaultsTest {
         // the install checks do not depend on the kernel's JDK: they ran in the first pass
         runSuite(prefix, List.of(SUITE + ".ProtocolFaults", SUITE + ".ExitFaults",
                 SUITE + ".ShutdownStillExits"));
+        // and the cell-fault suite (CellFaultsTest runs it on the default java)
+        runSuite(prefix, List.of("test_cell_faults"));
     }
 
     /** A JDK whose release file says JAVA_VERSION="25..." (DEEPTOY_JDK25 first). */
