@@ -61,7 +61,8 @@ public final class Dataset {
     /**
      * The examples, one per row along axis 0. For an image dataset the pixels are converted to
      * doubles on the first call (CIFAR-10's training set: 1.2 GB) and kept while memory allows;
-     * training takes them batch by batch without this.
+     * training takes them batch by batch without this. Treat the result as read-only: for an image
+     * dataset it is a converted copy, and changing it does not change the dataset.
      */
     public Tensor x() {
         if (x != null) return x;
