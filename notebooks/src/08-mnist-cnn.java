@@ -91,7 +91,7 @@ cnn.graph()
 // ## Training
 // Adam, learning rate 0.001 (× 0.3 after 2 epochs), batches of 64. A convolution costs more than a dense
 // layer of the same parameter count, because every weight is used at every position: three epochs over
-// 60 000 digits take about two minutes on two cores.
+// 60 000 digits take under a minute on two cores.
 // %%
 int epochs = quick ? 1 : 3;
 History h = cnn.fit(train, new FitOptions().epochs(epochs).batchSize(64)
