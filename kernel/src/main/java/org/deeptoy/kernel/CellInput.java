@@ -120,8 +120,13 @@ final class CellInput extends InputStream {
                     }
                     Message<?> reply = socket.readMessage();
                     // jupyter_client's input() sends no parent header: any answer while we ask is the answer
+                    if (reply == null) {
+                        throw new IllegalStateException("the stdin channel closed while waiting for input");
+                    }
                     if (reply.getContent() instanceof InputReply) {
                         answer.complete(((InputReply) reply.getContent()).getValue());
+                    } else if (socket instanceof GuardedStdinChannel) {
+                        ((GuardedStdinChannel) socket).dropped(reply, InputReply.MESSAGE_TYPE);
                     }
                 }
             } catch (RuntimeException ex) {

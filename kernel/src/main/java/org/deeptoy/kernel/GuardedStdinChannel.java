@@ -63,8 +63,13 @@ final class GuardedStdinChannel extends StdinChannel {
             if (m == null || m.getHeader().getType() == type) {
                 return (Message<T>) m;
             }
-            log("stdin: dropped a " + m.getHeader().getType().getName() + " while waiting for " + type.getName());
+            dropped(m, type);
         }
+    }
+
+    /** Says on the kernel's stderr that {@code m} arrived while {@code awaited} was expected, and was dropped. */
+    void dropped(Message<?> m, MessageType<?> awaited) {
+        log("stdin: dropped a " + m.getHeader().getType().getName() + " while waiting for " + awaited.getName());
     }
 
     private void log(String line) {
