@@ -85,18 +85,21 @@ def grading_kernel(memory):
         spec = KernelSpecManager().get_kernel_spec("deeptoy")
     except NoSuchKernel:
         fail("the DeepToy kernel (kernelspec 'deeptoy') is not installed: run install/install.sh")
+    launcher = pathlib.Path(spec.argv[0]).name == "launch" or spec.argv[0].endswith("/launch")
     argv = []
     for a in spec.argv:
         if a.startswith("-XX:SharedArchiveFile"):
             continue  # the class-data archive is made for the installed jar's path; the copy runs without it
         argv.append(f"-Xmx{memory}" if a.startswith("-Xmx") else a)
-    if not any(a.startswith("-Xmx") for a in argv):
+    if not launcher and not any(a.startswith("-Xmx") for a in argv):
         argv.insert(1, f"-Xmx{memory}")
     files = {}
     for f in pathlib.Path(spec.resource_dir).iterdir():
         if f.is_file() and f.name != "kernel.json" and not f.name.endswith(".jsa"):
             files[f.name] = f.read_bytes()
     env = dict(spec.env or {}, DEEPTOY_GRADE="1", DEEPTOY_QUICK=os.environ.get("DEEPTOY_QUICK", "1"))
+    if launcher:
+        env["DEEPTOY_HEAP"] = memory  # the kernelspec's launcher (install/launch.in) takes the heap from here
     kernel_json = {"argv": argv, "display_name": "Java (DeepToy, grading)", "language": "java",
                    "interrupt_mode": spec.interrupt_mode, "env": env}
     files["kernel.json"] = json.dumps(kernel_json, indent=1).encode()
@@ -137,6 +140,8 @@ def write_tree(root, files):
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        if rel == "launch" or rel.endswith("/launch"):
+            path.chmod(0o755)  # the kernelspec's launcher is what Jupyter runs
 
 
 def config_text(timeout):
