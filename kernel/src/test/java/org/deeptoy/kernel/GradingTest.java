@@ -1,14 +1,13 @@
 package org.deeptoy.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,25 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
 class GradingTest {
     @Test
     void courseGoesThroughNbgraderAndGradeSh(@TempDir Path prefix) throws Exception {
-        Path module = Path.of("").toAbsolutePath();
-        Path jar = module.resolve("target/deeptoy-kernel.jar");
-        assertTrue(Files.isRegularFile(jar), "the fat jar is built in process-classes: " + jar);
-        String nbgrader = nbgrader(module);
+        String nbgrader = nbgrader(Commands.MODULE);
         String missing = "nbgrader not found (NBGRADER, PATH, ../shared/tools/nbgrader/run)";
         if ("true".equals(System.getenv("CI"))) {
             assertTrue(nbgrader != null, missing);
         } else {
             assumeTrue(nbgrader != null, missing);
         }
-        Result install = run(module, new String[] {"bash", module.resolve("../install/install.sh").toString(),
-                "--prefix", prefix.toString(), "--no-build", "--memory", "1g"}, prefix, nbgrader);
-        assertEquals(0, install.exit, "install.sh failed:\n" + install.output);
-        String python = new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
-        Result tests = run(module.resolve("src/test/python"), new String[] {python, "-m", "unittest", "-v", "test_grading"},
-                prefix, nbgrader);
-        System.out.println(tests.output);
-        assertEquals(0, tests.exit, () -> "test_grading.py failed (nbgrader's runner needs the Debian packages named in"
-                + " its header, and alembic):\n" + tests.output);
+        Map<String, String> env = Commands.with(Commands.jupyterPath(prefix), "NBGRADER", nbgrader);
+        Commands.install(prefix, "1g", env);
+        Commands.Result tests = Commands.unittest(env, Duration.ofMinutes(15), "test_grading");
+        System.out.println(tests.output());
+        Commands.assertPassed(tests, "test_grading.py (nbgrader's runner needs the Debian packages named in"
+                + " its header, and alembic)");
     }
 
     private static String nbgrader(Path module) {
@@ -55,24 +48,5 @@ class GradingTest {
         }
         Path shared = module.resolve("../../shared/tools/nbgrader/run").normalize();
         return Files.isExecutable(shared) ? shared.toString() : null;
-    }
-
-    private record Result(int exit, String output) {
-    }
-
-    private static Result run(Path dir, String[] command, Path prefix, String nbgrader) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("JUPYTER_PATH", prefix.resolve("share/jupyter").toString());
-        pb.environment().put("NBGRADER", nbgrader);
-        Path log = Files.createTempFile("deeptoy-grading-test", ".log");
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        boolean done = p.waitFor(15, TimeUnit.MINUTES);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        return new Result(done ? p.exitValue() : -1, output);
     }
 }

@@ -13,10 +13,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NotebooksTest {
-    private static final Path MODULE = Path.of("").toAbsolutePath();
+    private static final Path MODULE = Commands.MODULE;
     private static final Path COURSE = MODULE.resolve("../notebooks").normalize();
     private static final Path OUT = MODULE.resolve("target/notebooks");
 
@@ -47,11 +48,7 @@ class NotebooksTest {
 
     @BeforeAll
     void executeTheCourse(@TempDir Path prefix) throws Exception {
-        Path jar = MODULE.resolve("target/deeptoy-kernel.jar");
-        assertTrue(Files.isRegularFile(jar), "the fat jar is built in process-classes: " + jar);
-        Result install = run(new String[] {"bash", MODULE.resolve("../install/install.sh").toString(),
-                "--prefix", prefix.toString(), "--no-build", "--memory", "3g"}, null, 2);
-        assertEquals(0, install.exit, "install.sh failed:\n" + install.output);
+        Commands.install(prefix, "3g", Map.of());
         deleteTree(OUT);
         // -Ddeeptoy.notebooks=04,05 runs only the sources whose names start with these (while writing them).
         List<String> only = List.of(System.getProperty("deeptoy.notebooks", "").split(",")).stream()
@@ -67,9 +64,10 @@ class NotebooksTest {
         List<String> command = new ArrayList<>(List.of(python, COURSE.resolve("build.py").toString(), "--execute",
                 "--keep-check-outputs", "--out", OUT.toString()));
         command.addAll(only);
-        Result built = run(command.toArray(String[]::new), prefix.resolve("share/jupyter").toString(), 30);
-        exitCode = built.exit;
-        log = built.output;
+        Commands.Result built = Commands.run(MODULE, command,
+                Commands.with(Commands.jupyterPath(prefix), "DEEPTOY_QUICK", "1"), Duration.ofMinutes(30));
+        exitCode = built.exit();
+        log = built.output();
         System.out.println("NotebooksTest: build.py --execute\n" + log);
     }
 
@@ -300,25 +298,6 @@ class NotebooksTest {
 
     private static String name(Path nb) {
         return OUT.relativize(nb).toString();
-    }
-
-    // ---- processes ----
-
-    private record Result(int exit, String output) {
-    }
-
-    private static Result run(String[] command, String jupyterPath, int minutes) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(MODULE.toFile()).redirectErrorStream(true);
-        if (jupyterPath != null) pb.environment().put("JUPYTER_PATH", jupyterPath);
-        pb.environment().put("DEEPTOY_QUICK", "1");
-        Path logFile = Files.createTempFile("deeptoy-notebooks", ".log");
-        pb.redirectOutput(logFile.toFile());
-        Process p = pb.start();
-        boolean done = p.waitFor(minutes, TimeUnit.MINUTES);
-        if (!done) p.destroyForcibly();
-        String output = Files.readString(logFile, StandardCharsets.UTF_8);
-        Files.deleteIfExists(logFile);
-        return new Result(done ? p.exitValue() : -1, done ? output : output + "\n(timed out after " + minutes + " minutes)");
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -1,18 +1,17 @@
 package org.deeptoy.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * plain message, and fails when CI=true.
  */
 class ProtocolFaultsTest {
-    private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final String SUITE = "test_protocol_faults";
 
     @Test
@@ -83,40 +81,14 @@ class ProtocolFaultsTest {
     }
 
     private static void install(Path prefix, Path javaBinFirst) throws Exception {
-        Path jar = MODULE.resolve("target/deeptoy-kernel.jar");
-        assertTrue(Files.isRegularFile(jar), "the fat jar is built in process-classes: " + jar);
-        List<String> cmd = List.of("bash", MODULE.resolve("../install/install.sh").toString(),
-                "--prefix", prefix.toString(), "--no-build", "--memory", "1g");
-        run(MODULE, cmd, null, javaBinFirst);
+        Commands.install(prefix, "1g", javaBinFirst == null ? Map.of()
+                : Map.of("PATH", javaBinFirst + File.pathSeparator + System.getenv("PATH")));
     }
 
     private static void runSuite(Path prefix, List<String> tests) throws Exception {
-        String python = new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
-        List<String> cmd = new ArrayList<>(List.of(python, "-m", "unittest", "-v"));
-        cmd.addAll(tests);
-        String out = run(MODULE.resolve("src/test/python"), cmd, prefix.resolve("share/jupyter").toString(), null);
-        System.out.println(out.lines().filter(l -> l.startsWith("Ran ") || l.startsWith("OK")
-                || l.startsWith("Installed")).reduce("", (a, b) -> a + b + "\n"));
-    }
-
-    private static String run(Path dir, List<String> command, String jupyterPath, Path pathFirst) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        if (jupyterPath != null) {
-            pb.environment().put("JUPYTER_PATH", jupyterPath);
-        }
-        if (pathFirst != null) {
-            pb.environment().put("PATH", pathFirst + File.pathSeparator + pb.environment().get("PATH"));
-        }
-        Path log = Files.createTempFile("deeptoy-faults", ".log");
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        boolean done = p.waitFor(10, TimeUnit.MINUTES);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        assertEquals(0, done ? p.exitValue() : -1, () -> String.join(" ", command) + " failed:\n" + output);
-        return output;
+        Commands.Result r = Commands.unittest(Commands.jupyterPath(prefix), Duration.ofMinutes(10), tests.toArray(String[]::new));
+        Commands.assertPassed(r, String.join(" ", tests));
+        System.out.println(r.output().lines().filter(l -> l.startsWith("Ran ") || l.startsWith("OK")
+                || l.startsWith("Installed")).reduce("", (x, y) -> x + y + "\n"));
     }
 }

@@ -1,0 +1,104 @@
+package org.deeptoy.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the tests that drive the installed kernel from outside share: install.sh into a temporary
+ * prefix, a Python suite run against it, and child processes run with a time limit.
+ */
+final class Commands {
+    static final Path MODULE = Path.of("").toAbsolutePath();
+
+    private Commands() {
+    }
+
+    /** A finished command: its exit code (-1 when it ran out of time) and its output (stdout and stderr). */
+    record Result(int exit, String output) {
+    }
+
+    /**
+     * Runs a command in dir with env added to this process's environment. When the time runs out the
+     * command and every process it started (kernels, servers) are killed: a test that times out
+     * leaves nothing running.
+     */
+    static Result run(Path dir, List<String> command, Map<String, String> env, Duration limit) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Path log = Files.createTempFile("deeptoy-command", ".log");
+        try {
+            pb.redirectOutput(log.toFile());
+            Process p = pb.start();
+            boolean done = p.waitFor(limit.toSeconds(), TimeUnit.SECONDS);
+            if (!done) {
+                killTree(p);
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            return done ? new Result(p.exitValue(), output)
+                    : new Result(-1, output + "\n(timed out after " + limit.toMinutes() + " minutes)");
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** The process and everything it started, forcibly. */
+    static void killTree(Process p) {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        p.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** install.sh puts the built fat jar into prefix as Jupyter would find it; the test fails with its output otherwise. */
+    static void install(Path prefix, String memory, Map<String, String> env) throws Exception {
+        Path jar = MODULE.resolve("target/deeptoy-kernel.jar");
+        assertTrue(Files.isRegularFile(jar), "the fat jar is built in process-classes: " + jar);
+        List<String> command = List.of("bash", MODULE.resolve("../install/install.sh").toString(),
+                "--prefix", prefix.toString(), "--no-build", "--memory", memory);
+        Result r = run(MODULE, command, env, Duration.ofMinutes(10));
+        assertEquals(0, r.exit(), () -> "install.sh failed:\n" + r.output());
+    }
+
+    /** The environment that makes Jupyter clients find a kernel installed into prefix. */
+    static Map<String, String> jupyterPath(Path prefix) {
+        return Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString());
+    }
+
+    /** Runs {@code python3 -m unittest -v tests...} in src/test/python with env added. */
+    static Result unittest(Map<String, String> env, Duration limit, String... tests) throws Exception {
+        String python = new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
+        List<String> command = new ArrayList<>(List.of(python, "-m", "unittest", "-v"));
+        command.addAll(List.of(tests));
+        return run(MODULE.resolve("src/test/python"), command, env, limit);
+    }
+
+    /** The lines of a unittest run that say what ran and how it ended. */
+    static String summary(String output) {
+        StringBuilder sb = new StringBuilder();
+        output.lines().filter(l -> l.contains(" ... ") || l.startsWith("Ran ") || l.startsWith("OK")
+                || l.startsWith("FAILED")).forEach(l -> sb.append(l).append('\n'));
+        return sb.toString();
+    }
+
+    /** Fails the test with the whole output unless the suite passed. */
+    static void assertPassed(Result r, String what) {
+        assertEquals(0, r.exit(), () -> what + " failed:\n" + r.output());
+    }
+
+    /** env and one more variable. */
+    static Map<String, String> with(Map<String, String> env, String key, String value) {
+        Map<String, String> m = new HashMap<>(env);
+        m.put(key, value);
+        return m;
+    }
+}
