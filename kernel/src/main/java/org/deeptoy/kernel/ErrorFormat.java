@@ -72,18 +72,63 @@ final class ErrorFormat {
                     ? RED + BOLD + message + RESET
                     : RED + BOLD + simpleName(name) + RESET + (message.isEmpty() ? "" : ": " + message);
             lines.add(first ? head : "Caused by: " + head);
+            if (t instanceof StackOverflowError || name.equals(StackOverflowError.class.getName())) {
+                lines.add("The calls went too deep: a method that calls itself must reach a case that returns"
+                        + " without calling itself again.");
+            }
             first = false;
+            List<String> frames = new ArrayList<>();
             for (StackTraceElement f : t.getStackTrace()) {
                 String shown = frame(f, cellLine);
                 if (shown != null) {
-                    lines.add("    " + shown);
+                    frames.add("    " + shown);
                 }
             }
+            lines.addAll(withoutRepeats(frames));
             if (t.getCause() == t) {
                 break;
             }
         }
         return lines;
+    }
+
+    /**
+     * A run of the same frames (a recursion: one method, or up to four calling each other) shown
+     * once, followed by how often it repeats, instead of a thousand identical lines.
+     */
+    static List<String> withoutRepeats(List<String> frames) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < frames.size()) {
+            int period = 0;
+            int repeats = 0;
+            for (int p = 1; p <= 4; p++) {
+                int r = repeats(frames, i, p);
+                if (r >= 2 && r * p > repeats * period) {
+                    period = p;
+                    repeats = r;
+                }
+            }
+            if (period == 0) {
+                out.add(frames.get(i++));
+                continue;
+            }
+            out.addAll(frames.subList(i, i + period));
+            out.add("    ... " + (period == 1 ? "the line above" : "the " + period + " lines above") + " "
+                    + repeats + " more times");
+            i += (repeats + 1) * period;
+        }
+        return out;
+    }
+
+    /** How many times frames[i, i+p) is repeated right after itself. */
+    private static int repeats(List<String> frames, int i, int p) {
+        int r = 0;
+        while (i + (r + 2) * p <= frames.size()
+                && frames.subList(i, i + p).equals(frames.subList(i + (r + 1) * p, i + (r + 2) * p))) {
+            r++;
+        }
+        return r;
     }
 
     static String bold(String s) {

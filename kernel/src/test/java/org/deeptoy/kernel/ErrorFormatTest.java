@@ -45,4 +45,31 @@ class ErrorFormatTest {
         assertTrue(text.contains("cell line 6"), text);
         assertFalse(text.contains("jdk.jshell"), text);
     }
+
+    @Test
+    void aRecursionThatNeverEndsIsShownOnceWithHowOftenItRepeats() {
+        StackOverflowError e = new StackOverflowError();
+        StackTraceElement[] trace = new StackTraceElement[1024];
+        for (int i = 0; i < trace.length - 1; i++) {
+            trace[i] = new StackTraceElement("REPL.$JShell$12", "countDown", "#12", 2);
+        }
+        trace[trace.length - 1] = new StackTraceElement("REPL.$JShell$13", "do_it$", "#13", 1);
+        e.setStackTrace(trace);
+        List<String> lines = ErrorFormat.runtimeError(e, (id, line) -> id == 12 ? 2 : id == 13 ? 1 : -1);
+        String text = plain(lines);
+        assertTrue(lines.size() < 10, text);
+        assertTrue(text.contains("must reach a case that returns"), text);
+        assertTrue(text.contains("    at countDown (cell line 2)\n    ... the line above 1022 more times\n    at (cell line 1)"), text);
+    }
+
+    @Test
+    void methodsCallingEachOtherAreFoldedAndOtherFramesKept() {
+        List<String> frames = new java.util.ArrayList<>(List.of("a", "b"));
+        for (int i = 0; i < 5; i++) {
+            frames.addAll(List.of("even", "odd"));
+        }
+        frames.addAll(List.of("c", "c"));
+        assertEquals(List.of("a", "b", "even", "odd", "    ... the 2 lines above 4 more times", "c", "c"),
+                ErrorFormat.withoutRepeats(frames));
+    }
 }
