@@ -2,6 +2,7 @@
 // expect: text/html
 // expect: image/svg+xml
 // expect: text: test accuracy:
+// expect: text: mean test accuracy over
 // %% md
 // # 4 · Iris with a linear SVM
 //
@@ -87,12 +88,13 @@ ctx.gradient(scores)
 // The SVM's graph is `scores = x·W + b`, `loss = hinge(scores, labels) + λ·‖W‖²`. We hold out 30% of the
 // flowers (seeded, stratified: each species keeps its share) and never train on them. The features are
 // standardised (mean 0, variance 1, measured on the training set only), which lets one learning rate suit
-// all four. The recipe: SGD with momentum 0.9, learning rate 0.01, batches of 16 (a fraction of a second).
+// all four. The recipe: λ = 0.01, SGD with momentum 0.9, learning rate 0.01, batches of 16, 200 epochs (a
+// fraction of a second).
 // Under the cell, `fit` draws a progress bar and one loss chart: the loss of every batch (pale) and its mean
 // over each epoch (dark).
 // %%
 Split split = iris.split(0.3, 1);
-LinearSvm svm = LinearSvm.builder().inputs(4).classes(3).l2(1e-3).seed(1).build();
+LinearSvm svm = LinearSvm.builder().inputs(4).classes(3).l2(1e-2).seed(1).build();
 svm.scaler(Scaler.standardize(split.train()));
 int epochs = quick ? 100 : 200;
 History h = svm.fit(split.train(), new FitOptions().epochs(epochs).batchSize(16)
@@ -107,8 +109,25 @@ double svmAccuracy = svm.score(split.test());
 System.out.println(String.format("training accuracy: %.4f", svm.score(split.train())));
 System.out.println(String.format("test accuracy: %.4f", svmAccuracy));
 // %% md
-// 45 test flowers is few: one flower is 2.2 percentage points. Another seed gives another split and a
-// somewhat different number; `bench` reports the mean over 10 splits.
+// 45 test flowers is few: one flower is 2.2 percentage points, and another seed gives another split and a
+// somewhat different number. The same recipe on 10 seeded splits (each trained afresh) gives a steadier
+// figure, their mean (`bench/targets.sh` computes the same):
+// %%
+int splits = quick ? 3 : 10;
+double[] perSplit = new double[splits];
+for (int k = 0; k < splits; k++) {
+    Split s = iris.split(0.3, k + 1);
+    LinearSvm m = LinearSvm.builder().inputs(4).classes(3).l2(1e-2).seed(1).build();
+    m.scaler(Scaler.standardize(s.train()));
+    m.fit(s.train(), new FitOptions().epochs(epochs).batchSize(16).optimizer(new Sgd(0.01).momentum(0.9)).seed(k + 1)
+            .live(false).verbose(false));
+    perSplit[k] = m.score(s.test());
+}
+System.out.println("test accuracy per split: " + Arrays.stream(perSplit).mapToObj(a -> String.format("%.3f", a)).toList());
+System.out.println(String.format("mean test accuracy over %d splits: %.4f", splits, Arrays.stream(perSplit).average().orElse(0)));
+// %% md
+// Split 1 above happens to score 1.000; over 10 splits the accuracy ranges from 0.933 to 1.000 (three to
+// zero flowers wrong of 45), with a mean of 0.971. That mean is the figure to compare recipes with.
 //
 // ## Decision regions
 // A linear model splits the feature space with straight lines. To see them we train a second SVM on

@@ -207,6 +207,30 @@ public final class Dataset {
         return new Split(subset(train).named(name + " train"), subset(test).named(name + " test"));
     }
 
+    /**
+     * Data augmentation for photos: the examples followed by their left-right mirror images, with the
+     * same labels (a horse facing right is still a horse), so twice as many. Needs images [C, H, W].
+     */
+    public Dataset withMirrors() {
+        int[] shape = shape();
+        if (shape.length != 4) {
+            throw new IllegalArgumentException(name + ".withMirrors(): needs images [N, C, H, W], the examples have shape "
+                    + Shapes.toString(Arrays.copyOfRange(shape, 1, shape.length)));
+        }
+        int[] l = new int[2 * size()];
+        System.arraycopy(labels, 0, l, 0, size());
+        System.arraycopy(labels, 0, l, size(), size());
+        if (pixels != null) return new Dataset(name + " + mirrors", pixels.withMirrors(), l, classNames);
+        int width = shape[3], n = x.size();
+        double[] v = x.data(), out = Arrays.copyOf(v, 2 * n);
+        for (int line = 0; line < n / width; line++) {
+            for (int w = 0; w < width; w++) out[n + line * width + w] = v[line * width + width - 1 - w];
+        }
+        int[] doubled = shape.clone();
+        doubled[0] = 2 * size();
+        return new Dataset(name + " + mirrors", Tensor.wrap(out, doubled), l, classNames);
+    }
+
     /** The same examples under another name. */
     public Dataset named(String newName) {
         return new Dataset(newName, x, pixels, labels, classNames);

@@ -51,6 +51,23 @@ final class Pixels {
         return new Pixels(data, offset + from * rowSize, s);
     }
 
+    /**
+     * The rows followed by their left-right mirror images, as a copy; rows are images [C, H, W]
+     * (the last axis is the width).
+     */
+    Pixels withMirrors() {
+        int n = shape[0], width = shape[shape.length - 1];
+        byte[] out = new byte[2 * n * rowSize];
+        System.arraycopy(data, offset, out, 0, n * rowSize);
+        for (int line = 0; line < n * rowSize / width; line++) {
+            int from = offset + line * width, to = n * rowSize + line * width;
+            for (int w = 0; w < width; w++) out[to + w] = data[from + width - 1 - w];
+        }
+        int[] s = shape.clone();
+        s[0] = 2 * n;
+        return new Pixels(out, 0, s);
+    }
+
     /** The rows at {@code indices}, in that order, as a copy. */
     Pixels gather(int[] indices) {
         byte[] out = new byte[indices.length * rowSize];

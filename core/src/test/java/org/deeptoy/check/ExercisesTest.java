@@ -239,6 +239,43 @@ class ExercisesTest {
         return Tensor.wrap(r, w.shape());
     }
 
+    // ---- notebook 7c: vectorization ----
+
+    @Test
+    void distancesLoopAcceptsSquaredDistancesAndExplainsMistakes() {
+        verdict(true, () -> Exercises.distancesLoop((a, b) -> loopDistances(a, b, false)));
+        rejects("no square root", () -> Exercises.distancesLoop((a, b) -> loopDistances(a, b, true)));
+        rejects("rows and columns are swapped", () -> Exercises.distancesLoop((a, b) -> loopDistances(b, a, false)));
+        rejects("should have 3 rows of 5 numbers", () -> Exercises.distancesLoop((a, b) -> new double[3][2]));
+    }
+
+    @Test
+    void distancesAcceptsTheExpandedSquareAndExplainsMistakes() {
+        verdict(true, () -> Exercises.distances((cg, a, b) -> expanded(cg, a, b, -2)));
+        rejects("the cross term a·b has the wrong sign", () -> Exercises.distances((cg, a, b) -> expanded(cg, a, b, 2)));
+        rejects("the cross term a·b has the wrong factor", () -> Exercises.distances((cg, a, b) -> expanded(cg, a, b, -1)));
+        rejects("should have shape [3, 5]", () -> Exercises.distances((cg, a, b) -> cg.reduceSum(cg.matrixMultiply(a, cg.transpose(b)), 1)));
+        rejects("rows and columns are swapped", () -> Exercises.distances((cg, a, b) -> expanded(cg, b, a, -2)));
+        rejects("not computed from b", () -> Exercises.distances((cg, a, b) -> cg.matrixMultiply(a, cg.transpose(a))));
+    }
+
+    private static double[][] loopDistances(double[][] a, double[][] b, boolean root) {
+        double[][] d = new double[a.length][b.length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < b.length; j++) {
+                for (int k = 0; k < a[i].length; k++) d[i][j] += (a[i][k] - b[j][k]) * (a[i][k] - b[j][k]);
+                if (root) d[i][j] = Math.sqrt(d[i][j]);
+            }
+        }
+        return d;
+    }
+
+    private static Connection expanded(ComputationalGraph cg, Connection a, Connection b, double cross) {
+        Connection aa = cg.reduceSum(cg.square(a), 1, true), bb = cg.reduceSum(cg.square(b), 1);
+        Connection ab = cg.multiply(cg.constant(Tensor.scalar(cross)), cg.matrixMultiply(a, cg.transpose(b)));
+        return cg.sum(cg.sum(aa, bb), ab);
+    }
+
     // ---- the general checks and quick mode ----
 
     @Test

@@ -45,6 +45,26 @@ class DatasetTest {
     }
 
     @Test
+    void withMirrorsAppendsEachImageFlippedLeftRightWithItsLabel() {
+        // Two images [1, 2, 3]: rows (1 2 3 / 4 5 6) and (7 8 9 / 10 11 12).
+        double[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        List<String> names = List.of("a", "b");
+        double[] want = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10};
+        Dataset doubles = new Dataset("d", Tensor.of(v, 2, 1, 2, 3), new int[] {0, 1}, names).withMirrors();
+        assertArrayEquals(new int[] {4, 1, 2, 3}, doubles.x().shape());
+        assertArrayEquals(want, doubles.x().data());
+        assertArrayEquals(new int[] {0, 1, 0, 1}, doubles.labels());
+        byte[] bytes = new byte[12];
+        for (int i = 0; i < 12; i++) bytes[i] = (byte) v[i];
+        Dataset pixels = new Dataset("p", new Pixels(bytes, 0, 2, 1, 2, 3), new int[] {1, 0}, names).withMirrors();
+        assertArrayEquals(want, pixels.x().data(), "pixel datasets mirror the same way");
+        assertArrayEquals(new int[] {1, 0, 1, 0}, pixels.labels());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Dataset("flat", Tensor.of(v, 2, 6), new int[] {0, 1}, names).withMirrors());
+        assertTrue(e.getMessage().contains("needs images [N, C, H, W]"), e.getMessage());
+    }
+
+    @Test
     void splitIsStratifiedDisjointAndCoversEveryExample() {
         Split s = sorted(50, 50, 50).split(0.3, 42);
         assertArrayEquals(new int[] {15, 15, 15}, s.test().classCounts());

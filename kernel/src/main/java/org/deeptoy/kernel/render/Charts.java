@@ -205,6 +205,17 @@ public final class Charts {
     }
 
     /**
+     * Scores over a grid of two hyperparameters as a PNG heat map, e.g. validation accuracy for each
+     * learning rate (rows) and L2 strength (columns): {@code values[r][c]} belongs to {@code rows[r]} and
+     * {@code columns[c]}. Each cell shows its value; a colour key maps colours to values; the best
+     * (largest) cell is framed in blue. NaN marks a run without a score (e.g. one that diverged).
+     */
+    public static byte[] heatMap(String title, String rowName, double[] rows, String columnName, double[] columns,
+                                 double[][] values) {
+        return HeatMap.draw(title, rowName, rows, columnName, columns, values);
+    }
+
+    /**
      * A confusion matrix as a PNG heat map: rows are true classes, columns predicted ones, each cell
      * shows its count, shaded by the share of its row (so rare classes stay readable).
      */

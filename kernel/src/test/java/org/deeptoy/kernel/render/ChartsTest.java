@@ -165,6 +165,21 @@ class ChartsTest {
     }
 
     @Test
+    void heatMapFramesTheBestCellAndRejectsARaggedGrid() throws IOException {
+        double[] rates = {1e-4, 3e-4, 1e-3}, l2 = {1e-4, 1e-3, 1e-2, 0.1};
+        double[][] acc = {{0.31, 0.33, 0.35, 0.30}, {0.36, 0.39, 0.41, 0.32}, {0.34, Double.NaN, 0.37, 0.29}};
+        byte[] png = Charts.heatMap("Validation accuracy", "learning rate", rates, "L2 strength", l2, acc);
+        Samples.write("heat-map.png", png);
+        BufferedImage img = ImagesTest.decode(png);
+        assertTrue(img.getWidth() > 4 * 72 && img.getHeight() > 3 * 40, img.getWidth() + "x" + img.getHeight());
+        assertTrue(count(img, new Color(0x1f77b4)) > 100, "the best cell is framed in blue");
+        assertTrue(count(img, new Color(0xdddddd)) > 500, "the NaN cell is grey");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.heatMap("t", "a", rates, "b", l2, new double[][]{{1, 2, 3, 4}, {1, 2}, {1, 2, 3, 4}}));
+        assertTrue(e.getMessage().contains("row 1 has 2 values, expected 4"), e.getMessage());
+    }
+
+    @Test
     void confusionMatrixRejectsARaggedTable() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Charts.confusionMatrix(new int[][]{{1, 2}, {3}}, List.of("a", "b")));
