@@ -179,31 +179,4 @@ int[] earlyStop(double[] acc, int patience) {
 }
 // %%
 // Check: your rule against hand-made cases and against fit's own run above.
-void checkEarlyStop() {
-    double[][] cases = {{0.5, 0.6, 0.7, 0.65, 0.66, 0.64}, {0.5, 0.6, 0.6, 0.6, 0.7}, {0.9, 0.8, 0.7}, {0.1, 0.2, 0.3}};
-    int[] patience = {2, 2, 1, 5};
-    int[][] expected = {{3, 5}, {2, 4}, {1, 2}, {3, 3}};
-    for (int k = 0; k < cases.length; k++) {
-        int[] got;
-        try {
-            got = earlyStop(cases[k].clone(), patience[k]);
-        } catch (Exception e) {
-            System.out.println("✗ earlyStop threw " + e);
-            return;
-        }
-        if (got == null || !Arrays.equals(got, expected[k])) {
-            System.out.println("✗ for accuracies " + Arrays.toString(cases[k]) + " and patience " + patience[k] + " the answer is "
-                    + Arrays.toString(expected[k]) + ", yours " + Arrays.toString(got)
-                    + (k == 1 ? " (an equal accuracy is not a new best)" : ""));
-            return;
-        }
-    }
-    int[] fitRun = earlyStop(stoppedHistory.validationAccuracy(), 5);
-    if (fitRun[0] != stoppedHistory.bestEpoch() || fitRun[1] != stoppedHistory.epochs().size()) {
-        System.out.println("✗ on the run above fit kept epoch " + stoppedHistory.bestEpoch() + " and ran " + stoppedHistory.epochs().size()
-                + " epochs; yours says " + Arrays.toString(fitRun));
-        return;
-    }
-    System.out.println("✓ earlyStop agrees with the cases and with fit's run (kept epoch " + fitRun[0] + " of " + fitRun[1] + ")");
-}
-checkEarlyStop();
+Exercises.earlyStop((acc, patience) -> earlyStop(acc, patience), stoppedHistory, 5);

@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.Connection;
+import org.deeptoy.data.Dataset;
+import org.deeptoy.data.Split;
+import org.deeptoy.nn.FitOptions;
+import org.deeptoy.nn.History;
+import org.deeptoy.nn.Mlp;
+import org.deeptoy.optim.Sgd;
 import org.deeptoy.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -352,5 +358,71 @@ class ExercisesTest {
         } finally {
             System.clearProperty("deeptoy.grade");
         }
+    }
+
+    // ---- notebook 6b ----
+
+    /** The notebook's answer: the first epoch with the best accuracy so far, and the epoch it stops at. */
+    private static int[] earlyStop(double[] acc, int patience) {
+        int best = 0, since = 0;
+        for (int e = 1; e < acc.length; e++) {
+            if (acc[e] > acc[best]) {
+                best = e;
+                since = 0;
+            } else if (++since >= patience) {
+                return new int[] {best + 1, e + 1};
+            }
+        }
+        return new int[] {best + 1, acc.length};
+    }
+
+    /** A real early-stopped run: a small MLP on three noisy blobs, validated on half of them. */
+    private static History earlyStoppedRun() {
+        java.util.Random r = new java.util.Random(13);
+        double[] x = new double[120 * 2];
+        int[] y = new int[120];
+        for (int k = 0; k < y.length; k++) {
+            y[k] = k % 3;
+            x[2 * k] = 3 * y[k] + 1.5 * r.nextGaussian();
+            x[2 * k + 1] = r.nextGaussian();
+        }
+        Split s = new Dataset("blobs", Tensor.wrap(x, y.length, 2), y, java.util.List.of("a", "b", "c")).split(0.5, 1);
+        Mlp mlp = Mlp.builder().layers(2, 16, 3).seed(2).build();
+        return mlp.fit(s.train(), new FitOptions().epochs(40).batchSize(8).verbose(false).seed(3)
+                .optimizer(new Sgd(0.5)).validation(s.test()).earlyStopping(3));
+    }
+
+    @Test
+    void earlyStopAcceptsTheRuleAndHintsWithoutTheAnswer() {
+        History run = earlyStoppedRun();
+        assertTrue(run.bestEpoch() >= 1, run.toString());
+        String ok = verdict(true, () -> Exercises.earlyStop(ExercisesTest::earlyStop, run, 3));
+        assertTrue(ok.contains("kept epoch " + run.bestEpoch()), ok);
+        rejects("count from 0", () -> Exercises.earlyStop((a, p) -> {
+            int[] e = earlyStop(a, p);
+            return new int[] {e[0] - 1, e[1] - 1};
+        }, run, 3));
+        rejects("an equal accuracy is not a new best", () -> Exercises.earlyStop((a, p) -> {
+            int best = 0, since = 0; // >= : a tie counts as a new best
+            for (int e = 1; e < a.length; e++) {
+                if (a[e] >= a[best]) {
+                    best = e;
+                    since = 0;
+                } else if (++since >= p) {
+                    return new int[] {best + 1, e + 1};
+                }
+            }
+            return new int[] {best + 1, a.length};
+        }, run, 3));
+        rejects("your run goes to the end", () -> Exercises.earlyStop((a, p) -> new int[] {earlyStop(a, p)[0], a.length}, run, 3));
+        rejects("stops too early", () -> Exercises.earlyStop((a, p) -> {
+            int[] e = earlyStop(a, p);
+            return new int[] {e[0], Math.max(e[0], e[1] - 1)};
+        }, run, 3));
+        String unsolved = verdict(false, () -> Exercises.earlyStop((a, p) -> new int[] {0, 0}, run, 3));
+        assertFalse(unsolved.contains("[3, 5]") || unsolved.contains("{3, 5}"), "no answer in the hint: " + unsolved);
+        // right on the hand-made cases, wrong on fit's own accuracies
+        rejects("on fit's run above", () -> Exercises.earlyStop((a, p) -> java.util.Arrays.equals(a, run.validationAccuracy())
+                ? new int[] {run.bestEpoch() + 1, run.epochs().size() + 1} : earlyStop(a, p), run, 3));
     }
 }
