@@ -205,8 +205,9 @@ final class CompileJar {
         }
 
         private static boolean api(int access) {
-            return (access & (Opcodes.ACC_PUBLIC | Opcodes.ACC_PROTECTED)) != 0
-                    && (access & Opcodes.ACC_SYNTHETIC) == 0;
+            // every member, not only public ones: javac reads all constructors and methods of a class
+            // when resolving a call (e.g. Dataset's package-private constructor names Pixels)
+            return (access & Opcodes.ACC_SYNTHETIC) == 0;
         }
 
         private void descriptor(String descriptor) {
