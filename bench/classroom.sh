@@ -83,6 +83,8 @@ fi
 proxy_pid="$(cat "$work/state/jupyterhub-proxy.pid" 2>/dev/null || echo 0)"
 echo "hub $(hub_rss "$hub_pid") MB, proxy $(hub_rss "$proxy_pid") MB resident (once per server)"
 echo "load after: $(uptime | sed 's/.*load/load/')"
+# kernels that could not start (a port taken) and were started again by their notebook server
+grep -E "DeepToy kernel: cannot listen|restarting kernel" "$work/hub.log" | tail -20 | sed 's/^/hub log: /' || true
 if [ "$status" != 0 ]; then
   echo "--- hub log: kernel restarts and errors (last 40) ---"
   grep -E "KernelRestarter|died|stopping|Traceback|Error|error" "$work/hub.log" | grep -v "^WARNING: " | tail -40 || true

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -474,7 +475,7 @@ class ExitFaults(FaultTestCase):
         content, out = self.k.run("class Checked { static void f() { assert false : \"in a declared class\"; } }\nChecked.f();")
         self.assertIn("in a declared class", [m["content"]["evalue"] for m in out if m["msg_type"] == "error"])
         # the libraries' own asserts stay off (ELK's are meant for its tests)
-        content, out = self.k.run("org.eclipse.elk.core.RecursiveGraphLayoutEngine.class.desiredAssertionStatus()")
+        content, out = self.k.run("Class.forName(\"org.eclipse.elk.core.RecursiveGraphLayoutEngine\").desiredAssertionStatus()")
         self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["false"])
         self.assert_healthy()
 
@@ -564,6 +565,71 @@ class ShutdownStillExits(unittest.TestCase):
             self.assertFalse(k.km.is_alive(), "the kernel did not exit after shutdown_request")
         finally:
             k.close()
+
+
+class StartFaults(unittest.TestCase):
+    """A kernel that cannot serve ends at once with one line saying why; it never hangs or outlives its server."""
+
+    def test_taken_port_exits_at_once_naming_the_port(self):
+        import socket
+        launch = os.path.join(jupyter_client.kernelspec.KernelSpecManager().get_kernel_spec("deeptoy").resource_dir,
+                              "launch")
+        taken = socket.socket()
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        free = []
+        for _ in range(4):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            free.append(s)
+        ports = [s.getsockname()[1] for s in free]
+        for s in free:
+            s.close()
+        conn = {"shell_port": port, "iopub_port": ports[0], "stdin_port": ports[1], "control_port": ports[2],
+                "hb_port": ports[3], "ip": "127.0.0.1", "key": "k", "transport": "tcp",
+                "signature_scheme": "hmac-sha256", "kernel_name": "deeptoy"}
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+            json.dump(conn, f)
+            f.flush()
+            try:
+                p = subprocess.run([launch, f.name], capture_output=True, text=True, timeout=60)
+            finally:
+                taken.close()
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("cannot listen on 127.0.0.1:%d (the shell port of %s)" % (port, f.name), p.stderr)
+
+    def test_kernel_exits_when_its_jupyter_parent_is_killed(self):
+        # a real parent: a Python process whose jupyter_client starts the kernel (JPY_PARENT_PID), then is killed
+        parent = ("import sys, time, jupyter_client\n"
+                  "km = jupyter_client.KernelManager(kernel_name='deeptoy')\n"
+                  "km.start_kernel(stderr=open(sys.argv[1], 'w'))\n"
+                  "kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)\n"
+                  "print(km.provisioner.process.pid, flush=True)\n"
+                  "time.sleep(300)\n")
+        with tempfile.NamedTemporaryFile(suffix=".log") as err:
+            p = subprocess.Popen([sys.executable, "-c", parent, err.name],
+                                 stdout=subprocess.PIPE, text=True)
+            try:
+                kernel = int(p.stdout.readline())
+            finally:
+                p.kill()
+                p.wait()
+            deadline = time.time() + 20
+            alive = True
+            while alive and time.time() < deadline:
+                try:
+                    os.kill(kernel, 0)
+                    with open("/proc/%d/stat" % kernel) as st:
+                        alive = st.read().split(")")[-1].split()[0] != "Z"  # a zombie has exited
+                    time.sleep(0.1)
+                except (ProcessLookupError, FileNotFoundError):
+                    alive = False
+            if alive:
+                os.kill(kernel, 9)
+            self.assertFalse(alive, "the kernel outlived its killed parent by 20 s")
+            with open(err.name) as f:
+                self.assertIn("its parent process %d (JPY_PARENT_PID %d) is gone" % (p.pid, p.pid), f.read())
 
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))

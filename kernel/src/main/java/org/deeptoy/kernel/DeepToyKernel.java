@@ -150,14 +150,23 @@ public final class DeepToyKernel extends BaseKernel {
                     + "new SimulationContext().forward(cg).value(s)");
             System.exit(0);
         }
+        if (args.length == 2 && args[0].equals("--compile-jar")) {
+            // install.sh: the jar cells compile against (see CompileJar)
+            int[] n = CompileJar.write(Path.of(System.getProperty("java.class.path")), Path.of(args[1]));
+            System.out.println("compile jar: " + n[0] + " of " + n[1] + " classes");
+            return;
+        }
         if (args.length != 1) {
             System.err.println("usage: java -jar deeptoy-kernel.jar CONNECTION_FILE (Jupyter passes it)");
             System.exit(2);
         }
         // basekernel logs every message at INFO on stderr, which Jupyter shows in its console
         BASEKERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
+        java.io.PrintStream log = System.err; // the kernel's own stderr (the server's log): cells take System.err
+        ParentWatch.start(System.getenv("JPY_PARENT_PID"), log);
         String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
         KernelConnectionProperties props = KernelConnectionProperties.parse(json);
+        KernelPorts.problem(props, args[0]).ifPresent(line -> exit(log, line));
         JupyterConnection connection = Protocol.connect(props);
         DeepToyKernel kernel = new DeepToyKernel();
         // The start-up line in the notebook server's log: what this kernel may use, and why.
@@ -169,8 +178,20 @@ public final class DeepToyKernel extends BaseKernel {
         kernel.warmUp();
         kernel.takeSystemStreams();
         new Protocol(kernel, connection).install();
-        connection.connect();
+        try {
+            connection.connect();
+        } catch (RuntimeException e) { // a port taken since the check above (ZMQException)
+            exit(log, "DeepToy kernel: cannot listen on one of the ports " + KernelPorts.of(props) + " of " + args[0]
+                    + " on " + props.getIp() + ": " + e.getMessage() + "; the kernel exits");
+        }
         connection.waitUntilClose();
         System.exit(0); // not rewritten: only snippet classes are (ExitRewriter)
+    }
+
+    /** Ends a kernel that cannot serve, with one line on its stderr: nothing may keep it hanging. */
+    private static void exit(java.io.PrintStream log, String line) {
+        log.println(line);
+        log.flush();
+        Runtime.getRuntime().halt(1);
     }
 }

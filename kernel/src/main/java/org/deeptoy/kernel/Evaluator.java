@@ -82,10 +82,16 @@ final class Evaluator implements AutoCloseable {
         Thread me = Thread.currentThread();
         ClassLoader context = me.getContextClassLoader();
         try {
-            JShell s = JShell.builder()
-                    .executionEngine(new LiveExecutionControl.Provider(session), Map.of())
-                    .build();
-            s.addToClasspath(System.getProperty("java.class.path"));
+            String runtime = System.getProperty("java.class.path");
+            String compile = CompileJar.beside(runtime);
+            JShell.Builder b = JShell.builder()
+                    .executionEngine(new LiveExecutionControl.Provider(session), Map.of());
+            if (!compile.equals(runtime)) {
+                // cells compile against the API jar install.sh made, and run against the kernel jar
+                b.fileManager(standard -> new CompileFileManager(standard, runtime, compile));
+            }
+            JShell s = b.build();
+            s.addToClasspath(runtime);
             for (String imp : IMPORTS) {
                 s.eval("import " + imp + ";");
             }

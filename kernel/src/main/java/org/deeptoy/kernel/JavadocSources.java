@@ -45,8 +45,19 @@ final class JavadocSources {
         }
     }
 
-    /** The {@code deeptoy-sources} folder on the class path: in the kernel jar or in target/classes. */
+    /**
+     * The {@code deeptoy-sources} folder: in the compile jar when install.sh made one (a small jar to
+     * open, see {@link CompileJar}), else on the class path (the kernel jar or target/classes).
+     */
     static Path deepToySources() throws IOException {
+        String runtime = System.getProperty("java.class.path");
+        String compile = CompileJar.beside(runtime);
+        if (compile != null && !compile.equals(runtime)) {
+            Path file = FileSystems.newFileSystem(Path.of(compile)).getPath("/" + PROBE);
+            if (Files.exists(file)) {
+                return file.getParent().getParent().getParent().getParent();
+            }
+        }
         URL probe = JavadocSources.class.getClassLoader().getResource(PROBE);
         if (probe == null) {
             return null;
