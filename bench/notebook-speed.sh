@@ -10,8 +10,8 @@
 # The PyTorch side is bench/pytorch, a Maven project outside the build (DJL + libtorch for CPU from
 # Maven Central, about 115 MB; never a dependency of the kernel, the tests or CI), run offline.
 # The kernel is installed into a temporary prefix with install/install.sh, as a student gets it.
-# DEEPTOY_BENCH_KERNEL_OPTS adds JVM options to the kernel's (e.g. "-XX:NewRatio=1"; one naming a
-# collector, "-XX:+Use...GC", replaces the kernel's -XX:+UseSerialGC), to measure them.
+# DEEPTOY_BENCH_KERNEL_OPTS adds JVM options to the kernel's (e.g. "-XX:NewRatio=1"), to measure them;
+# the launcher's DEEPTOY_GC=serial|parallel picks the collector (a lone user's default: parallel).
 # The last line is `ratio deeptoy/pytorch: mlp R1, cnn R2` (medians of the rounds; below 1: DeepToy
 # is faster).
 set -euo pipefail
@@ -25,12 +25,8 @@ export DEEPTOY_DATA
 prefix="$(mktemp -d)"
 trap 'rm -rf "$prefix"' EXIT
 bash "$root/install/install.sh" --prefix "$prefix" --no-build >/dev/null
-if [ -n "${DEEPTOY_BENCH_KERNEL_OPTS:-}" ]; then
-  spec="$prefix/share/jupyter/kernels/deeptoy/kernel.json"
-  case "$DEEPTOY_BENCH_KERNEL_OPTS" in *-XX:+Use*GC*) sed -i 's|"-XX:+UseSerialGC", *||' "$spec" ;; esac
-  opts="$(printf '"%s", ' $DEEPTOY_BENCH_KERNEL_OPTS)"
-  sed -i "s|\"-Xss4m\", |\"-Xss4m\", $opts|" "$spec"
-fi
+# (kernel.json runs the launcher, which adds DEEPTOY_JAVA_OPTIONS last)
+[ -z "${DEEPTOY_BENCH_KERNEL_OPTS:-}" ] || export DEEPTOY_JAVA_OPTIONS="$DEEPTOY_BENCH_KERNEL_OPTS"
 export JUPYTER_PATH="$prefix/share/jupyter"
 export BENCH_PYTORCH_CP="$root/bench/pytorch/target/classes:$(cat "$root/bench/pytorch/target/classpath.txt")"
 echo "load before: $(uptime)"

@@ -145,14 +145,18 @@ final class Conv2dFloat32 {
         return g.s() == 1 && g.ow() == g.w() && g.oh() == g.h();
     }
 
-    /** Zeroes columns outside [jLo, jHi) of rows iLo .. iHi - 1 of the plane at {@code at}. */
+    /**
+     * Zeroes columns outside [jLo, jHi) of rows iLo .. iHi - 1 of the plane at {@code at}. Column by
+     * column: a column runs down all rows (14 or 28 stores), where a row's one or two outside
+     * entries made two loops of one or two turns each (the profile's second hottest Java method).
+     */
     private static void zeroOutside(float[] a, int at, int iLo, int iHi, int w, int jLo, int jHi) {
-        if (jLo == 0 && jHi == w) return;
-        for (int i = iLo; i < iHi; i++) {
-            int r = at + i * w;
-            for (int j = 0; j < jLo; j++) a[r + j] = 0f;
-            for (int j = jHi; j < w; j++) a[r + j] = 0f;
-        }
+        for (int j = 0; j < jLo; j++) zeroColumn(a, at + j, iLo, iHi, w);
+        for (int j = jHi; j < w; j++) zeroColumn(a, at + j, iLo, iHi, w);
+    }
+
+    private static void zeroColumn(float[] a, int at, int iLo, int iHi, int w) {
+        for (int k = at + iLo * w, end = at + iHi * w; k < end; k += w) a[k] = 0f;
     }
 
     /**

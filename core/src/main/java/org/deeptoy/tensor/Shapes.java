@@ -228,7 +228,9 @@ public final class Shapes {
                     pos += mid;
                     continue;
                 }
-                for (int m = 0; m < mid; m++) {
+                int m = 0;
+                for (; m + 4 <= mid; m += 4, pos += 4 * inner) sum4(g, pos, inner, d, m);
+                for (; m < mid; m++) {
                     double s = d[m];
                     for (int end = pos + inner; pos < end; pos++) s += g[pos];
                     d[m] = s;
@@ -239,5 +241,25 @@ public final class Shapes {
         int[] map = broadcastIndex(shape, grad.shape());
         for (int i = 0; i < g.length; i++) d[map[i]] += g[i];
         return Tensor.wrap(d, shape);
+    }
+
+    /**
+     * Adds the four runs of {@code inner} terms from {@code pos} onto d[m .. m + 3], each run in
+     * order, the four side by side: one run alone waits on each addition's latency (a conv bias's
+     * gradient sums 784 pixels per channel; sumTo held ~4% of a CNN epoch's JFR samples); four
+     * independent sums give the same bits.
+     */
+    private static void sum4(double[] g, int pos, int inner, double[] d, int m) {
+        double s0 = d[m], s1 = d[m + 1], s2 = d[m + 2], s3 = d[m + 3];
+        for (int i = pos, end = pos + inner; i < end; i++) {
+            s0 += g[i];
+            s1 += g[i + inner];
+            s2 += g[i + 2 * inner];
+            s3 += g[i + 3 * inner];
+        }
+        d[m] = s0;
+        d[m + 1] = s1;
+        d[m + 2] = s2;
+        d[m + 3] = s3;
     }
 }

@@ -156,6 +156,15 @@ class BroadcastKernelsTest {
         }
     }
 
+    @Test
+    void convBiasGradientEqualsTheIndexMapExactly() { // channels summed four side by side, then the rest
+        for (int channels : new int[] {4, 7, 8, 16}) {
+            Tensor g = Tensor.randomNormal(channels, 3, channels, 5, 6);
+            int[] bias = {channels, 1, 1};
+            assertEquals(referenceSumTo(g, bias), Shapes.sumTo(g, bias), "sumTo to " + Shapes.toString(bias));
+        }
+    }
+
     /** sumTo through the index map, adding in row-major order. */
     private static Tensor referenceSumTo(Tensor g, int[] shape) {
         int[] map = Shapes.broadcastIndex(shape, g.shape());
