@@ -109,18 +109,18 @@ public final class Targets {
 
     private static void mnistMlp() {
         loadMnist();
-        Mlp mlp = Mlp.builder().layers(784, 512, 10).seed(1).build();
+        Mlp mlp = Mlp.builder().layers(784, 512, 512, 10).dropout(0.2).seed(1).build();
         mlp.scaler(Scaler.pixels());
-        int epochs = intProp("mnist.mlp.epochs", 12);
+        int epochs = intProp("mnist.mlp.epochs", 10);
         run("MNIST", mlp, new Split(mnistTrain, mnistTest), epochs, 128,
                 new Adam(1e-3).schedule(Schedule.step(4, 0.3)), 0.985);
     }
 
     private static void mnistCnn() {
         loadMnist();
-        Cnn cnn = Cnn.builder().input(1, 28, 28).conv(8, 5).pool(2).conv(16, 5).pool(2).dense(128).classes(10).seed(1).build();
+        Cnn cnn = Cnn.builder().input(1, 28, 28).conv(16, 5).pool(2).conv(32, 5).pool(2).dense(128).classes(10).seed(1).build();
         cnn.scaler(Scaler.pixels());
-        int epochs = intProp("mnist.cnn.epochs", 3);
+        int epochs = intProp("mnist.cnn.epochs", 4);
         run("MNIST", cnn, new Split(mnistTrain, mnistTest), epochs, 64, new Adam(1e-3).schedule(Schedule.step(2, 0.3)), 0.990);
     }
 
