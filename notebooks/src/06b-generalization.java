@@ -152,7 +152,7 @@ System.out.println(String.format("test accuracy of the chosen model: %.4f (%s, 1
 // training file, whose writers differ from the test file's. Either way the test number, measured once, is
 // the one to report.
 //
-// Notebook 6 trained the same network on all 60 000 digits and reached about 98 %: sixty times more data
+// Notebook 6 trained a bigger network (two hidden layers) on all 60 000 digits and reached 98.6 %: sixty times more data
 // beats every cure here. Regularization matters most when data is scarce, which is the usual case outside
 // of benchmark datasets.
 //

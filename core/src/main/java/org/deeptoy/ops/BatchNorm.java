@@ -43,9 +43,21 @@ public final class BatchNorm extends Node {
         if (!pass.training()) return forward(x);
         Layout l = layout(x);
         double[] d = x[0].data(), mean = new double[l.c], var = new double[l.c];
-        l.each((i, f) -> mean[f] += d[i]);
+        for (int a = 0, i = 0; a < l.n; a++) {
+            for (int f = 0; f < l.c; f++) {
+                double sum = 0;
+                for (int end = i + l.inner; i < end; i++) sum += d[i];
+                mean[f] += sum;
+            }
+        }
         for (int f = 0; f < l.c; f++) mean[f] /= l.count;
-        l.each((i, f) -> var[f] += (d[i] - mean[f]) * (d[i] - mean[f]));
+        for (int a = 0, i = 0; a < l.n; a++) {
+            for (int f = 0; f < l.c; f++) {
+                double m = mean[f], sum = 0;
+                for (int end = i + l.inner; i < end; i++) sum += (d[i] - m) * (d[i] - m);
+                var[f] += sum;
+            }
+        }
         for (int f = 0; f < l.c; f++) var[f] /= l.count;
         updateRunning(mean, var, l.count);
         double[] inv = invStd(var);
@@ -62,17 +74,29 @@ public final class BatchNorm extends Node {
 
     private Tensor[] gradients(Tensor[] x, Tensor dy, boolean[] need, Saved s, boolean training) {
         Layout l = layout(x);
-        double[] g = dy.data(), gamma = x[1].data(), sumDy = new double[l.c], sumDyXhat = new double[l.c];
-        l.each((i, f) -> {
-            sumDy[f] += g[i];
-            sumDyXhat[f] += g[i] * s.xhat[i];
-        });
+        double[] g = dy.data(), xh = s.xhat, gamma = x[1].data(), sumDy = new double[l.c], sumDyXhat = new double[l.c];
+        for (int a = 0, i = 0; a < l.n; a++) {
+            for (int f = 0; f < l.c; f++) {
+                double sd = 0, sdx = 0;
+                for (int end = i + l.inner; i < end; i++) {
+                    sd += g[i];
+                    sdx += g[i] * xh[i];
+                }
+                sumDy[f] += sd;
+                sumDyXhat[f] += sdx;
+            }
+        }
         Tensor[] out = new Tensor[5];
         if (need[0]) {
             double[] dx = new double[g.length];
             double n = l.count;
-            if (training) l.each((i, f) -> dx[i] = gamma[f] * s.invStd[f] / n * (n * g[i] - sumDy[f] - s.xhat[i] * sumDyXhat[f]));
-            else l.each((i, f) -> dx[i] = gamma[f] * s.invStd[f] * g[i]);
+            for (int a = 0, i = 0; a < l.n; a++) {
+                for (int f = 0; f < l.c; f++) {
+                    double k = gamma[f] * s.invStd[f], sd = sumDy[f] / n, sdx = sumDyXhat[f] / n;
+                    if (training) for (int end = i + l.inner; i < end; i++) dx[i] = k * (g[i] - sd - xh[i] * sdx);
+                    else for (int end = i + l.inner; i < end; i++) dx[i] = k * g[i];
+                }
+            }
             out[0] = Tensor.wrap(dx, x[0].shape());
         }
         if (need[1]) out[1] = Tensor.wrap(sumDyXhat, l.c);
@@ -102,27 +126,29 @@ public final class BatchNorm extends Node {
     private static double[] xhat(Tensor[] x, double[] mean, double[] inv) {
         Layout l = layout(x);
         double[] d = x[0].data(), xhat = new double[d.length];
-        l.each((i, f) -> xhat[i] = (d[i] - mean[f]) * inv[f]);
+        for (int a = 0, i = 0; a < l.n; a++) {
+            for (int f = 0; f < l.c; f++) {
+                double m = mean[f], k = inv[f];
+                for (int end = i + l.inner; i < end; i++) xhat[i] = (d[i] - m) * k;
+            }
+        }
         return xhat;
     }
 
     private static Tensor scaleShift(Tensor[] x, double[] xhat) {
         Layout l = layout(x);
         double[] gamma = x[1].data(), beta = x[2].data(), y = new double[xhat.length];
-        l.each((i, f) -> y[i] = gamma[f] * xhat[i] + beta[f]);
+        for (int a = 0, i = 0; a < l.n; a++) {
+            for (int f = 0; f < l.c; f++) {
+                double k = gamma[f], b = beta[f];
+                for (int end = i + l.inner; i < end; i++) y[i] = k * xhat[i] + b;
+            }
+        }
         return Tensor.wrap(y, x[0].shape());
     }
 
-    /** x seen as [n, c, inner] (inner = h·w, or 1 for [n, c]); count = n·inner values per feature. */
-    private record Layout(int n, int c, int inner, int count) {
-        interface Visit {
-            void at(int index, int feature);
-        }
-
-        void each(Visit v) {
-            for (int a = 0, i = 0; a < n; a++) for (int f = 0; f < c; f++) for (int k = 0; k < inner; k++) v.at(i++, f);
-        }
-    }
+    /** x seen as [n, c, inner] (inner = h·w, or 1 for [n, c]); count = n·inner values per feature. The loops run over a, f, then the inner run. */
+    private record Layout(int n, int c, int inner, int count) {}
 
     private static Layout layout(Tensor[] x) {
         int[] s = x[0].shape();

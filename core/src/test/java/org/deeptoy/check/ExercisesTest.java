@@ -239,6 +239,23 @@ class ExercisesTest {
         rejects("but w has shape [3, 2]", () -> Exercises.sgdStep((w, g, lr) -> axpy(w, g, -lr).reshape(-1)));
     }
 
+    @Test
+    void batchNormAcceptsColumnsAndExplainsRowsAndUnbiasedVariance() {
+        verdict(true, () -> Exercises.batchNorm(x -> normalise(x, false, 0)));
+        rejects("you normalised each row", () -> Exercises.batchNorm(x -> normalise(x, true, 0)));
+        rejects("divides the squared deviations by N - 1", () -> Exercises.batchNorm(x -> normalise(x, false, 1)));
+    }
+
+    /** Each column (or row) of x minus its mean over its standard deviation; ddof 1 for the unbiased variance. */
+    private static Tensor normalise(Tensor x, boolean rows, int ddof) {
+        int n = x.dim(0), c = x.dim(1), groups = rows ? n : c, count = rows ? c : n;
+        double[] v = x.toArray(), mean = new double[groups], var = new double[groups], r = new double[v.length];
+        for (int i = 0; i < v.length; i++) mean[rows ? i / c : i % c] += v[i] / count;
+        for (int i = 0; i < v.length; i++) var[rows ? i / c : i % c] += Math.pow(v[i] - mean[rows ? i / c : i % c], 2) / (count - ddof);
+        for (int i = 0; i < v.length; i++) r[i] = (v[i] - mean[rows ? i / c : i % c]) / Math.sqrt(var[rows ? i / c : i % c] + 1e-5);
+        return Tensor.wrap(r, n, c);
+    }
+
     private static Tensor axpy(Tensor w, Tensor g, double a) {
         double[] r = w.toArray();
         for (int i = 0; i < r.length; i++) r[i] += a * g.get(w.unravel(i));
