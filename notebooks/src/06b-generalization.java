@@ -37,7 +37,7 @@ System.out.println(small + "\n" + validation);
 //
 // ## Overfitting
 // An MLP 784-512-10 has 407 050 weights for 1000 digits: enough to memorise every one of them. Trained for
-// long enough it does. Each of the four runs in this notebook takes about 40 seconds on two cores, most of it
+// long enough it does. Each of the four runs in this notebook takes about five seconds on two cores, most of it
 // spent scoring the 10 000 validation digits after every epoch.
 // %%
 int epochs = quick ? 15 : 40;
