@@ -15,7 +15,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -241,12 +240,8 @@ public final class Charts {
         boolean turn = longest > cell - 4;
         int left = 40 + longest + 10, top = 56, bottom = (turn ? longest : fm.getHeight()) + 36;
         int width = left + k * cell + 30, height = top + k * cell + bottom;
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
+        BufferedImage img = Canvas.image(width, height);
+        Graphics2D g = Canvas.graphics(img);
         int total = 0, correct = 0;
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {

@@ -4,7 +4,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
 /**
@@ -31,7 +30,7 @@ public final class ConvPictures {
             if (p < 0 || p >= m * m) throw new IllegalArgumentException("ConvPictures.im2col: patch " + p + " does not exist (0.." + (m * m - 1) + ")");
         }
         BufferedImage img = new BufferedImage(x0 + leftW + gap + rightW + 30, top + k * k * CELL + 50, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = start(img);
+        Graphics2D g = Canvas.graphics(img);
         int y0 = top + Math.max(0, (k * k * CELL - n * CELL) / 2);
         g.setFont(BOLD);
         g.setColor(Color.DARK_GRAY);
@@ -83,7 +82,7 @@ public final class ConvPictures {
         int m = n / size, gap = 80, top = 40, x0 = 30;
         BufferedImage img = new BufferedImage(x0 + n * CELL + gap + Math.max(m * CELL, 170) + 20, top + n * CELL + 30,
                 BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = start(img);
+        Graphics2D g = Canvas.graphics(img);
         g.setFont(BOLD);
         g.setColor(Color.DARK_GRAY);
         g.drawString("X [" + n + ", " + n + "]", x0, top - 12);
@@ -113,14 +112,6 @@ public final class ConvPictures {
         return Images.png(img);
     }
 
-    private static Graphics2D start(BufferedImage img) {
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        return g;
-    }
 
     /** A grid cell with centred text, tinted when {@code fill} is not null. */
     private static void cell(Graphics2D g, int x, int y, String text, Color fill) {

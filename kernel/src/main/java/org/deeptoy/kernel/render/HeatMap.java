@@ -5,7 +5,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.Locale;
 
@@ -47,12 +46,8 @@ final class HeatMap {
         int gridW = columns.length * cellW, gridH = rows.length * cellH;
         int keyX = left + gridW + 28, keyW = 16;
         int width = keyX + keyW + 8 + fm.stringWidth("0.0000") + 16, height = top + gridH + 58;
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
+        BufferedImage img = Canvas.image(width, height);
+        Graphics2D g = Canvas.graphics(img);
         g.setColor(INK);
         g.setFont(bold);
         g.drawString(title, left, 24);
