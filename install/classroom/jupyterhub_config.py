@@ -73,6 +73,12 @@ c.Spawner.args = [
     "--MappingKernelManager.cull_idle_timeout=%d" % cull,
     "--MappingKernelManager.cull_interval=%d" % max(10, min(300, cull // 4)),
     "--MappingKernelManager.cull_connected=True",
+    # A kernel that exits at start because another process took one of its ports (Jupyter picks free
+    # ports, then the kernel binds them seconds later) gets new ports on restart only if they were not
+    # cached (jupyter_client 7 caches them and restarts on the same ones) and only while it still
+    # counts as starting (10 s by default; 30 JVMs starting at once take longer to reach the check).
+    "--KernelManager.cache_ports=False",
+    "--KernelRestarter.stable_start_time=120",
 ]
 if test_mode and os.getuid() == 0:
     c.Spawner.args.append("--allow-root")  # test servers run as the hub's user, root on CI machines
