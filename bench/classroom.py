@@ -28,6 +28,7 @@ P.add_argument("--notebooks", required=True)
 P.add_argument("--pids", help="file to append every server and kernel pid to (for cleanup)")
 P.add_argument("--check", help="only run this code in each kernel and print its output (CI test)")
 P.add_argument("--prefix", default="student")
+P.add_argument("--homes", help="the students' home folders (check mode prints each kernel's ports)")
 A = P.parse_args()
 
 lock = threading.Lock()
@@ -125,6 +126,7 @@ class Student:
     def open_kernel(self):
         t0 = time.perf_counter()
         k = api("POST", f"/user/{self.name}/api/kernels", token=self.token, body={"name": "deeptoy"}, timeout=120)
+        self.kernel_id = k["id"]
         url = A.hub.replace("http", "ws", 1) + f"/user/{self.name}/api/kernels/{k['id']}/channels"
         self.ws = websocket.create_connection(url, header=["Authorization: token " + self.token], timeout=300)
         self.ws.settimeout(None)
@@ -134,6 +136,15 @@ class Student:
         if reply != "ok" or "2" not in out:
             raise RuntimeError(f"1+1 gave {reply} {out!r}")
         self.first_reply_s = time.perf_counter() - t0
+
+    def ports(self):
+        """The kernel's five ports, from the connection file its notebook server wrote in the student's home."""
+        for top, _dirs, files in os.walk(os.path.join(A.homes, self.name)):
+            if f"kernel-{self.kernel_id}.json" in files:
+                with open(os.path.join(top, f"kernel-{self.kernel_id}.json")) as f:
+                    c = json.load(f)
+                return sorted(c[k] for k in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"))
+        return []
 
     def receive(self):
         """Reads the WebSocket all the time: recv() answers the server's pings (else it closes us after 90 s)."""
@@ -250,6 +261,8 @@ def main():
         def check(s):
             status, out = s.execute(A.check, timeout=120)
             print(f"{s.name}: {status}: {out.strip()}", flush=True)
+            if A.homes:
+                print(f"{s.name}: kernel ports {s.ports()}", flush=True)
             if status != "ok":
                 raise RuntimeError(out)
         run_parallel(live, check, "check")

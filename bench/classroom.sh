@@ -52,7 +52,7 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 port=$(free_port); hub_port=$(free_port); proxy_api_port=$(free_port)
 token="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 data="${DEEPTOY_DATA:-$HOME/.deeptoy/datasets}"
-cp "$root/install/classroom/jupyterhub_config.py" "$work/state/"
+cp -r "$root/install/classroom/jupyterhub_config.py" "$root/install/classroom/python" "$work/state/"
 cat > "$work/state/deeptoy-hub.json" <<JSON
 {"test": true, "ip": "127.0.0.1", "port": $port, "hub_port": $hub_port, "proxy_api_port": $proxy_api_port,
  "state_dir": "$work/state", "homes": "$work/homes", "course_dir": "$work/course", "data_dir": "$data",
@@ -75,7 +75,7 @@ done
 hub_rss() { awk '/VmRSS/{print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo 0; }
 status=0
 /usr/bin/python3 "$root/bench/classroom.py" --hub "http://127.0.0.1:$port" --token "$token" \
-  --students "$students" --training "$training" --notebooks "$work/course" --pids "$work/pids" \
+  --students "$students" --training "$training" --notebooks "$work/course" --pids "$work/pids" --homes "$work/homes" \
   ${check:+--check "$check"} | tee "$work/out.txt" || status=$?
 if [ -n "$then" ] && [ "$status" = 0 ]; then
   HUB_URL="http://127.0.0.1:$port" bash -c "$then" || status=$?

@@ -71,6 +71,7 @@ else
   java -Xmx3g -Ddeeptoy.cache="$srv/datasets" -cp "$prefix/share/jupyter/kernels/deeptoy/deeptoy-kernel.jar" \
     "$here/classroom/FetchDatasets.java"
 fi
+rm -rf "${srv:?}/python" && cp -r "$here/classroom/python" "$srv/python"  # kernel ports (deeptoy_ports.py)
 chmod -R u+rwX,go+rX,go-w "$srv"
 
 # 4. Accounts: the teacher and the students; first passwords are shown once.
@@ -114,6 +115,7 @@ cat > "$etc/deeptoy-hub.json" <<JSON
   "memory_per_student": "$memory",
   "course_dir": "$srv/course",
   "data_dir": "$srv/datasets",
+  "kernel_ports_dir": "$srv/python",
   "state_dir": "$state",
   "cull_idle_seconds": 3600
 }

@@ -64,6 +64,13 @@ env = {
 }
 if s.get("jupyter_path"):
     env["JUPYTER_PATH"] = s["jupyter_path"]  # kernelspec outside /usr/local (tests only)
+# Each student's kernels listen on a block of ports of their own (deeptoy_ports.py): otherwise 30
+# servers pick kernel ports from the same range at the same moment and a kernel can find a port taken.
+ports_dir = s.get("kernel_ports_dir", os.path.join(here, "python"))
+if os.path.isfile(os.path.join(ports_dir, "deeptoy_ports.py")):
+    env["PYTHONPATH"] = ports_dir
+    env["JUPYTER_DEFAULT_PROVISIONER_NAME"] = "deeptoy-student-ports"
+    env["DEEPTOY_PORT_SLOT"] = lambda spawner: str(spawner.user.id)
 env.update(s.get("environment", {}))
 c.Spawner.environment = env
 # Idle kernels are shut down by the notebook server so their memory comes back; a student's
@@ -73,10 +80,10 @@ c.Spawner.args = [
     "--MappingKernelManager.cull_idle_timeout=%d" % cull,
     "--MappingKernelManager.cull_interval=%d" % max(10, min(300, cull // 4)),
     "--MappingKernelManager.cull_connected=True",
-    # A kernel that exits at start because another process took one of its ports (Jupyter picks free
-    # ports, then the kernel binds them seconds later) gets new ports on restart only if they were not
-    # cached (jupyter_client 7 caches them and restarts on the same ones) and only while it still
-    # counts as starting (10 s by default; 30 JVMs starting at once take longer to reach the check).
+    # Without deeptoy_ports: a kernel that exits at start because another process took one of its
+    # ports gets new ports on restart only if they were not cached (jupyter_client 7 caches them and
+    # restarts on the same ones) and only while it still counts as starting (10 s by default; 30 JVMs
+    # starting at once take longer to reach the check).
     "--KernelManager.cache_ports=False",
     "--KernelRestarter.stable_start_time=120",
 ]

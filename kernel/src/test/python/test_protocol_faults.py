@@ -599,6 +599,53 @@ class StartFaults(unittest.TestCase):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("cannot listen on 127.0.0.1:%d (the shell port of %s)" % (port, f.name), p.stderr)
 
+    def test_class_server_kernel_gets_its_student_ports_and_new_ones_when_one_is_taken(self):
+        # as a student's notebook server on the class server: the provisioner of install/classroom/python,
+        # jupyter_client's restarter (as the notebook server runs it); another process
+        # takes the shell port after Jupyter picked it and before the JVM binds it
+        server = ("import asyncio, json, socket, sys, time\n"
+                  "from jupyter_client.ioloop import AsyncIOLoopKernelManager\n"
+                  "async def main():\n"
+                  "    km = AsyncIOLoopKernelManager(kernel_name='deeptoy')\n"
+                  "    await km.start_kernel(stderr=open(sys.argv[1], 'w'))\n"
+                  "    ports = lambda: [km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port]\n"
+                  "    first = ports()\n"
+                  "    thief = socket.socket(); thief.bind(('127.0.0.1', km.shell_port)); thief.listen()\n"
+                  "    km.start_restarter()\n"
+                  "    deadline = time.time() + 90\n"
+                  "    while km.shell_port == first[0] and time.time() < deadline:\n"
+                  "        await asyncio.sleep(0.2)\n"
+                  "    kc = km.client(); kc.start_channels(); await kc.wait_for_ready(timeout=60)\n"
+                  "    msg_id = kc.execute('6 * 7')\n"
+                  "    while True:\n"
+                  "        m = await kc.get_iopub_msg(timeout=30)\n"
+                  "        if m['msg_type'] == 'execute_result':\n"
+                  "            print('RESULT', m['content']['data']['text/plain'])\n"
+                  "        if m['parent_header'].get('msg_id') == msg_id and m['content'].get('execution_state') == 'idle':\n"
+                  "            break\n"
+                  "    print('FIRST', first)\n"
+                  "    print('THEN', ports(), json.load(open(km.connection_file))['shell_port'])\n"
+                  "    kc.stop_channels(); km.stop_restarter(); await km.shutdown_kernel(now=True)\n"
+                  "asyncio.run(main())\n")
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "install", "classroom", "python"),
+                   JUPYTER_DEFAULT_PROVISIONER_NAME="deeptoy-student-ports", DEEPTOY_PORT_SLOT="7")
+        with tempfile.NamedTemporaryFile(suffix=".log") as err:
+            p = subprocess.run([sys.executable, "-c", server, err.name], env=env, capture_output=True, text=True,
+                               timeout=180)
+            with open(err.name) as f:
+                kernel_err = f.read()
+        out = p.stdout + p.stderr
+        self.assertEqual(p.returncode, 0, out + kernel_err)
+        first = json.loads(out.split("FIRST ")[1].splitlines()[0])
+        then, in_file = out.split("THEN ")[1].splitlines()[0].rsplit(" ", 1)
+        then = json.loads(then)
+        block = range(20000 + 7 * 50, 20000 + 8 * 50)  # student 7's block, below the ephemeral range
+        self.assertTrue(all(port in block for port in first + then), out)
+        self.assertNotIn(first[0], then, "the taken port is not used again")
+        self.assertEqual(int(in_file), then[0], "the connection file names the new ports")
+        self.assertIn("RESULT 42", out)
+        self.assertIn("cannot listen on 127.0.0.1:%d (the shell port" % first[0], kernel_err)
+
     def test_kernel_exits_when_its_jupyter_parent_is_killed(self):
         # a real parent: a Python process whose jupyter_client starts the kernel (JPY_PARENT_PID), then is killed
         parent = ("import sys, time, jupyter_client\n"

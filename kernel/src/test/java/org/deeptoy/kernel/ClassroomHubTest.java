@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +18,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -107,9 +112,24 @@ class ClassroomHubTest {
                 "--user student01 --password any --notebook course/02-graph.ipynb --chromium", chromium,
                 "--user-data-dir", tmp.resolve("chromium-profile").toString(), "--screenshot", screenshot.toString());
         Path log = tmp.resolve("classroom.log");
-        int status = run(List.of("bash", ROOT.resolve("bench/classroom.sh").toString(), "3", "0", "--check",
-                "System.out.println(\"hello from \" + System.getenv(\"JUPYTERHUB_USER\")); 6 * 7", "--then", browser),
-                Map.of(), log, 900);
+        // The first port of the first students' port blocks is taken (install/classroom/python/deeptoy_ports.py):
+        // their kernels must start on the next free ports of their block, without a restart.
+        List<ServerSocket> taken = new ArrayList<>();
+        for (int block = 0; block <= 10; block++) {
+            taken.add(listenOn(20000 + 50 * block));
+        }
+        int status;
+        try {
+            status = run(List.of("bash", ROOT.resolve("bench/classroom.sh").toString(), "3", "0", "--check",
+                    "System.out.println(\"hello from \" + System.getenv(\"JUPYTERHUB_USER\")); 6 * 7", "--then", browser),
+                    Map.of(), log, 900);
+        } finally {
+            for (ServerSocket s : taken) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
         String out = read(log);
         System.out.println(out);
         assertEquals(0, status, () -> "the class run failed:\n" + out);
@@ -117,6 +137,7 @@ class ClassroomHubTest {
             assertTrue(out.contains(student + ": ok: hello from " + student + "\n42"), () -> student + " ran the cell:\n" + out);
         }
         assertTrue(out.contains("check: 3 kernels, 0 failures"), out);
+        assertStudentsOwnTheirKernelPorts(out, taken);
         assertTrue(out.contains("[browser] graph picture drawn") && out.contains("[browser] PASS"), out);
         assertTrue(Files.size(screenshot) > 10_000, "screenshot saved: " + screenshot);
     }
@@ -212,6 +233,36 @@ class ClassroomHubTest {
         }
         assertTrue(Files.readString(ROOT.resolve("install/classroom.sh")).contains("$here/install.sh\" --prefix \"$prefix\""),
                 "classroom.sh installs the kernel with the same install.sh");
+    }
+
+    /** Each kernel listens on ports below Linux's ephemeral range (32768-), in one 50-port block of its own. */
+    private static void assertStudentsOwnTheirKernelPorts(String out, List<ServerSocket> taken) {
+        Matcher m = Pattern.compile("(student\\d+): kernel ports \\[([\\d, ]+)]").matcher(out);
+        Map<Integer, String> blockOwner = new HashMap<>();
+        int kernels = 0;
+        while (m.find()) {
+            kernels++;
+            List<Integer> ports = Arrays.stream(m.group(2).split(",\\s*")).map(Integer::valueOf).toList();
+            assertEquals(5, ports.size(), m.group());
+            int block = (ports.get(0) - 20000) / 50;
+            for (int port : ports) {
+                assertTrue(port >= 20000 && port < 32768 && (port - 20000) / 50 == block, "one block below 32768: " + m.group());
+                assertTrue(taken.stream().noneMatch(s -> s != null && s.getLocalPort() == port), "a taken port was used: " + m.group());
+            }
+            String before = blockOwner.put(block, m.group(1));
+            assertTrue(before == null, "two students share the block of ports " + block + ": " + before + ", " + m.group(1));
+        }
+        assertEquals(3, kernels, out);
+        assertTrue(!out.contains("hub log: "), "no kernel had to be restarted:\n" + out);
+    }
+
+    /** A listening socket on the port, or null when someone else holds it already (it is taken either way). */
+    private static ServerSocket listenOn(int port) {
+        try {
+            return new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+        } catch (IOException taken) {
+            return null;
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------
