@@ -256,6 +256,12 @@ def main():
     first = [s.first_reply_s for s in live]
     print(f"first kernel reply (start kernel, connect, 1+1): p50 {pctl(first, 50):.1f} s, "
           f"p95 {pctl(first, 95):.1f} s ({len(live)} kernels)", flush=True)
+    if A.homes and A.check is None:
+        ports = [s.ports() for s in live]
+        blocks = {(p[0] - 20000) // 50 for p in ports if p and p[0] >= 20000}
+        every = [q for p in ports for q in p]
+        print(f"kernel ports: {len(blocks)} blocks of their own for {len(live)} kernels, "
+              f"{min(every, default=0)}-{max(every, default=0)} (install/classroom/python/deeptoy_ports.py)", flush=True)
 
     if A.check is not None:
         def check(s):
