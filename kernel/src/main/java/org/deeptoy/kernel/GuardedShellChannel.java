@@ -32,7 +32,7 @@ import org.zeromq.ZMQ;
 final class GuardedShellChannel extends ShellChannel {
     private final JupyterConnection connection;
     private final boolean control;
-    private final long sleepMs;
+    private final long pollMs;
     private final HMACGenerator hmac;
     private final PrintStream log;
     private final String name;
@@ -41,11 +41,11 @@ final class GuardedShellChannel extends ShellChannel {
 
     /** log: the kernel's own stderr, taken before a cell can swap System.err. */
     GuardedShellChannel(ZMQ.Context ctx, HMACGenerator hmac, boolean control, JupyterConnection connection,
-                        long sleepMs, PrintStream log) {
-        super(ctx, hmac, control, connection, sleepMs);
+                        long pollMs, PrintStream log) {
+        super(ctx, hmac, control, connection, pollMs);
         this.connection = connection;
         this.control = control;
-        this.sleepMs = sleepMs;
+        this.pollMs = pollMs;
         this.hmac = hmac;
         this.log = log;
         this.name = control ? "control" : "shell";
@@ -70,13 +70,15 @@ final class GuardedShellChannel extends ShellChannel {
     private void run(ZMQ.Poller poller) {
         while (running) {
             try {
-                if (poller.poll(0) > 0) {
+                // Waits in the poller, which wakes the moment a message arrives; polling without a wait
+                // and sleeping 1 ms cost an idle kernel ~25 ms of CPU per second per channel (30 idle
+                // kernels: 1.5 of a class server's 2 cores).
+                if (poller.poll(pollMs) > 0 && running) {
                     handle(receive());
-                } else {
-                    Thread.sleep(sleepMs);
                 }
-            } catch (InterruptedException e) {
-                break;
+                if (Thread.interrupted()) { // a set flag would make every later poll return at once
+                    log("the " + name + " loop was interrupted, kept running");
+                }
             } catch (Throwable t) { // never let one message end the loop
                 if (running) {
                     log("error in the " + name + " loop, kept running: " + t);
@@ -202,6 +204,14 @@ final class GuardedShellChannel extends ShellChannel {
     @Override
     public void close() {
         running = false;
+        Thread t = loop;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(pollMs + 50); // out of the poller before its socket closes (ZMQ sockets are not thread-safe)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         super.close();
     }
 

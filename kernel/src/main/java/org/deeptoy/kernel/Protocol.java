@@ -28,12 +28,13 @@ import io.github.spencerpark.jupyter.messages.request.ShutdownRequest;
 
 /**
  * The Jupyter messaging protocol on top of basekernel, closing its gaps: replies carry
- * {@code status}, the implementation is DeepToy's, the shell loop polls every millisecond instead
- * of 50, {@code silent}/{@code store_history}/{@code stop_on_error} are honoured and history
+ * {@code status}, the implementation is DeepToy's, the shell loop waits for messages in ZMQ's poller
+ * instead of sleeping 50 ms between looks, {@code silent}/{@code store_history}/{@code stop_on_error} are honoured and history
  * requests are answered.
  */
 final class Protocol {
-    private static final long POLL_SLEEP_MS = 1;
+    /** The shell and control loops wait this long for a message before looking whether they were closed. */
+    private static final long POLL_MS = 100;
 
     private final DeepToyKernel kernel;
     private final JupyterConnection connection;
@@ -49,7 +50,7 @@ final class Protocol {
 
     /**
      * A connection whose shell, control and stdin channels survive forged and malformed messages
-     * (see GuardedShellChannel) and whose shell and control loops poll every millisecond.
+     * (see GuardedShellChannel) and whose shell and control loops wake as a message arrives.
      */
     static JupyterConnection connect(KernelConnectionProperties props) throws Exception {
         JupyterConnection conn = new JupyterConnection(props);
@@ -57,8 +58,8 @@ final class Protocol {
         HMACGenerator hmac = props.createHMACGenerator();
         PrintStream log = System.err; // the kernel's own stderr: cells swap System.err later
         BasekernelAdapter.replaceChannels(conn,
-                new GuardedShellChannel(ctx, hmac, false, conn, POLL_SLEEP_MS, log),
-                new GuardedShellChannel(ctx, hmac, true, conn, POLL_SLEEP_MS, log),
+                new GuardedShellChannel(ctx, hmac, false, conn, POLL_MS, log),
+                new GuardedShellChannel(ctx, hmac, true, conn, POLL_MS, log),
                 new GuardedStdinChannel(ctx, hmac, log));
         return conn;
     }

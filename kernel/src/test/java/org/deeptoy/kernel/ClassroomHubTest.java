@@ -72,6 +72,8 @@ class ClassroomHubTest {
         assertTrue(unit.contains("ExecStart=/usr/bin/jupyterhub -f " + dest.resolve("etc/deeptoy-hub/jupyterhub_config.py")), unit);
         String settings = Files.readString(dest.resolve("etc/deeptoy-hub/deeptoy-hub.json"));
         assertTrue(settings.contains("\"memory_per_student\": \"768M\"") && settings.contains("\"users\": [\"daemon\"]"), settings);
+        assertTrue(settings.contains("\"kernel_ports_dir\": \"" + dest.resolve("srv/deeptoy/python") + "\"")
+                && Files.isRegularFile(dest.resolve("srv/deeptoy/python/deeptoy_ports.py")), "the kernel port blocks: " + settings);
 
         // The generated configuration, loaded and served by a real JupyterHub (PAM, LocalProcessSpawner).
         int hubPort = freePort();
