@@ -34,28 +34,29 @@ System.out.println("images per digit in the training set: " + Arrays.toString(tr
 // %% md
 // ## The network
 // An MLP sees an image as a row of 784 numbers (the pixels, row by row), so it does not know which pixels
-// are neighbours; it has to learn that. Two hidden layers of 512 ReLU units, then 10 scores:
+// are neighbours; it has to learn that. Two hidden layers of ReLU units (512, then 256), then 10 scores:
 // `s = relu(relu(x·W1 + b1)·W2 + b2)·W3 + b3`, trained with softmax cross-entropy. After each hidden layer
 // comes **dropout** (p = 0.2): in training it sets a random fifth of the units to 0 at every batch, so no
 // unit can count on another one being there; at test time it does nothing. It makes the network
 // generalize better; notebook 6b shows it properly. Its graph:
 // %%
-Mlp mlp = Mlp.builder().layers(784, 512, 512, 10).activation(Activation.RELU).dropout(0.2).seed(1).build();
+Mlp mlp = Mlp.builder().layers(784, 512, 256, 10).activation(Activation.RELU).dropout(0.2).seed(1).build();
 mlp.scaler(Scaler.pixels()); // 0..255 -> 0..1
 System.out.println(mlp);
 mlp.graph()
 // %% md
-// `W1` is `[784, 512]`: 401 408 of the 669 706 parameters. Each column of `W1` is a 28 × 28 pattern the
+// `W1` is `[784, 512]`: 401 408 of the 535 818 parameters. Each column of `W1` is a 28 × 28 pattern the
 // unit responds to.
 //
 // ## Training
 // Adam with learning rate 0.001, multiplied by 0.3 every 4 epochs (a step schedule: big steps first,
-// then finer ones), batches of 128. Ten epochs over 60 000 images take about 40 s on two cores. The
-// progress bar shows the epoch, the batch and the time left; the chart shows the loss of every batch
-// (pale) and its mean per epoch (dark). `h` holds the numbers: `h.loss()`, `h.accuracy()`.
+// then finer ones), batches of 64. Ten epochs over 60 000 images took 28 s of training here on two
+// cores (the line under the chart), and the network then gets 0.9859 of the 10 000 test digits right
+// (141 wrong). The progress bar shows the epoch, the batch and the time left; the chart shows the loss
+// of every batch (pale) and its mean per epoch (dark). `h` holds the numbers: `h.loss()`, `h.accuracy()`.
 // %%
 int epochs = quick ? 3 : 10;
-History h = mlp.fit(train, new FitOptions().epochs(epochs).batchSize(128)
+History h = mlp.fit(train, new FitOptions().epochs(epochs).batchSize(64)
         .optimizer(new Adam(1e-3).schedule(Schedule.step(4, 0.3))).seed(7));
 System.out.println(String.format("%d epochs in %.0f s, last epoch: loss %.4f, training accuracy %.4f", h.epochs().size(),
         h.totalSeconds(), h.last().loss(), h.last().accuracy()));

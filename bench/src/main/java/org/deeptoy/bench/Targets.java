@@ -109,10 +109,10 @@ public final class Targets {
 
     private static void mnistMlp() {
         loadMnist();
-        Mlp mlp = Mlp.builder().layers(784, 512, 512, 10).dropout(0.2).seed(1).build();
+        Mlp mlp = Mlp.builder().layers(784, 512, 256, 10).dropout(0.2).seed(1).build();
         mlp.scaler(Scaler.pixels());
         int epochs = intProp("mnist.mlp.epochs", 10);
-        run("MNIST", mlp, new Split(mnistTrain, mnistTest), epochs, 128,
+        run("MNIST", mlp, new Split(mnistTrain, mnistTest), epochs, 64,
                 new Adam(1e-3).schedule(Schedule.step(4, 0.3)), 0.985);
     }
 

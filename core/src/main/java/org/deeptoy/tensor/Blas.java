@@ -35,7 +35,8 @@ public interface Blas {
     /**
      * The double product computed in {@code precision}: in FLOAT32 the operands are rounded to
      * float, multiplied by the float kernel and the result widened back into C (for the products
-     * of training, see {@link Precision}).
+     * of training, see {@link Precision}). The float copies live in buffers kept per thread
+     * ({@link FloatScratch}): the float kernel is handed arrays at least as long as the shapes need.
      */
     default void gemm(Precision precision, boolean transA, boolean transB, int m, int n, int k, double alpha,
                       double[] a, double[] b, double beta, double[] c) {
@@ -43,12 +44,13 @@ public interface Blas {
             gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
             return;
         }
-        float[] af = new float[m * k], bf = new float[k * n], cf = new float[m * n];
-        for (int i = 0; i < af.length; i++) af[i] = (float) a[i];
-        for (int i = 0; i < bf.length; i++) bf[i] = (float) b[i];
-        if (beta != 0) for (int i = 0; i < cf.length; i++) cf[i] = (float) c[i];
+        int sizeA = m * k, sizeB = k * n, sizeC = m * n;
+        float[] af = FloatScratch.a(sizeA), bf = FloatScratch.b(sizeB), cf = FloatScratch.c(sizeC);
+        for (int i = 0; i < sizeA; i++) af[i] = (float) a[i];
+        for (int i = 0; i < sizeB; i++) bf[i] = (float) b[i];
+        if (beta != 0) for (int i = 0; i < sizeC; i++) cf[i] = (float) c[i];
         gemm(transA, transB, m, n, k, (float) alpha, af, bf, (float) beta, cf);
-        for (int i = 0; i < cf.length; i++) c[i] = cf[i];
+        for (int i = 0; i < sizeC; i++) c[i] = cf[i];
     }
 
     /** A short name for messages and benchmarks: "ejml" or "openblas". */

@@ -53,6 +53,28 @@ class ModeOpsTest {
     }
 
     @Test
+    void dropoutDropsAboutPAtEveryPositionAndTwoDropoutsInOnePassDrawDifferentMasks() {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection x = cg.constant(Tensor.ones(3001, 7), "x"); // an odd count: the last draw's second half unused
+        Connection a = cg.dropout(x, 0.05), b = cg.dropout(x, 0.05), none = cg.dropout(x, 0);
+        SimulationContext ctx = new SimulationContext().training(true).seed(11).forward(cg);
+        double[] ya = ctx.value(a).data(), yb = ctx.value(b).data();
+        int[] zerosByColumn = new int[7];
+        int zeros = 0, differ = 0;
+        for (int i = 0; i < ya.length; i++) {
+            if (ya[i] == 0) {
+                zeros++;
+                zerosByColumn[i % 7]++;
+            }
+            if ((ya[i] == 0) != (yb[i] == 0)) differ++;
+        }
+        assertEquals(0.05, zeros / (double) ya.length, 0.005);
+        for (int z : zerosByColumn) assertEquals(0.05, z / 3001.0, 0.015, "every position (even and odd draws) drops about p");
+        assertEquals(0.095, differ / (double) ya.length, 0.01, "two dropouts in one pass: independent masks");
+        for (double v : ctx.value(none).data()) assertEquals(1.0, v, "p = 0 drops nothing");
+    }
+
+    @Test
     void dropoutGradients() {
         for (boolean training : new boolean[] {true, false}) {
             ComputationalGraph cg = new ComputationalGraph();

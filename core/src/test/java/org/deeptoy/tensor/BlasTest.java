@@ -51,6 +51,33 @@ class BlasTest {
         }
     }
 
+    /** The float32 copies are reused per thread: a smaller product after a larger one must not see its leftovers. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void float32ProductsAfterALargerOneMatchTheTripleLoop(String backend) {
+        Blas blas = BlasHolder.byName(backend);
+        Random r = new Random(5);
+        int[][] shapes = {{40, 30, 50}, {3, 2, 4}, {1, 5, 2}, {7, 9, 3}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            double[] a = random(r, m * k), b = random(r, k * n), c0 = random(r, m * n);
+            for (double beta : new double[] {0, 1.5}) {
+                double[] c = c0.clone();
+                blas.gemm(Precision.FLOAT32, true, false, m, n, k, 1, transpose(a, m, k), b, beta, c);
+                double[] want = naive(false, false, m, n, k, 1, a, b, beta, c0);
+                for (int i = 0; i < c.length; i++) {
+                    assertEquals(want[i], c[i], 1e-5 * (1 + Math.abs(want[i])) * k, backend + " " + m + "x" + n + "x" + k + " beta=" + beta + " at " + i);
+                }
+            }
+        }
+    }
+
+    private static double[] transpose(double[] x, int rows, int cols) {
+        double[] t = new double[x.length];
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j];
+        return t;
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void betaZeroIgnoresNaNInC(String backend) {
