@@ -90,6 +90,10 @@ public class Classifier {
     public History fit(Dataset train, FitOptions o) {
         if (train.size() == 0) throw new DeepToyException("fit: the training set " + train.name() + " is empty");
         checkExamples("fit", train.exampleShape());
+        if (o.shifts > 0 && train.exampleShape().length != 3) {
+            throw new DeepToyException("fit: FitOptions.shifts(" + o.shifts + ") moves images [C, H, W], but the examples of "
+                    + train.name() + " have shape " + Shapes.toString(train.exampleShape()));
+        }
         if (classNames.isEmpty()) classNames = train.classNames();
         Dataset validation = o.validation;
         if (o.validationSplit > 0) {

@@ -23,6 +23,7 @@ public final class FitOptions {
     double validationSplit = 0;
     Dataset validation;
     int patience = -1;
+    int shifts = 0;
     Supplier<? extends TrainingListener> display;
     Boolean verbose;
     boolean showLive = true;
@@ -81,6 +82,18 @@ public final class FitOptions {
     }
 
     /**
+     * Data augmentation for images: every training image is moved by a random number of whole pixels,
+     * up to {@code pixels} left or right and up or down, drawn anew for each image in each epoch
+     * (seeded by {@link #seed}); the edge pixels fill the gap. Scoring and validation see the images
+     * unmoved. 0 (the default) trains on the images as they are.
+     */
+    public FitOptions shifts(int pixels) {
+        if (pixels < 0) throw new IllegalArgumentException("FitOptions.shifts: a number of pixels >= 0, got " + pixels);
+        shifts = pixels;
+        return this;
+    }
+
+    /**
      * The live display for this fit: a listener made fresh for it (a notebook kernel lends one to
      * every fit of a cell; see {@link LiveDisplay}). Passing one here replaces the lent one.
      */
@@ -111,9 +124,9 @@ public final class FitOptions {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "FitOptions(epochs %d, batch %d, %s, seed %d%s%s)", epochs, batchSize,
+        return String.format(Locale.ROOT, "FitOptions(epochs %d, batch %d, %s, seed %d%s%s%s)", epochs, batchSize,
                 optimizer == null ? "default optimizer" : optimizer, seed,
                 validationSplit > 0 ? ", validation " + validationSplit : "",
-                patience >= 0 ? ", early stopping " + patience : "");
+                patience >= 0 ? ", early stopping " + patience : "", shifts > 0 ? ", shifts " + shifts : "");
     }
 }

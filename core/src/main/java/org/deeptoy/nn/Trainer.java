@@ -2,6 +2,7 @@ package org.deeptoy.nn;
 
 import org.deeptoy.data.Batch;
 import org.deeptoy.data.Dataset;
+import org.deeptoy.data.Shifts;
 import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.SimulationContext;
@@ -61,6 +62,7 @@ final class Trainer {
         List<Connection> variables = model.graph().variables();
         EarlyStopping early = o.patience >= 0 && validation != null ? new EarlyStopping(o.patience, model.savedParameters()) : null;
         Random random = new Random(o.seed);
+        Random moves = new Random(o.seed + 1); // apart from the shuffling, so shifts leave the batch order unchanged
         int batches = (train.size() + o.batchSize - 1) / o.batchSize;
         long start = System.nanoTime();
         listeners.forEach(l -> l.trainingStarted(new TrainingListener.Progress(1, o.epochs, 0, batches, Double.NaN, 0, history)));
@@ -76,6 +78,7 @@ final class Trainer {
                         return history;
                     }
                     b++;
+                    if (o.shifts > 0) batch = new Batch(Shifts.random(batch.x(), o.shifts, moves), batch.labels());
                     double l = model.trainStep(ctx, batch);
                     if (!Double.isFinite(l)) throw notANumber(l, epoch, b, batches);
                     m.add(l, ctx.value(model.scoresConnection()).argmaxRows(), batch.labels());
