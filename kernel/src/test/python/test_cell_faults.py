@@ -251,6 +251,18 @@ class CellFaults(unittest.TestCase):
     def test_half_defined_method_says_what_is_missing(self):
         self.fault("void useLater() { notYet(); }", "cannot be used until", "notYet", status="ok")
 
+    def test_calling_an_unresolved_method_names_what_is_missing(self):
+        self.k.run("void useLater2() { notYet2(); }")
+        self.fault("useLater2()", "useLater2 cannot run until method notYet2() is defined")
+
+    def test_overload_calling_an_earlier_overload_gets_the_error_and_a_hint(self):
+        # JShell compiles each method alone: inside train, train means only itself
+        self.fault("double train(int a, int b, int c, int d) { return a + b + c + d; }\n"
+                   "double train(int a, int b) { return train(a, b, 0, 0); }",
+                   "train is defined, but cannot be used until its error is fixed", "cannot be applied to given types",
+                   "give one of them another name", status="ok")
+        self.fault("train(1, 2)", "train cannot run until its error is fixed", "another name")
+
     def test_redefined_class_says_which_variables_were_reset(self):
         self.k.run("class Box { int a = 1; }\nBox box = new Box();")
         self.fault("class Box { int a = 1; int b = 2; }", "box", "reset", status="ok")

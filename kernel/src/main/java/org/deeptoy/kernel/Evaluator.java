@@ -329,12 +329,31 @@ final class Evaluator implements AutoCloseable {
 
     /** A snippet defined but unusable until something it names exists: said on stderr. */
     private void warnUnresolved(Snippet snippet) {
-        List<String> missing = snippet instanceof jdk.jshell.DeclarationSnippet
-                ? shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet).toList() : List.of();
         String what = snippet instanceof jdk.jshell.DeclarationSnippet
                 ? ((jdk.jshell.DeclarationSnippet) snippet).name() : "this snippet";
-        System.err.println("Note: " + what + " is defined, but cannot be used until "
-                + (missing.isEmpty() ? "its errors are fixed" : String.join(", ", missing) + " is defined") + ".");
+        System.err.println("Note: " + what + " is defined, but cannot be used until " + whatIsMissing(snippet) + ".");
+    }
+
+    /**
+     * "notYet is defined", or the compile error that keeps the snippet from running. JShell compiles
+     * each method on its own: inside it, its name means only itself, so a call to another overload
+     * of that name from an earlier snippet does not compile (javac: "cannot be applied to given types").
+     */
+    private String whatIsMissing(Snippet snippet) {
+        List<String> missing = snippet instanceof jdk.jshell.DeclarationSnippet
+                ? shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet).toList() : List.of();
+        if (!missing.isEmpty()) {
+            return String.join(", ", missing) + " is defined";
+        }
+        String error = shell.diagnostics(snippet).filter(Diag::isError).findFirst()
+                .map(d -> d.getMessage(Locale.ENGLISH).lines().findFirst().orElse("")).orElse("");
+        if (error.isEmpty()) {
+            return "its errors are fixed";
+        }
+        String hint = snippet instanceof jdk.jshell.MethodSnippet m && error.contains("method " + m.name() + " ")
+                ? " (in a notebook, a method cannot call another method of the same name, an overload, defined"
+                + " in an earlier declaration: give one of them another name)" : "";
+        return "its error is fixed: " + error + hint;
     }
 
     /**
@@ -428,8 +447,8 @@ final class Evaluator implements AutoCloseable {
 
     private CellException unresolved(String cell, Piece piece, UnresolvedReferenceException e) {
         Snippet s = e.getSnippet();
-        String message = s + " cannot run: it uses something not defined yet "
-                + shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) s).toList();
+        String name = s instanceof jdk.jshell.DeclarationSnippet d ? d.name() : "this snippet";
+        String message = name + " cannot run until " + whatIsMissing(s);
         return new CellException("UnresolvedReference", message,
                 ErrorFormat.compileError(cell, piece.start, piece.start + piece.source.length(), message));
     }
