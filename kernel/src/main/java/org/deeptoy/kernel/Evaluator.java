@@ -335,9 +335,10 @@ final class Evaluator implements AutoCloseable {
     }
 
     /**
-     * "notYet is defined", or the compile error that keeps the snippet from running. JShell compiles
-     * each method on its own: inside it, its name means only itself, so a call to another overload
-     * of that name from an earlier snippet does not compile (javac: "cannot be applied to given types").
+     * "notYet is defined", or the compile error that keeps the snippet from running. JDK 17's JShell
+     * compiles each method on its own: inside it, its name means only itself, so a call to another
+     * overload of that name from an earlier snippet does not compile ("cannot be applied to given
+     * types"); JDK 25's finds the overload.
      */
     private String whatIsMissing(Snippet snippet) {
         List<String> missing = snippet instanceof jdk.jshell.DeclarationSnippet
