@@ -15,9 +15,13 @@ import queue
 import threading
 import time
 import urllib.request
+import sys
 import uuid
 
 import websocket  # Debian: python3-websocket
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "install", "classroom", "python"))
+import deeptoy_ports  # the hub's kernel port blocks: their layout, for the summary line
 
 P = argparse.ArgumentParser()
 P.add_argument("--hub", required=True)
@@ -258,7 +262,8 @@ def main():
           f"p95 {pctl(first, 95):.1f} s ({len(live)} kernels)", flush=True)
     if A.homes and A.check is None:
         ports = [s.ports() for s in live]
-        blocks = {(p[0] - 20000) // 50 for p in ports if p and p[0] >= 20000}
+        start, size = deeptoy_ports.FIRST, deeptoy_ports.BLOCK
+        blocks = {(p[0] - start) // size for p in ports if p and p[0] >= start}
         every = [q for p in ports for q in p]
         print(f"kernel ports: {len(blocks)} blocks of their own for {len(live)} kernels, "
               f"{min(every, default=0)}-{max(every, default=0)} (install/classroom/python/deeptoy_ports.py)", flush=True)
