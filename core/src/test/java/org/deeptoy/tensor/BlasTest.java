@@ -72,6 +72,41 @@ class BlasTest {
         }
     }
 
+    /**
+     * OpenBLAS rounds a double product's operands to float straight into native memory: the result must be,
+     * bit for bit, the float kernel's on float copies, widened (for every transpose, alpha and beta).
+     */
+    @ParameterizedTest(name = "{0} transA={1} transB={2} m={3} n={4} k={5}")
+    @MethodSource("cases")
+    void float32DoubleProductIsTheFloatKernelsOnRoundedCopies(String backend, boolean ta, boolean tb, int m, int n, int k) {
+        Blas blas = BlasHolder.byName(backend);
+        Random r = new Random(17L * m + n + 3L * k);
+        double[] a = random(r, m * k), b = random(r, k * n), c0 = random(r, m * n);
+        for (double[] ab : new double[][] {{1, 0}, {-0.5, 2.5}}) {
+            double[] c = c0.clone();
+            blas.gemm(Precision.FLOAT32, ta, tb, m, n, k, ab[0], a, b, ab[1], c);
+            float[] cf = toFloat(c0);
+            blas.gemm(ta, tb, m, n, k, (float) ab[0], toFloat(a), toFloat(b), (float) ab[1], cf);
+            for (int i = 0; i < c.length; i++) {
+                assertEquals(cf[i], c[i], 0.0, backend + " alpha=" + ab[0] + " beta=" + ab[1] + " at " + i);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void openBlasFloat32RejectsArraysShorterThanTheShapes() {
+        Blas blas = BlasHolder.byName("openblas");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> blas.gemm(Precision.FLOAT32, false, true, 4, 4, 4, 1, new double[16], new double[16], 0, new double[15]));
+        assertEquals("gemm: C holds 15 values but the shapes need 16", e.getMessage());
+    }
+
+    private static float[] toFloat(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
+        return f;
+    }
+
     private static double[] transpose(double[] x, int rows, int cols) {
         double[] t = new double[x.length];
         for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j];
