@@ -31,6 +31,7 @@ them: a MIME type (image/svg+xml, text/html, image/png) that some output must ha
     python3 build.py                 # write student notebooks and solutions/ (not executed)
     python3 build.py --execute       # and run every notebook on the deeptoy kernel, keeping outputs
     python3 build.py --execute 04    # only sources whose name starts with 04
+    python3 build.py --text-only 07  # a change of markdown only: keep the stored outputs (no kernel)
     python3 build.py --release DIR 04 05   # an assignment: DIR/04-*.ipynb, DIR/05-*.ipynb, DIR/manifest.json
 
 A run with --execute fails (exit 1) when any cell of any notebook produces an error.
@@ -209,6 +210,24 @@ def release(sources, out):
     print(f"wrote {out / 'manifest.json'}: {len(sources)} notebooks, {manifest['points']} points")
 
 
+def with_stored_outputs(nb, stored, name):
+    """`nb` with the outputs of the executed notebook `stored`, whose code cells must be the same: for a
+    change of markdown only, which needs no kernel. Exits naming the first code cell that changed."""
+    if not stored.is_file():
+        sys.exit(f"{name}: not executed yet; build it with --execute")
+    executed = nbformat.read(stored, as_version=4)
+    nb.metadata["language_info"] = executed.metadata.get("language_info", nb.metadata["language_info"])  # the kernel's
+    old = [c for c in executed.cells if c.cell_type == "code"]
+    new = [(i, c) for i, c in enumerate(nb.cells, 1) if c.cell_type == "code"]
+    for k, (i, cell) in enumerate(new):
+        if k >= len(old) or cell.source != old[k].source:
+            sys.exit(f"{name} cell {i}: its code changed since the notebook was executed; build it with --execute")
+        cell.outputs, cell.execution_count = old[k].outputs, old[k].execution_count
+    if len(old) != len(new):
+        sys.exit(f"{name}: {len(old) - len(new)} code cells fewer than when executed; build it with --execute")
+    return nb
+
+
 def execute(nb, name, timeout):
     from nbclient import NotebookClient
     # No timing metadata: the stored notebooks should change only when their outputs do.
@@ -231,6 +250,8 @@ def main():
     ap.add_argument("--out", default=str(HERE), help="where student notebooks go (solutions/ below it)")
     ap.add_argument("--release", metavar="DIR", help="write an assignment for students into DIR instead: student"
                     " versions without answers and manifest.json")
+    ap.add_argument("--text-only", action="store_true", help="keep the stored notebooks' outputs: for a change of"
+                    " markdown only (fails if code changed)")
     ap.add_argument("--keep-check-outputs", action="store_true", help="keep the outputs of exercise and check cells"
                     " in executed student versions (tests read the ✗ lines)")
     args = ap.parse_args()
@@ -255,6 +276,8 @@ def main():
                 start = time.monotonic()
                 failures += execute(nb, str(target.relative_to(out)), args.timeout)
                 print(f"  {target.relative_to(out)}: {time.monotonic() - start:.1f} s", flush=True)
+            elif args.text_only:
+                nb = with_stored_outputs(nb, target, str(target.relative_to(out)))
             if not teacher and not args.keep_check_outputs:
                 without_answers(nb)
             nbformat.write(nb, target)
