@@ -49,15 +49,20 @@ mlp.graph()
 // unit responds to.
 //
 // ## Training
-// Adam with learning rate 0.001, multiplied by 0.3 every 4 epochs (a step schedule: big steps first,
-// then finer ones), batches of 64. Ten epochs over 60 000 images took 28 s of training here on two
-// cores (the line under the chart), and the network then gets 0.9859 of the 10 000 test digits right
-// (141 wrong). The progress bar shows the epoch, the batch and the time left; the chart shows the loss
-// of every batch (pale) and its mean per epoch (dark). `h` holds the numbers: `h.loss()`, `h.accuracy()`.
+// Adam with learning rate 0.001, multiplied by 0.3 every 3 epochs (a step schedule: big steps first,
+// then finer ones), batches of 64, and one more trick, **data augmentation**: in every epoch each training
+// digit is **moved** by up to one pixel left or right and up or down, at random (`shifts(1)` in the fit
+// options; the edge pixels fill the gap). A 7 one pixel further left is still a 7, so the network sees
+// slightly different digits in every epoch and learns their shapes rather than their exact pixels.
+// Eight epochs over 60 000 images took about 20 s of training here on two cores (the line under the
+// chart), and the network then gets 0.9878 of the 10 000 test digits right (122 wrong); without the moves
+// the same network needed ten epochs for 0.9857 when this notebook was written. The progress bar shows the
+// epoch, the batch and the time left; the chart shows the loss of every batch (pale) and its mean per
+// epoch (dark). `h` holds the numbers: `h.loss()`, `h.accuracy()`.
 // %%
-int epochs = quick ? 3 : 10;
-History h = mlp.fit(train, new FitOptions().epochs(epochs).batchSize(64)
-        .optimizer(new Adam(1e-3).schedule(Schedule.step(4, 0.3))).seed(7));
+int epochs = quick ? 3 : 8;
+History h = mlp.fit(train, new FitOptions().epochs(epochs).batchSize(64).shifts(1)
+        .optimizer(new Adam(1e-3).schedule(Schedule.step(3, 0.3))).seed(7));
 System.out.println(String.format("%d epochs in %.0f s, last epoch: loss %.4f, training accuracy %.4f", h.epochs().size(),
         h.totalSeconds(), h.last().loss(), h.last().accuracy()));
 // %%

@@ -51,8 +51,8 @@ Images.photos(train.subset(idx).x(), perClass, captions, Images.Options.defaults
 // - every training photo also **mirrored** left to right (`withMirrors()`: twice as many photos, as a horse
 //   facing left is as much a horse as one facing right);
 // - every photo **moved** by up to one pixel left or right and up or down, at random and anew in each epoch
-//   (`shifts(1)` in the fit options; the edge pixels fill the gap), as a cat a pixel further left is still
-//   a cat.
+//   (`shifts(1)` in the fit options, as for the digits of notebook 6; the edge pixels fill the gap), as a cat a
+//   pixel further left is still a cat.
 //
 // As the photos are never twice the same, the SVM gets sixteen epochs, the learning rate halved every four
 // (twice what the mirrored photos alone need). Sixteen epochs over 100 000 photos take about half a minute;

@@ -111,9 +111,9 @@ public final class Targets {
         loadMnist();
         Mlp mlp = Mlp.builder().layers(784, 512, 256, 10).dropout(0.2).seed(1).build();
         mlp.scaler(Scaler.pixels());
-        int epochs = intProp("mnist.mlp.epochs", 10);
+        int epochs = intProp("mnist.mlp.epochs", 8);
         run("MNIST", mlp, new Split(mnistTrain, mnistTest), epochs, 64,
-                new Adam(1e-3).schedule(Schedule.step(4, 0.3)), 0.985);
+                new Adam(1e-3).schedule(Schedule.step(3, 0.3)), 1, 0.985);
     }
 
     private static void mnistCnn() {
