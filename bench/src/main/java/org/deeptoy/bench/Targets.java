@@ -112,7 +112,7 @@ public final class Targets {
         Mlp mlp = Mlp.builder().layers(784, 512, 256, 10).dropout(0.2).seed(1).build();
         mlp.scaler(Scaler.pixels());
         int epochs = intProp("mnist.mlp.epochs", 8);
-        run("MNIST", mlp, new Split(mnistTrain, mnistTest), epochs, 64,
+        run("MNIST", "Mlp 784-512-256-10 drop 0.2 +shifts 1", mlp, new Split(mnistTrain, mnistTest), epochs, 64,
                 new Adam(1e-3).schedule(Schedule.step(3, 0.3)), 1, 0.985);
     }
 
@@ -121,7 +121,8 @@ public final class Targets {
         Cnn cnn = Cnn.builder().input(1, 28, 28).conv(16, 5).pool(2).conv(32, 5).pool(2).dense(128).classes(10).seed(1).build();
         cnn.scaler(Scaler.pixels());
         int epochs = intProp("mnist.cnn.epochs", 4);
-        run("MNIST", cnn, new Split(mnistTrain, mnistTest), epochs, 64, new Adam(1e-3).schedule(Schedule.step(2, 0.3)), 0.990);
+        run("MNIST", "Cnn c16x5 p2 c32x5 p2 d128", cnn, new Split(mnistTrain, mnistTest), epochs, 64,
+                new Adam(1e-3).schedule(Schedule.step(2, 0.3)), 0, 0.990);
     }
 
     /**
@@ -132,7 +133,8 @@ public final class Targets {
         Split s = cifar();
         LinearSvm svm = LinearSvm.builder().inputs(3072).classes(10).l2(1e-2).seed(1).build();
         svm.scaler(Scaler.standardize(s.train()));
-        run("CIFAR-10", svm, new Split(s.train().withMirrors(), s.test()), intProp("cifar.svm.epochs", 16), 200,
+        run("CIFAR-10", "LinearSvm 3072->10 +mirrors +shifts 1", svm, new Split(s.train().withMirrors(), s.test()),
+                intProp("cifar.svm.epochs", 16), 200,
                 new Sgd(1e-4).momentum(0.9).schedule(Schedule.step(4, 0.5)), 1, 0.40);
     }
 
@@ -140,8 +142,8 @@ public final class Targets {
         Split s = cifar();
         Mlp mlp = Mlp.builder().layers(3072, 512, 10).l2(1e-4).seed(1).build();
         mlp.scaler(Scaler.standardize(s.train()));
-        run("CIFAR-10", mlp, new Split(s.train().withMirrors(), s.test()), intProp("cifar.mlp.epochs", 8), 128,
-                new Adam(3e-4).schedule(Schedule.step(3, 0.3)), 0.56);
+        run("CIFAR-10", "Mlp 3072-512-10 l2 1e-4 +mirrors", mlp, new Split(s.train().withMirrors(), s.test()),
+                intProp("cifar.mlp.epochs", 8), 128, new Adam(3e-4).schedule(Schedule.step(3, 0.3)), 0, 0.56);
     }
 
     /** Notebook 8b's CNN: three conv 3x3 blocks with batch norm, per-channel standardised photos. */
@@ -150,32 +152,25 @@ public final class Targets {
         Cnn cnn = Cnn.builder().input(3, 32, 32).conv(16, 3).batchNorm().pool(2).conv(32, 3).batchNorm().pool(2)
                 .conv(64, 3).batchNorm().pool(2).dense(128).classes(10).seed(1).build();
         cnn.scaler(Scaler.standardizePerChannel(s.train()));
-        run("CIFAR-10", cnn, s, intProp("cifar.cnn.epochs", 3), 64, new Adam(2e-3).schedule(Schedule.step(2, 0.3)), 0.65);
+        run("CIFAR-10", "Cnn c16bn p2 c32bn p2 c64bn p2 d128", cnn, s, intProp("cifar.cnn.epochs", 3), 64,
+                new Adam(2e-3).schedule(Schedule.step(2, 0.3)), 0, 0.65);
     }
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    private static void run(String dataset, Classifier model, Split s, int epochs, int batch, Optimizer opt, double target) {
-        run(dataset, model, s, epochs, batch, opt, 0, target);
-    }
-
-    /** Trains with the images moved by up to {@code shifts} pixels at random (0: as they are). */
-    private static void run(String dataset, Classifier model, Split s, int epochs, int batch, Optimizer opt, int shifts,
-                            double target) {
+    /**
+     * Trains {@code model} (in the table as {@code label}, at most 38 characters; the header line gives it whole)
+     * with the images moved by up to {@code shifts} pixels at random (0: as they are).
+     */
+    private static void run(String dataset, String label, Classifier model, Split s, int epochs, int batch, Optimizer opt,
+                            int shifts, double target) {
         System.out.println("\n" + dataset + ": " + model + ", " + s.train().size() + " training / " + s.test().size()
                 + " test examples, " + opt + (shifts > 0 ? ", shifts " + shifts : ""));
         History h = model.fit(s.train(), new FitOptions().epochs(epochs).batchSize(batch).optimizer(opt).seed(7).shifts(shifts)
                 .verbose(true));
         double acc = model.score(s.test());
         System.out.printf(Locale.ROOT, "%s test accuracy %.4f (target %.3f)%n", dataset, acc, target);
-        String name = model.toString().replaceAll(", [0-9]+ parameters", "").replace("Cnn [1, 28, 28] ", "Cnn ")
-                .replace("Cnn [3, 32, 32] ", "Cnn ").replace("x3 batchNorm", "bn").replaceAll("^(Cnn .*) -> 10 classes$", "$1")
-                .replace("conv:", "c").replace("pool:", "p").replace("dense:", "d").replace(" inputs -> ", "->").replace(" classes", "")
-                .replaceAll("([0-9])\\.0E", "$1e");
-        String augmented = (s.train().name().endsWith("+ mirrors") ? " +mirrors" : "") + (shifts > 0 ? " +shifts " + shifts : "");
-        name = name.substring(0, Math.min(name.length(), 38 - augmented.length())) + augmented;
-        rows.add(new Row(dataset, name.length() > 38 ? name.substring(0, 38) : name, h.epochs().size(), acc, target,
-                h.totalSeconds() / h.epochs().size(), peakMb()));
+        rows.add(new Row(dataset, label, h.epochs().size(), acc, target, h.totalSeconds() / h.epochs().size(), peakMb()));
     }
 
     private static void loadMnist() {
