@@ -3,15 +3,16 @@ package org.deeptoy.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.deeptoy.kernel.Commands.freePort;
+import static org.deeptoy.kernel.Commands.onPath;
+import static org.deeptoy.kernel.Commands.read;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,17 +50,12 @@ class BrowserNotebookTest {
         requireTool(node != null, "node is missing: apt-get install nodejs (v18 or newer)");
         requireTool(Files.isDirectory(browserDir.resolve("node_modules/playwright-core")),
                 "playwright-core is missing: cd kernel/src/test/browser && npm ci");
-        requireTool(new File("/usr/bin/python3").canExecute() && run(List.of("/usr/bin/python3", "-c", "import notebook"),
-                module, Map.of(), tmp.resolve("probe.log"), 60) == 0,
+        requireTool(new File("/usr/bin/python3").canExecute() && Commands.run(module, List.of("/usr/bin/python3", "-c",
+                "import notebook"), Map.of(), Duration.ofSeconds(60)).exit() == 0,
                 "Jupyter Notebook is missing: apt-get install jupyter-notebook");
 
-        Path jar = module.resolve("target/deeptoy-kernel.jar");
-        assertTrue(Files.isRegularFile(jar), "the fat jar is built in process-classes: " + jar);
         Path prefix = tmp.resolve("prefix");
-        Path installLog = tmp.resolve("install.log");
-        assertEquals(0, run(List.of("bash", module.resolve("../install/install.sh").toString(), "--prefix",
-                prefix.toString(), "--no-build", "--memory", "1g"), module, Map.of(), installLog, 300),
-                () -> "install.sh failed:\n" + read(installLog));
+        Commands.install(prefix, "1g", Map.of());
 
         Path notebooks = Files.createDirectories(tmp.resolve("notebooks"));
         Files.copy(module.resolve("src/test/resources/browser/" + NOTEBOOK), notebooks.resolve(NOTEBOOK));
@@ -79,8 +74,6 @@ class BrowserNotebookTest {
         env.put("JUPYTER_CONFIG_DIR", Files.createDirectories(tmp.resolve("jupyter-config")).toString());
         env.put("JUPYTER_RUNTIME_DIR", Files.createDirectories(tmp.resolve("jupyter-runtime")).toString());
         Process serverProcess = server.start();
-        Process browser = null;
-        Path browserLog = tmp.resolve("browser.log");
         try {
             waitForServer(serverProcess, port, token, serverLog);
             List<String> command = new ArrayList<>(List.of(node, browserDir.resolve("run-notebook.js").toString(),
@@ -90,54 +83,16 @@ class BrowserNotebookTest {
                     "--user-data-dir", tmp.resolve("chromium-profile").toString(),
                     "--screenshot", screenshot.toString(),
                     "--timeout", "180000"));
-            ProcessBuilder pb = new ProcessBuilder(command).directory(browserDir.toFile())
-                    .redirectErrorStream(true).redirectOutput(browserLog.toFile());
-            browser = pb.start();
-            boolean done = browser.waitFor(8, TimeUnit.MINUTES);
-            String out = read(browserLog);
+            Commands.Result browser = Commands.run(browserDir, command, Map.of(), Duration.ofMinutes(8));
+            String out = browser.output();
             System.out.println(out);
-            if (!done) {
-                fail("the browser run did not finish in 8 minutes:\n" + out + "\n--- notebook server ---\n"
-                        + read(serverLog));
-            }
-            assertEquals(0, browser.exitValue(), () -> "the notebook did not show its three outputs in Chromium"
-                    + " (screenshot: " + screenshot + "):\n" + out + "\n--- notebook server ---\n" + read(serverLog));
+            assertEquals(0, browser.exit(), () -> "the notebook did not show its three outputs in Chromium"
+                    + " (screenshot: " + screenshot + "; exit -1: it ran out of time):\n" + out
+                    + "\n--- notebook server ---\n" + read(serverLog));
             assertTrue(out.contains("[browser] PASS"), () -> "the browser script ended without PASS:\n" + out);
             assertTrue(Files.size(screenshot) > 10_000, "the screenshot was saved: " + screenshot);
         } finally {
-            if (browser != null) {
-                stop(browser);
-            }
             shutDownServer(serverProcess, port, token);
-        }
-    }
-
-    /** Skips on a developer machine without the browser tools; fails in CI, where .ci/run installs them. */
-    private static void requireTool(boolean present, String message) {
-        if (present) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("browser test cannot run in CI: " + message);
-        }
-        String skip = "browser test skipped: " + message + " (it fails instead when CI=true)";
-        System.err.println("[BrowserNotebookTest] " + skip);
-        Assumptions.abort(skip);
-    }
-
-    private static String onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File f = new File(dir, name);
-            if (f.canExecute()) {
-                return f.getAbsolutePath();
-            }
-        }
-        return null;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
@@ -184,37 +139,7 @@ class BrowserNotebookTest {
         }
     }
 
-    private static void stop(Process p) throws InterruptedException {
-        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-        if (p.isAlive()) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
-        for (ProcessHandle child : tree) {
-            child.destroyForcibly();
-        }
-    }
-
-    private static int run(List<String> command, Path dir, Map<String, String> env, Path log, int seconds)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+    private static void requireTool(boolean present, String message) {
+        Commands.requireTool("browser test", present, message);
     }
 }

@@ -3,6 +3,9 @@ package org.deeptoy.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.deeptoy.kernel.Commands.freePort;
+import static org.deeptoy.kernel.Commands.onPath;
+import static org.deeptoy.kernel.Commands.read;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -26,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * src/test/browser; skipped without them on a developer machine, failing in CI (env CI=true).
  */
 class ClassroomHubTest {
-    private static final Path MODULE = Path.of("").toAbsolutePath();
+    private static final Path MODULE = Commands.MODULE;
     private static final Path ROOT = MODULE.getParent();
 
     @Test
@@ -53,13 +54,12 @@ class ClassroomHubTest {
         Files.writeString(data.resolve("iris.csv"), "sepal_length\n");
         Path users = Files.writeString(tmp.resolve("users.txt"), "# one login per line\ndaemon\n");
         Path dest = tmp.resolve("root");
-        Path log = tmp.resolve("classroom.log");
         int port = freePort();
-        assertEquals(0, run(List.of("bash", ROOT.resolve("install/classroom.sh").toString(), "--root", dest.toString(),
-                        "--no-start", "--no-build", "--admin", "root", "--users", users.toString(), "--port", "" + port,
-                        "--memory-per-student", "768M", "--data", tmp.resolve("data").toString()), Map.of(), log, 600),
-                () -> "classroom.sh failed:\n" + read(log));
-        String out = read(log);
+        Commands.Result classroom = run(List.of("bash", ROOT.resolve("install/classroom.sh").toString(), "--root", dest.toString(),
+                "--no-start", "--no-build", "--admin", "root", "--users", users.toString(), "--port", "" + port,
+                "--memory-per-student", "768M", "--data", tmp.resolve("data").toString()), Map.of(), 600);
+        assertEquals(0, classroom.exit(), () -> "classroom.sh failed:\n" + classroom.output());
+        String out = classroom.output();
         assertTrue(out.contains("daemon (not created: --root)"), out);
         Path kernelJson = dest.resolve("usr/local/share/jupyter/kernels/deeptoy/kernel.json");
         assertTrue(Files.readString(kernelJson).contains("{resource_dir}/launch"), "kernel installed system-wide with its launcher");
@@ -96,7 +96,7 @@ class ClassroomHubTest {
             assertTrue(hubOut.contains("Using Authenticator: jupyterhub.auth.PAMAuthenticator"), hubOut);
             assertTrue(hubOut.contains("Using Spawner: jupyterhub.spawner.LocalProcessSpawner"), hubOut);
         } finally {
-            stop(hub);
+            Commands.stop(hub, Duration.ofSeconds(20)); // SIGTERM: the hub stops its proxy
         }
     }
 
@@ -113,18 +113,17 @@ class ClassroomHubTest {
         String browser = String.join(" ", "cd", browserDir.toString(), "&& node run-hub-notebook.js --hub \"$HUB_URL\"",
                 "--user student01 --password any --notebook course/02-graph.ipynb --chromium", chromium,
                 "--user-data-dir", tmp.resolve("chromium-profile").toString(), "--screenshot", screenshot.toString());
-        Path log = tmp.resolve("classroom.log");
         // The first port of the first students' port blocks is taken (install/classroom/python/deeptoy_ports.py):
         // their kernels must start on the next free ports of their block, without a restart.
         List<ServerSocket> taken = new ArrayList<>();
         for (int block = 0; block <= 10; block++) {
             taken.add(listenOn(20000 + 50 * block));
         }
-        int status;
+        Commands.Result classRun;
         try {
-            status = run(List.of("bash", ROOT.resolve("bench/classroom.sh").toString(), "3", "0", "--check",
+            classRun = run(List.of("bash", ROOT.resolve("bench/classroom.sh").toString(), "3", "0", "--check",
                     "System.out.println(\"hello from \" + System.getenv(\"JUPYTERHUB_USER\")); 6 * 7", "--then", browser),
-                    Map.of(), log, 900);
+                    Map.of(), 900);
         } finally {
             for (ServerSocket s : taken) {
                 if (s != null) {
@@ -132,9 +131,9 @@ class ClassroomHubTest {
                 }
             }
         }
-        String out = read(log);
+        String out = classRun.output();
         System.out.println(out);
-        assertEquals(0, status, () -> "the class run failed:\n" + out);
+        assertEquals(0, classRun.exit(), () -> "the class run failed:\n" + out);
         for (String student : List.of("student01", "student02", "student03")) {
             assertTrue(out.contains(student + ": ok: hello from " + student + "\n42"), () -> student + " ran the cell:\n" + out);
         }
@@ -152,9 +151,7 @@ class ClassroomHubTest {
     void kernelSizesItsHeapFromMemLimitAndExplainsOutOfMemory(@TempDir Path tmp) throws Exception {
         requireHub();
         Path prefix = tmp.resolve("prefix");
-        Path log = tmp.resolve("kernel.log");
-        assertEquals(0, run(List.of("bash", ROOT.resolve("install/install.sh").toString(), "--prefix", prefix.toString(),
-                "--no-build"), Map.of(), log, 300), () -> "install.sh failed:\n" + read(log));
+        Commands.install(prefix, "1g", Map.of()); // the heap comes from MEM_LIMIT below
         String client = String.join("\n",
                 "import jupyter_client",
                 "km = jupyter_client.KernelManager(kernel_name='deeptoy'); km.start_kernel()",
@@ -172,9 +169,10 @@ class ClassroomHubTest {
                 "print('AFTER', r['content']['status'], km.is_alive())",
                 "kc.stop_channels(); km.shutdown_kernel(now=True)");
         int mb512 = 512 << 20;
-        assertEquals(0, run(List.of("/usr/bin/python3", "-c", client), Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter")
-                .toString(), "MEM_LIMIT", "" + mb512, "JUPYTERHUB_USER", "student01"), log, 600), () -> read(log));
-        String out = read(log);
+        Commands.Result kernel = run(List.of("/usr/bin/python3", "-c", client), Map.of("JUPYTER_PATH",
+                prefix.resolve("share/jupyter").toString(), "MEM_LIMIT", "" + mb512, "JUPYTERHUB_USER", "student01"), 600);
+        String out = kernel.output();
+        assertEquals(0, kernel.exit(), out);
         assertTrue(out.contains("BANNER heap 212 MB (MEM_LIMIT 512 MB less 300 MB") && out.contains("BLAS 1 thread (JupyterHub"), out);
         assertTrue(out.contains("OutOfMemoryError") && out.contains("ask your teacher"), out);
         assertTrue(out.contains("AFTER ok True"), "the kernel lives on:\n" + out);
@@ -184,7 +182,7 @@ class ClassroomHubTest {
 
     @Test
     void kubernetesFilesParseAndUseTheSameInstallScripts() throws Exception {
-        requireTool(run(List.of("/usr/bin/python3", "-c", "import yaml"), Map.of(), Files.createTempFile("yaml", ".log"), 60) == 0,
+        requireTool(run(List.of("/usr/bin/python3", "-c", "import yaml"), Map.of(), 60).exit() == 0,
                 "python3-yaml is missing: apt-get install python3-yaml");
         Path values = ROOT.resolve("install/classroom/z2jh-values.yaml");
         String check = String.join("\n",
@@ -202,9 +200,8 @@ class ClassroomHubTest {
                 "assert u['lifecycleHooks']['postStart']['exec']['command'][0] == 'gitpuller', 'the course by nbgitpuller'",
                 "assert u['extraEnv']['JUPYTERHUB_SINGLEUSER_APP'] == 'notebook.notebookapp.NotebookApp', 'classic notebook'",
                 "print('values ok', u['image']['name'], u['memory'])");
-        Path log = Files.createTempFile("values", ".log");
-        assertEquals(0, run(List.of("/usr/bin/python3", "-c", check, values.toString()), Map.of(), log, 60),
-                () -> "z2jh-values.yaml:\n" + read(log));
+        Commands.Result parsed = run(List.of("/usr/bin/python3", "-c", check, values.toString()), Map.of(), 60);
+        assertEquals(0, parsed.exit(), () -> "z2jh-values.yaml:\n" + parsed.output());
 
         // The Dockerfile: known instructions only, Debian 12, and the install scripts CI runs.
         List<String> instructions = new ArrayList<>();
@@ -272,37 +269,18 @@ class ClassroomHubTest {
     private static void requireHub() throws Exception {
         requireTool(onPath("jupyterhub") != null && onPath("configurable-http-proxy") != null,
                 "JupyterHub is missing: apt-get install jupyterhub");
-        requireTool(run(List.of("/usr/bin/python3", "-c", "import websocket, notebook"), Map.of(),
-                Files.createTempFile("probe", ".log"), 60) == 0, "apt-get install python3-websocket jupyter-notebook");
+        requireTool(run(List.of("/usr/bin/python3", "-c", "import websocket, notebook"), Map.of(), 60).exit() == 0,
+                "apt-get install python3-websocket jupyter-notebook");
         assertTrue(Files.isRegularFile(MODULE.resolve("target/deeptoy-kernel.jar")), "the fat jar is built in process-classes");
     }
 
-    /** Skips on a developer machine without the tools; fails in CI, where .ci/run installs them. */
     private static void requireTool(boolean present, String message) {
-        if (present) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("classroom test cannot run in CI: " + message);
-        }
-        System.err.println("[ClassroomHubTest] skipped: " + message);
-        Assumptions.abort(message);
+        Commands.requireTool("classroom test", present, message);
     }
 
-    private static String onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File f = new File(dir, name);
-            if (f.canExecute()) {
-                return f.getAbsolutePath();
-            }
-        }
-        return null;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    /** A command run in the kernel module's folder (see {@link Commands#run}). */
+    private static Commands.Result run(List<String> command, Map<String, String> env, int seconds) throws Exception {
+        return Commands.run(MODULE, command, env, Duration.ofSeconds(seconds));
     }
 
     /** HTTP/1.1: the default h2c upgrade request goes unanswered by configurable-http-proxy. */
@@ -333,43 +311,5 @@ class ClassroomHubTest {
         }
         fail("jupyterhub did not answer " + url + " within 90 s:\n" + read(log));
         return null;
-    }
-
-    /** SIGTERM to the hub (it stops its proxy), then whatever is left of the tree it started. */
-    private static void stop(Process p) throws InterruptedException {
-        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-        p.destroy();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        for (ProcessHandle child : tree) {
-            child.destroyForcibly();
-        }
-    }
-
-    private static int run(List<String> command, Map<String, String> env, Path log, int seconds)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(MODULE.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-            p.destroy(); // bench/classroom.sh cleans up what it started on TERM
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-            tree.forEach(ProcessHandle::destroyForcibly);
-            return -1;
-        }
-        return p.exitValue();
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
     }
 }

@@ -2,8 +2,11 @@ package org.deeptoy.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * What the tests that drive the installed kernel from outside share: install.sh into a temporary
@@ -30,8 +35,8 @@ final class Commands {
 
     /**
      * Runs a command in dir with env added to this process's environment. When the time runs out the
-     * command and every process it started (kernels, servers) are killed: a test that times out
-     * leaves nothing running.
+     * command gets SIGTERM (scripts such as bench/classroom.sh clean up what they started), then it and
+     * every process it started (kernels, servers) are killed: a test that times out leaves nothing running.
      */
     static Result run(Path dir, List<String> command, Map<String, String> env, Duration limit) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
@@ -42,21 +47,67 @@ final class Commands {
             Process p = pb.start();
             boolean done = p.waitFor(limit.toSeconds(), TimeUnit.SECONDS);
             if (!done) {
-                killTree(p);
+                stop(p, Duration.ofSeconds(30));
             }
             String output = Files.readString(log, StandardCharsets.UTF_8);
             return done ? new Result(p.exitValue(), output)
-                    : new Result(-1, output + "\n(timed out after " + limit.toMinutes() + " minutes)");
+                    : new Result(-1, output + "\n(timed out after " + limit.toSeconds() + " s)");
         } finally {
             Files.deleteIfExists(log);
         }
     }
 
-    /** The process and everything it started, forcibly. */
-    static void killTree(Process p) {
+    /** SIGTERM, up to {@code grace} to exit (a hub stops its proxy, a script its servers), then whatever is left of its tree. */
+    static void stop(Process p, Duration grace) throws InterruptedException {
         List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-        p.destroyForcibly();
+        p.destroy();
+        if (!p.waitFor(grace.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
         tree.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * Skips the test on a developer machine without a tool it needs; fails it in CI, where .ci/run installs
+     * them, so such a test can never vanish silently. {@code test} names it in the message, e.g. "browser test".
+     */
+    static void requireTool(String test, boolean present, String message) {
+        if (present) {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(test + " cannot run in CI: " + message);
+        }
+        String skip = test + " skipped: " + message + " (it fails instead when CI=true)";
+        System.err.println("[" + test + "] " + skip);
+        Assumptions.abort(skip);
+    }
+
+    /** The absolute path of an executable on PATH, or null. */
+    static String onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File f = new File(dir, name);
+            if (f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    /** A TCP port free on this machine a moment ago. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A log file's text, for a failure message. */
+    static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     /** install.sh puts the built fat jar into prefix as Jupyter would find it; the test fails with its output otherwise. */
