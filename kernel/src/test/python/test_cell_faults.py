@@ -4,6 +4,9 @@ Every test ends with the same checks: the kernel answers a follow-up request, a 
 before the fault still holds its value, and the fault's output names the problem.
 Needs JUPYTER_PATH pointing at an installed kernelspec (see JupyterClientTest / CellFaultsTest).
 """
+import collections
+import os
+import subprocess
 import time
 import unittest
 
@@ -20,8 +23,23 @@ class Kernel:
         kw = {"allow_stdin": stdin_hook is not None}
         if stdin_hook is not None:
             kw["stdin_hook"] = stdin_hook
-        reply = self.kc.execute_interactive(code, output_hook=out.append, timeout=timeout, **kw)
+        try:
+            reply = self.kc.execute_interactive(code, output_hook=out.append, timeout=timeout, **kw)
+        except TimeoutError:
+            raise AssertionError(f"no reply within {timeout} s; {self.diagnosis(out)}") from None
         return reply["content"], out
+
+    def diagnosis(self, out):
+        """What arrived of a cell that timed out, and the kernel's Java threads (jcmd): why it hung."""
+        kinds = collections.Counter(m["msg_type"] for m in out)
+        pid = self.km.provisioner.process.pid  # the launcher execs java
+        jcmd = os.path.join(os.path.dirname(os.path.realpath(f"/proc/{pid}/exe")), "jcmd")
+        try:
+            threads = subprocess.run([jcmd, str(pid), "Thread.print"], capture_output=True, text=True,
+                                     timeout=60).stdout
+        except (OSError, subprocess.SubprocessError) as e:
+            threads = f"(no thread dump: {e})"
+        return f"messages of the cell so far: {dict(kinds)}; kernel threads:\n{threads}"
 
     def interrupt_after(self, code, seconds, timeout=30):
         """Starts a cell, interrupts it after `seconds`; returns (reply, messages, reply delay in s)."""
