@@ -31,10 +31,11 @@ public final class OpenBlas implements Blas {
     /** The thread count used unless configured; chosen from measurements (bench/README.md). */
     public static final int DEFAULT_THREADS = 1;
 
-    /** Native copies of A, B and C, grown as needed; one set per calling thread. */
+    /** Native copies of A, B and C, grown as needed, and a small chunk for rounding; one set per calling thread. */
     private static final class Buffers {
         DoublePointer a, b, c;
         FloatPointer fa, fb, fc;
+        final float[] chunk = new float[2048];
     }
 
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
@@ -110,9 +111,9 @@ public final class OpenBlas implements Blas {
     }
 
     /**
-     * The double product in float32: A and B are rounded to float straight into the native buffers and
-     * C widened straight back, one copy each way instead of two through float arrays (the same
-     * numbers; an MNIST MLP epoch spent ~0.4 s in the copies).
+     * The double product in float32: A and B are rounded to float into the native buffers and C widened
+     * back through a small chunk that stays in the L1 cache, rather than through float arrays as large
+     * as the operands (the same numbers; an MNIST MLP epoch spent ~0.4 s in those copies).
      */
     @Override
     public void gemm(Precision precision, boolean transA, boolean transB, int m, int n, int k, double alpha,
@@ -128,12 +129,11 @@ public final class OpenBlas implements Blas {
         int sizeA = m * k, sizeB = k * n, sizeC = m * n;
         Buffers buf = buffers.get();
         FloatPointer pa = buf.fa = fit(buf.fa, sizeA), pb = buf.fb = fit(buf.fb, sizeB), pc = buf.fc = fit(buf.fc, sizeC);
-        putRounded(pa, a, sizeA);
-        putRounded(pb, b, sizeB);
-        if (beta != 0) putRounded(pc, c, sizeC);
+        putRounded(a, sizeA, pa, buf.chunk);
+        putRounded(b, sizeB, pb, buf.chunk);
+        if (beta != 0) putRounded(c, sizeC, pc, buf.chunk);
         sgemm(transA, transB, m, n, k, (float) alpha, pa, pb, (float) beta, pc);
-        FloatBuffer result = pc.asBuffer();
-        for (int i = 0; i < sizeC; i++) c[i] = result.get(i);
+        getWidened(pc, c, sizeC, buf.chunk);
     }
 
     private static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, FloatPointer b,
@@ -142,10 +142,29 @@ public final class OpenBlas implements Blas {
                 m, n, k, alpha, a, transA ? m : k, b, transB ? k : n, beta, c, n);
     }
 
-    /** Writes x[0..size) rounded to float into native memory (a direct buffer's puts: no JNI call per value). */
-    private static void putRounded(FloatPointer p, double[] x, int size) {
+    /**
+     * Writes x[0..size) rounded to float into native memory, a chunk at a time: the rounding loop runs on
+     * an array (fast at every JIT level) and each chunk goes over in one bulk copy. Putting value by value
+     * into the direct buffer was as fast once fully compiled, but 4x slower than the old copies under C1,
+     * where a class's kernels run for long on a busy server (bench/README).
+     */
+    private static void putRounded(double[] x, int size, FloatPointer p, float[] chunk) {
         FloatBuffer to = p.asBuffer();
-        for (int i = 0; i < size; i++) to.put(i, (float) x[i]);
+        for (int start = 0; start < size; start += chunk.length) {
+            int len = Math.min(chunk.length, size - start);
+            for (int i = 0; i < len; i++) chunk[i] = (float) x[start + i];
+            to.put(start, chunk, 0, len);
+        }
+    }
+
+    /** Reads size floats from native memory into x, widened, a chunk at a time (see putRounded). */
+    private static void getWidened(FloatPointer p, double[] x, int size, float[] chunk) {
+        FloatBuffer from = p.asBuffer();
+        for (int start = 0; start < size; start += chunk.length) {
+            int len = Math.min(chunk.length, size - start);
+            from.get(start, chunk, 0, len);
+            for (int i = 0; i < len; i++) x[start + i] = chunk[i];
+        }
     }
 
     /**
