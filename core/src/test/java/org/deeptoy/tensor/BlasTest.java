@@ -73,8 +73,8 @@ class BlasTest {
     }
 
     /**
-     * OpenBLAS rounds a double product's operands to float straight into native memory: the result must be,
-     * bit for bit, the float kernel's on float copies, widened (for every transpose, alpha and beta).
+     * OpenBLAS rounds a double product's operands to float into native memory a chunk at a time: the result
+     * must be, bit for bit, the float kernel's on float copies, widened (for every transpose, alpha and beta).
      */
     @ParameterizedTest(name = "{0} transA={1} transB={2} m={3} n={4} k={5}")
     @MethodSource("cases")

@@ -2,7 +2,6 @@ package org.deeptoy.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.deeptoy.kernel.Commands.freePort;
 import static org.deeptoy.kernel.Commands.onPath;
 import static org.deeptoy.kernel.Commands.read;
@@ -98,23 +97,8 @@ class BrowserNotebookTest {
 
     private static void waitForServer(Process server, int port, String token, Path log) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest status = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/status"))
-                .header("Authorization", "token " + token).timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                fail("jupyter notebook exited with " + server.exitValue() + ":\n" + read(log));
-            }
-            try {
-                if (http.send(status, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        fail("jupyter notebook did not answer on port " + port + " within 90 s:\n" + read(log));
+        Commands.waitForHttp(server, "jupyter notebook", http, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/status")).header("Authorization", "token " + token).timeout(Duration.ofSeconds(5)).build(), log);
     }
 
     /** Asks the server to shut down (it stops its kernels), then ends whatever is left of its process tree. */
@@ -129,14 +113,9 @@ class BrowserNotebookTest {
             // the server is already gone, or never came up: the process handles below cover it
         }
         if (!server.waitFor(20, TimeUnit.SECONDS)) {
-            server.destroy();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            Commands.stop(server, Duration.ofSeconds(10));
         }
-        for (ProcessHandle child : tree) {
-            child.destroyForcibly();
-        }
+        tree.forEach(ProcessHandle::destroyForcibly); // kernels it started, also those it no longer parents
     }
 
     private static void requireTool(boolean present, String message) {

@@ -2,7 +2,6 @@ package org.deeptoy.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.deeptoy.kernel.Commands.freePort;
 import static org.deeptoy.kernel.Commands.onPath;
 import static org.deeptoy.kernel.Commands.read;
@@ -24,7 +23,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -292,24 +290,8 @@ class ClassroomHubTest {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static String waitForHttp(Process p, String url, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                fail("jupyterhub exited with " + p.exitValue() + ":\n" + read(log));
-            }
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return r.body();
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(300);
-        }
-        fail("jupyterhub did not answer " + url + " within 90 s:\n" + read(log));
-        return null;
+    private static String waitForHttp(Process hub, String url, Path log) throws Exception {
+        return Commands.waitForHttp(hub, "jupyterhub", HTTP, HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(5)).build(), log);
     }
 }

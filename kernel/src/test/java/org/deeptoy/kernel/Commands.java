@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +102,30 @@ final class Commands {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * Sends {@code request} until it answers 200 (at most 90 s) and returns the body; fails with the server's
+     * log when {@code server}, named {@code what}, exits first or never answers.
+     */
+    static String waitForHttp(Process server, String what, HttpClient http, HttpRequest request, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                fail(what + " exited with " + server.exitValue() + ":\n" + read(log));
+            }
+            try {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return r.body();
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(300);
+        }
+        fail(what + " did not answer " + request.uri() + " within 90 s:\n" + read(log));
+        return null;
     }
 
     /** A log file's text, for a failure message. */
