@@ -295,11 +295,14 @@ class CellFaults(unittest.TestCase):
 
     # ---- imports
     def test_import_that_would_delete_variables_is_undone(self):
-        self.fault("import java.awt.*;", "was not applied", "names", "List")
+        self.fault("import java.awt.*;", "was not applied", "variable names", "List: java.util.List and java.awt.List")
         self.fault("names.get(0)", "ada", status="ok")
+        # the refused import took nothing with it: java.util.* is still in effect, java.awt.* is not
+        self.fault("List<Integer> afterRefusal = new ArrayList<>(List.of(5));\nafterRefusal", "[5]", status="ok")
+        self.fault("Color.RED", "cannot find symbol", "Color")
 
     def test_single_import_that_shadows_is_undone(self):
-        self.fault("import java.awt.List;", "was not applied", "names")
+        self.fault("import java.awt.List;", "was not applied", "names", "List: java.util.List and java.awt.List")
 
     def test_harmless_import_keeps_values(self):
         self.k.run("record Pair(int a, int b) {}\nPair pair = new Pair(3, 4);")
@@ -417,6 +420,120 @@ class CellFaults(unittest.TestCase):
 
     def test_help_lists_magics_and_entry_points(self):
         self.fault("%help", "%maven", "%vars", "ComputationalGraph", status="ok")
+
+
+# The imports JShell's own tool starts with (its DEFAULT startup), the kernel's (Evaluator.IMPORTS), and
+# others the course uses: each already in effect or harmless, so running it again changes nothing.
+JSHELL_DEFAULT_IMPORTS = ["java.io.*", "java.math.*", "java.net.*", "java.nio.file.*", "java.util.*",
+                          "java.util.concurrent.*", "java.util.function.*", "java.util.prefs.*",
+                          "java.util.regex.*", "java.util.stream.*"]
+KERNEL_IMPORTS = ["java.util.*", "org.deeptoy.tensor.*", "org.deeptoy.graph.*", "org.deeptoy.ops.*",
+                  "org.deeptoy.check.*", "org.deeptoy.data.*", "org.deeptoy.nn.*", "org.deeptoy.optim.*",
+                  "static org.deeptoy.kernel.Display.*"]
+OTHER_IMPORTS = ["org.deeptoy.kernel.render.*", "org.deeptoy.kernel.render.Charts", "tech.tablesaw.api.*",
+                 "org.knowm.xchart.*", "java.util.List", "java.lang.*", "java.lang.String", "java.lang.management.*",
+                 "static java.lang.Math.*", "static java.lang.Math.max", "static java.util.Map.entry"]
+
+
+class Reruns(unittest.TestCase):
+    """Running cells again, as a student re-runs a notebook: each run gives only the errors its code causes."""
+    k = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.k = Kernel()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.close()
+
+    def quiet(self, code, times=3):
+        """Runs a cell `times` times: each run succeeds and shows nothing."""
+        for n in range(1, times + 1):
+            content, out = self.k.run(code)
+            self.assertEqual((content["status"], text_of(out)), ("ok", ""), f"{code!r}, run {n}")
+
+    def shows(self, code, expected):
+        content, out = self.k.run(code)
+        self.assertEqual((content["status"], text_of(out).strip()), ("ok", expected), code)
+
+    def test_a_imports_in_effect_are_accepted_silently_every_time(self):
+        # runs first (alphabetical), in a kernel no other cell ran in
+        for imp in JSHELL_DEFAULT_IMPORTS + KERNEL_IMPORTS + OTHER_IMPORTS:
+            self.quiet(f"import {imp};")
+        self.quiet("import java.util.*;\nimport org.deeptoy.kernel.render.*;\nimport static java.lang.Math.*;")
+        # none of them was lost on the way
+        self.shows("List<Integer> xs = new ArrayList<>(List.of(3, 1));\nCollections.sort(xs);\nxs", "[1, 3]")
+        self.shows("max(2, abs(-5)) + \" \" + Charts.class.getSimpleName() + \" \" + Tensor.class.getSimpleName()",
+                   "5 Charts Tensor")
+        self.quiet("import java.util.*;")
+        self.shows("xs.size()", "2")
+
+    def test_class_record_interface_and_method_run_again(self):
+        decls = ("record Pt(int x) {}\ninterface Shape { double area(); }\n"
+                 "class Sq implements Shape { public double area() { return 4; } }\n"
+                 "int twice(int v) { return 2 * v; }")
+        self.quiet(decls)
+        self.quiet("Pt pt = new Pt(1);\nShape sq = new Sq();", times=1)
+        self.quiet(decls)  # the same bodies again: nothing changes, nothing is reset
+        self.shows("pt.x() + sq.area() + twice(2)", "9.0")
+        self.quiet("int twice(int v) { return 3 * v; }", times=2)
+        self.shows("twice(2)", "6")
+        # a changed class: objects made before keep their class, new ones get the new one
+        content, out = self.k.run("class Sq implements Shape { public double area() { return 5; } }")
+        self.assertEqual(content["status"], "ok", text_of(out))
+        self.quiet("Shape sq = new Sq();", times=2)
+        self.shows("sq.area() + pt.x()", "6.0")
+        self.quiet(decls)
+        self.shows("new Sq().area() + pt.x() + twice(1)", "7.0")
+
+    def test_cells_run_out_of_order(self):
+        cells = ["int base = 10;", "int addBase(int v) { return v + base; }", "int total = addBase(5);",
+                 "record Box(int v) {}", "Box box = new Box(total);", "box.v() + base"]
+        for i in (0, 1, 2, 3, 4, 5, 4, 2, 0, 3, 5, 1):
+            content, out = self.k.run(cells[i])
+            self.assertEqual(content["status"], "ok", (cells[i], text_of(out)))
+        self.quiet("int base = 20;", times=1)
+        for c in cells:
+            content, out = self.k.run(c)
+            self.assertEqual(content["status"], "ok", (c, text_of(out)))
+        self.assertEqual(text_of(out), "25")
+
+    def test_class_naming_a_class_declared_after_it(self):
+        # as in JShell: Pa is declared at once and usable as soon as Pb exists
+        content, out = self.k.run("class Pa { Pb b; }")
+        self.assertEqual(content["status"], "ok", text_of(out))
+        self.assertIn("Pa is declared, but cannot be used until class Pb is defined", text_of(out))
+        self.quiet("class Pb { Pa a; }", times=2)
+        self.shows("new Pb().a == null && new Pa().b == null", "true")
+        content, out = self.k.run("class Pa { Pb b; }")  # run again: Pb exists now
+        self.assertEqual((content["status"], text_of(out)), ("ok", ""))
+        # both in one cell, with a use of them: no note, the cell's value is shown
+        for _ in range(2):
+            self.shows("class Va { Vb next; int n = 1; }\nclass Vb { Va next; int n = 2; }\n"
+                       "Vb vb = new Vb();\nvb.next = new Va();\nvb.n + vb.next.n", "3")
+        # using one still waiting says what it waits for instead of "cannot find symbol" alone
+        self.k.run("class Wa { Wb b; }")
+        content, out = self.k.run("new Wa()")
+        self.assertEqual(content["status"], "error")
+        self.assertIn("Wa is declared, but cannot be used until class Wb is defined", text_of(out))
+        self.assertNotIn("location: class \n", text_of(out) + "\n")
+
+    def test_restart_and_run_all_gives_the_same_outputs(self):
+        cells = ["import org.deeptoy.kernel.render.*;", "record Pt(int x) {}", "var pts = List.of(new Pt(1), new Pt(2));",
+                 "int sum(List<Pt> ps) { return ps.stream().mapToInt(Pt::x).sum(); }", "sum(pts)"]
+        runs = []
+        for _ in range(2):
+            shown = []
+            for c in cells:
+                content, out = self.k.run(c)
+                self.assertEqual(content["status"], "ok", (c, text_of(out)))
+                shown.append(text_of(out))
+            runs.append(shown)
+            self.k.km.restart_kernel(now=False)
+            self.k.kc.wait_for_ready(timeout=60)
+        self.assertEqual(runs[0], runs[1])
+        self.assertEqual(runs[0][-1], "3")
 
 
 def notebook_cells():

@@ -42,6 +42,11 @@ final class Evaluator implements AutoCloseable {
     private volatile SourceCodeAnalysis analysis;
     /** Snippet id to the cell line (1-based) where the snippet starts, for the current cell. */
     private final Map<String, Integer> snippetLines = new HashMap<>();
+    /**
+     * Declarations of the current cell that name something not defined yet; the cell ends with a
+     * note for those still waiting (a later snippet of the same cell may define what they need).
+     */
+    private final List<Snippet> waiting = new ArrayList<>();
     /** How long a snippet may take to honour Thread.interrupt before JShell stops it by force. */
     private static final long STOP_GRACE_MS = 300;
     /** DeepToy's fit checks for interruption between batches; a big batch may take a while. */
@@ -192,6 +197,7 @@ final class Evaluator implements AutoCloseable {
      */
     Object eval(String cell) throws CellException {
         snippetLines.clear();
+        waiting.clear();
         interrupted = false;
         rendered = null;
         session.cancel(false);
@@ -199,6 +205,7 @@ final class Evaluator implements AutoCloseable {
         try {
             return evalPieces(cell, pieces);
         } catch (CellException e) {
+            noteWaiting();
             if (!broken) {
                 throw e;
             }
@@ -224,7 +231,19 @@ final class Evaluator implements AutoCloseable {
             boolean last = i == pieces.size() - 1;
             value = evalPiece(cell, piece, last && !piece.statement() ? renderer : null);
         }
+        noteWaiting();
         return value;
+    }
+
+    /** Says on stderr which of the cell's declarations still wait for something to be defined. */
+    private void noteWaiting() {
+        for (Snippet s : waiting) {
+            Snippet.Status status = shell.status(s);
+            if (status == Snippet.Status.RECOVERABLE_DEFINED || status == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+                warnUnresolved(s);
+            }
+        }
+        waiting.clear();
     }
 
     /**
@@ -276,7 +295,10 @@ final class Evaluator implements AutoCloseable {
                 }
                 throw error;
             }
-            if (event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+            if (event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED && waitsForDeclaration(snippet)) {
+                // class Pa { Pb b; } before class Pb: declared once Pb is, as in JShell
+                waiting.add(snippet);
+            } else if (event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
                 // nothing was defined (e.g. "code too large"): JShell keeps such a snippet and may
                 // fail every later one because of it, so it is dropped and reported
                 CellException error = compileError(cell, piece, snippet);
@@ -287,7 +309,7 @@ final class Evaluator implements AutoCloseable {
                 throw error;
             }
             if (event.status() == Snippet.Status.RECOVERABLE_DEFINED) {
-                warnUnresolved(snippet);
+                waiting.add(snippet);
             }
             Exception e = event.exception();
             if (e instanceof UnresolvedReferenceException) {
@@ -327,11 +349,22 @@ final class Evaluator implements AutoCloseable {
         return new CellException(ErrorFormat.simpleName(ErrorFormat.className(e)), message, lines);
     }
 
-    /** A snippet defined but unusable until something it names exists: said on stderr. */
+    /**
+     * Whether JShell kept the snippet undefined only because it names declarations that do not exist
+     * yet (it has no error of its own): it becomes defined when they are.
+     */
+    private boolean waitsForDeclaration(Snippet snippet) {
+        return snippet instanceof jdk.jshell.DeclarationSnippet d
+                && shell.unresolvedDependencies(d).findAny().isPresent()
+                && shell.diagnostics(snippet).noneMatch(Diag::isError);
+    }
+
+    /** A snippet declared but unusable until something it names exists: said on stderr. */
     private void warnUnresolved(Snippet snippet) {
         String what = snippet instanceof jdk.jshell.DeclarationSnippet
                 ? ((jdk.jshell.DeclarationSnippet) snippet).name() : "this snippet";
-        System.err.println("Note: " + what + " is defined, but cannot be used until " + whatIsMissing(snippet) + ".");
+        String state = shell.status(snippet) == Snippet.Status.RECOVERABLE_DEFINED ? "defined" : "declared";
+        System.err.println("Note: " + what + " is " + state + ", but cannot be used until " + whatIsMissing(snippet) + ".");
     }
 
     /**
@@ -359,12 +392,15 @@ final class Evaluator implements AutoCloseable {
 
     /**
      * Snippets of earlier cells that the piece changed (JShell reports them with the piece's
-     * snippet as cause). An import that makes earlier declarations unusable (e.g. java.awt.* after
-     * {@code List<String> names}: List becomes ambiguous) is undone, which restores them with their
-     * values, and reported; a redefinition that resets variables is said on stderr.
+     * snippet as cause). A declaration that only takes the place of an earlier one of the same name
+     * (a re-run cell, an import already in effect) is no change. An import that makes earlier
+     * declarations unusable (e.g. java.awt.* after {@code List<String> names}: List becomes
+     * ambiguous) is undone, which restores them with their values, and reported; a redefinition that
+     * resets variables is said on stderr.
      */
     private void checkDependents(String cell, Piece piece, List<SnippetEvent> events) throws CellException {
-        List<String> broken = new ArrayList<>();
+        List<Snippet> broken = new ArrayList<>();
+        List<Snippet> replaced = new ArrayList<>();
         List<String> reset = new ArrayList<>();
         Snippet cause = null;
         for (SnippetEvent e : events) {
@@ -372,33 +408,81 @@ final class Evaluator implements AutoCloseable {
                 continue;
             }
             cause = e.causeSnippet();
-            String name = describeSnippet(e.snippet());
-            if (e.status() != Snippet.Status.VALID) {
-                broken.add(name);
+            if (e.status() == Snippet.Status.OVERWRITTEN) {
+                replaced.add(e.snippet());
+            } else if (e.status() != Snippet.Status.VALID) {
+                broken.add(e.snippet());
             } else if (e.snippet() instanceof jdk.jshell.VarSnippet) {
-                reset.add(name);
+                reset.add(describeSnippet(e.snippet()));
             }
         }
-        if (!broken.isEmpty() && cause instanceof jdk.jshell.ImportSnippet) {
-            String reason = shell.diagnostics(events.stream().filter(e -> e.causeSnippet() != null
-                    && e.status() != Snippet.Status.VALID).findFirst().get().snippet())
-                    .filter(Diag::isError).map(d -> d.getMessage(Locale.ROOT)).findFirst().orElse("");
-            shell.drop(cause);
-            String message = cause.source().strip() + " was not applied: it would make "
-                    + String.join(", ", broken) + " unusable (" + reason.replace('\n', ' ').replaceAll(" +", " ")
+        if (!broken.isEmpty() && cause instanceof jdk.jshell.ImportSnippet imp) {
+            String reason = shell.diagnostics(broken.get(0)).filter(Diag::isError)
+                    .map(d -> d.getMessage(Locale.ROOT)).findFirst().orElse("");
+            shell.drop(imp);
+            for (Snippet earlier : replaced) {
+                shell.eval(earlier.source()); // an import this one took the place of stays in effect
+            }
+            List<String> clashes = clashes(imp, broken);
+            String message = imp.source().strip() + " was not applied: it would make "
+                    + String.join(", ", broken.stream().map(Evaluator::describeSnippet).toList()) + " unusable ("
+                    + (clashes.isEmpty() ? reason.replace('\n', ' ').replaceAll(" +", " ") : String.join("; ", clashes))
                     + "). Your variables are unchanged. Import only the classes you need (e.g. import java.awt.Color;) "
                     + "or write their full name (java.awt.Color).";
             throw new CellException("ImportConflict", message,
                     ErrorFormat.compileError(cell, piece.start, piece.start + piece.source.length(), message));
         }
         if (!broken.isEmpty()) {
-            System.err.println("Note: this cell made " + String.join(", ", broken)
+            System.err.println("Note: this cell made " + String.join(", ", broken.stream().map(Evaluator::describeSnippet).toList())
                     + " unusable until what they use is defined again.");
         }
         if (!reset.isEmpty() && !(cause instanceof jdk.jshell.ImportSnippet)) {
             System.err.println("Note: " + String.join(", ", reset) + " had to be reset (to null or 0) because "
                     + "a type it uses was redefined; run the cell that sets it again.");
         }
+    }
+
+    /**
+     * The simple names a refused type import would have given a second meaning, as
+     * "List: java.util.List and java.awt.List" (the meaning in effect first): names used by the
+     * declarations it broke that the import also brings. Asked of the compiler after the import
+     * is undone; empty for a static import.
+     */
+    private List<String> clashes(jdk.jshell.ImportSnippet imp, List<Snippet> broken) {
+        Snippet.SubKind kind = imp.subKind();
+        boolean wildcard = kind == Snippet.SubKind.TYPE_IMPORT_ON_DEMAND_SUBKIND;
+        if (!wildcard && kind != Snippet.SubKind.SINGLE_TYPE_IMPORT_SUBKIND) {
+            return List.of();
+        }
+        Set<String> used = new LinkedHashSet<>();
+        for (Snippet s : broken) {
+            java.util.regex.Matcher m = IDENTIFIER.matcher(s.source());
+            while (m.find()) {
+                used.add(m.group());
+            }
+        }
+        String pkg = imp.fullname().substring(0, imp.fullname().lastIndexOf('.'));
+        List<String> clashes = new ArrayList<>();
+        for (String name : used) {
+            if (!wildcard && !name.equals(imp.name())) {
+                continue;
+            }
+            String brought = qualifiedType(pkg + "." + name);
+            String inEffect = qualifiedType(name);
+            if (brought != null && inEffect != null && !brought.equals(inEffect)) {
+                clashes.add(name + ": " + inEffect + " and " + brought);
+            }
+        }
+        return clashes;
+    }
+
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("\\b[A-Z][\\w$]*");
+
+    /** The full name of the class {@code name} means in the session, or null if it names none. */
+    private String qualifiedType(String name) {
+        return analysis.documentation(name, name.length(), false).stream()
+                .map(d -> d.signature().replaceFirst("<.*", ""))
+                .filter(sig -> !sig.contains("(") && !sig.contains(" ")).findFirst().orElse(null);
     }
 
     private static String describeSnippet(Snippet s) {
@@ -428,22 +512,54 @@ final class Evaluator implements AutoCloseable {
     private CellException compileError(String cell, Piece piece, Snippet snippet) {
         List<Diag> diags = shell.diagnostics(snippet).filter(Diag::isError).toList();
         if (diags.isEmpty()) {
-            return new CellException("CompileError", "the snippet was rejected",
-                    ErrorFormat.compileError(cell, piece.start, piece.start + 1, "the snippet was rejected"));
+            String message = "the snippet was rejected: " + rejectionReason(snippet);
+            return new CellException("CompileError", message,
+                    ErrorFormat.compileError(cell, piece.start, piece.start + piece.source.length(), message));
         }
         List<String> lines = new ArrayList<>();
         for (Diag d : diags) {
             int start = piece.start + (int) Math.max(0, d.getStartPosition());
             int end = piece.start + (int) Math.max(d.getStartPosition() + 1, d.getEndPosition());
-            lines.addAll(ErrorFormat.compileError(cell, start, end, d.getMessage(Locale.ROOT)));
+            lines.addAll(ErrorFormat.compileError(cell, start, end, message(d)));
         }
-        String first = diags.get(0).getMessage(Locale.ROOT);
+        String first = message(diags.get(0));
+        for (jdk.jshell.TypeDeclSnippet t : shell.types().filter(t -> shell.status(t) == Snippet.Status.RECOVERABLE_NOT_DEFINED
+                && diags.stream().anyMatch(d -> t.name().equals(marked(snippet, d)))).toList()) {
+            String waits = t.name() + " is declared, but cannot be used until " + whatIsMissing(t) + ".";
+            lines.add(waits);
+            first = first + ": " + waits;
+        }
         if (diags.stream().anyMatch(d -> d.getMessage(Locale.ROOT).contains("too large")
                 || d.getMessage(Locale.ROOT).contains("too many constants"))) {
             lines.add(TOO_LARGE_ADVICE);
             first = first + ": " + TOO_LARGE_ADVICE;
         }
         return new CellException("CompileError", first, lines);
+    }
+
+    /** The code a diagnostic points at. */
+    private static String marked(Snippet snippet, Diag d) {
+        String source = snippet.source();
+        long start = d.getStartPosition(), end = d.getEndPosition();
+        return start >= 0 && start <= end && end <= source.length() ? source.substring((int) start, (int) end) : "";
+    }
+
+    /** javac's message without the empty "location: class" of JShell's nameless wrapper class. */
+    private static String message(Diag d) {
+        return d.getMessage(Locale.ROOT).lines().filter(l -> !l.strip().equals("location: class"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** Why JShell refused a snippet that has no compile error of its own. */
+    private String rejectionReason(Snippet snippet) {
+        List<String> missing = snippet instanceof jdk.jshell.DeclarationSnippet d
+                ? shell.unresolvedDependencies(d).toList() : List.of();
+        if (!missing.isEmpty()) {
+            return "it uses " + String.join(", ", missing) + ", which is not defined";
+        }
+        String notes = shell.diagnostics(snippet).map(d -> d.getMessage(Locale.ROOT).lines().findFirst().orElse(""))
+                .filter(m -> !m.isBlank()).collect(java.util.stream.Collectors.joining("; "));
+        return notes.isEmpty() ? "JShell left it " + shell.status(snippet) + " without saying why" : notes;
     }
 
     private CellException unresolved(String cell, Piece piece, UnresolvedReferenceException e) {

@@ -52,7 +52,9 @@ final class SessionRebuild {
             java.util.regex.Pattern.compile("new\\s+[\\w.<>]+\\s*\\([^()]*\\)\\s*;?");
 
     static Result rebuild(KernelSession session, JShell old, Supplier<JShell> fresh) {
-        List<Snippet> active = old.snippets().filter(s -> old.status(s) == Snippet.Status.VALID).toList();
+        // a declaration waiting for one declared after it (class Pa { Pb b; } before Pb) moves too
+        List<Snippet> active = old.snippets().filter(s -> old.status(s) == Snippet.Status.VALID
+                || !(s instanceof VarSnippet) && old.status(s).isActive()).toList();
         // read the values before the old engine goes away
         List<Object> values = new ArrayList<>();
         for (Snippet s : active) {
@@ -65,7 +67,7 @@ final class SessionRebuild {
         for (int i = 0; i < active.size(); i++) {
             Snippet s = active.get(i);
             if (s instanceof ImportSnippet || s instanceof TypeDeclSnippet || s instanceof MethodSnippet) {
-                if (!valid(shell.eval(s.source()))) {
+                if (!declared(shell.eval(s.source()))) {
                     lost.add(s.source().strip());
                 }
             } else if (s instanceof VarSnippet) {
@@ -133,6 +135,12 @@ final class SessionRebuild {
     private static boolean valid(List<SnippetEvent> events) {
         return events.stream().filter(e -> e.causeSnippet() == null)
                 .allMatch(e -> e.status() == Snippet.Status.VALID && e.exception() == null);
+    }
+
+    /** Declared, possibly still waiting for something declared later (JShell's "active"). */
+    private static boolean declared(List<SnippetEvent> events) {
+        return events.stream().filter(e -> e.causeSnippet() == null)
+                .allMatch(e -> e.status().isActive() && e.exception() == null);
     }
 
     /** Marks a variable whose value could not be read. */
