@@ -299,7 +299,7 @@ class CellFaults(unittest.TestCase):
         self.fault("names.get(0)", "ada", status="ok")
         # the refused import took nothing with it: java.util.* is still in effect, java.awt.* is not
         self.fault("List<Integer> afterRefusal = new ArrayList<>(List.of(5));\nafterRefusal", "[5]", status="ok")
-        self.fault("Color.RED", "cannot find symbol", "Color")
+        self.fault("Checkbox.class", "cannot find symbol", "Checkbox")
 
     def test_single_import_that_shadows_is_undone(self):
         self.fault("import java.awt.List;", "was not applied", "names", "List: java.util.List and java.awt.List")

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * text); every check cell prints ✓ for the teacher's solutions and ✗ (not a crash) for the
  * student's unsolved version; every exercise and check carries nbgrader metadata; and the notebooks
  * stored in the repository match their sources, the student versions without outputs in exercise and
- * check cells (a ✗ line must not give an answer away).
+ * check cells (a ✗ line must not give an answer away). Each notebook runs twice in one kernel, as a
+ * student runs it again (run_twice.py): the second run shows no error the first did not and what the
+ * source expects.
  * {@code -Ddeeptoy.notebooks=04,05} limits the run to the sources whose names start with these.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,6 +43,8 @@ class NotebooksTest {
     private static final Path MODULE = Commands.MODULE;
     private static final Path COURSE = MODULE.resolve("../notebooks").normalize();
     private static final Path OUT = MODULE.resolve("target/notebooks");
+    /** The second runs, in the kernel of the first, under the same relative paths. */
+    private static final Path RERUN = OUT.resolve("rerun");
 
     private int exitCode;
     private String log;
@@ -61,31 +65,32 @@ class NotebooksTest {
         assertTrue(!names.isEmpty(), "no notebook sources in " + COURSE.resolve("src") + (only.isEmpty() ? "" : " matching " + only));
         String python = new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
         // --keep-check-outputs: the fresh student versions keep their ✗ lines for studentVersionsFail...
-        List<String> command = new ArrayList<>(List.of(python, COURSE.resolve("build.py").toString(), "--execute",
+        List<String> build = new ArrayList<>(List.of(python, COURSE.resolve("build.py").toString(),
                 "--keep-check-outputs", "--out", OUT.toString()));
-        command.addAll(only);
-        Commands.Result built = Commands.run(MODULE, command,
-                Commands.with(Commands.jupyterPath(prefix), "DEEPTOY_QUICK", "1"), Duration.ofMinutes(30));
-        exitCode = built.exit();
-        log = built.output();
-        System.out.println("NotebooksTest: build.py --execute\n" + log);
+        build.addAll(only);
+        Commands.Result built = Commands.run(MODULE, build, Map.of(), Duration.ofMinutes(5));
+        assertEquals(0, built.exit(), () -> "build.py failed:\n" + built.output());
+        // what build.py --execute does, and a second Run All in the same kernel (about half the time of a first)
+        List<String> run = new ArrayList<>(List.of(python, MODULE.resolve("src/test/python/run_twice.py").toString(),
+                "--cwd", COURSE.toString(), "--root", OUT.toString(), "--second-out", RERUN.toString()));
+        for (String n : names) {
+            run.add(OUT.resolve(n + ".ipynb").toString());
+            run.add(OUT.resolve("solutions").resolve(n + ".ipynb").toString());
+        }
+        Commands.Result executed = Commands.run(MODULE, run,
+                Commands.with(Commands.jupyterPath(prefix), "DEEPTOY_QUICK", "1"), Duration.ofMinutes(40));
+        exitCode = executed.exit();
+        log = executed.output();
+        System.out.println("NotebooksTest: run_twice.py\n" + log);
     }
 
     @Test
     void everyNotebookRunsWithoutAnError() throws IOException {
-        assertEquals(0, exitCode, () -> "build.py --execute failed (Jupyter needed: apt-get install jupyter-notebook"
+        assertEquals(0, exitCode, () -> "run_twice.py failed (Jupyter needed: apt-get install jupyter-notebook"
                 + " python3-nbclient):\n" + log);
         List<String> problems = new ArrayList<>();
         for (Path nb : executed()) {
-            forEachCodeCell(nb, (i, cell) -> {
-                for (JsonElement o : outputs(cell)) {
-                    JsonObject out = o.getAsJsonObject();
-                    if (out.get("output_type").getAsString().equals("error")) {
-                        problems.add(name(nb) + " cell " + i + ": " + out.get("ename").getAsString() + ": "
-                                + out.get("evalue").getAsString());
-                    }
-                }
-            });
+            errors(nb).forEach(e -> problems.add(name(nb) + " " + e));
         }
         assertEquals(List.of(), problems);
     }
@@ -94,33 +99,70 @@ class NotebooksTest {
     void everyNotebookShowsWhatItsSourceExpects() throws IOException {
         List<String> problems = new ArrayList<>();
         for (Path nb : executed()) {
-            JsonObject json = read(nb);
-            JsonArray expect = json.getAsJsonObject("metadata").getAsJsonObject("deeptoy").getAsJsonArray("expect");
-            if (expect.size() == 0) problems.add(name(nb) + ": its source declares nothing with '// expect:'");
-            List<String> mimes = new ArrayList<>();
-            StringBuilder text = new StringBuilder();
-            forEachCodeCell(nb, (i, cell) -> {
-                for (JsonElement o : outputs(cell)) {
-                    JsonObject out = o.getAsJsonObject();
-                    if (out.has("text")) text.append(joined(out.get("text"))).append('\n');
-                    if (!out.has("data")) continue;
-                    for (String mime : out.getAsJsonObject("data").keySet()) {
-                        mimes.add(mime);
-                        if (mime.startsWith("text/")) text.append(joined(out.getAsJsonObject("data").get(mime))).append('\n');
-                    }
-                }
-            });
-            for (JsonElement e : expect) {
-                String what = e.getAsString();
-                if (what.startsWith("text:")) {
-                    String words = what.substring("text:".length()).strip();
-                    if (!text.toString().contains(words)) problems.add(name(nb) + ": no output contains \"" + words + "\"");
-                } else if (!mimes.contains(what)) {
-                    problems.add(name(nb) + ": no output of type " + what + " (outputs have " + mimes.stream().distinct().toList() + ")");
-                }
-            }
+            problems.addAll(missingExpectations(nb));
         }
         assertEquals(List.of(), problems);
+    }
+
+    /** Run All a second time in the same kernel: no error the first run did not have, and what the source expects. */
+    @Test
+    void aSecondRunInTheSameKernelAddsNoErrorAndShowsTheSame() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path first : executed()) {
+            Path second = RERUN.resolve(OUT.relativize(first));
+            assertTrue(Files.isRegularFile(second), "run_twice.py did not write " + second + ":\n" + log);
+            List<String> before = errors(first);
+            for (String e : errors(second)) {
+                if (!before.contains(e)) problems.add(name(first) + " run again: " + e);
+            }
+            problems.addAll(missingExpectations(second).stream().map(p -> "run again: " + p).toList());
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /** "cell N: Name: message" of each error output. */
+    private static List<String> errors(Path nb) throws IOException {
+        List<String> errors = new ArrayList<>();
+        forEachCodeCell(nb, (i, cell) -> {
+            for (JsonElement o : outputs(cell)) {
+                JsonObject out = o.getAsJsonObject();
+                if (out.get("output_type").getAsString().equals("error")) {
+                    errors.add("cell " + i + ": " + out.get("ename").getAsString() + ": " + out.get("evalue").getAsString());
+                }
+            }
+        });
+        return errors;
+    }
+
+    /** What the notebook's source declares with "// expect:" and no output shows. */
+    private static List<String> missingExpectations(Path nb) throws IOException {
+        List<String> problems = new ArrayList<>();
+        JsonObject json = read(nb);
+        JsonArray expect = json.getAsJsonObject("metadata").getAsJsonObject("deeptoy").getAsJsonArray("expect");
+        if (expect.size() == 0) problems.add(name(nb) + ": its source declares nothing with '// expect:'");
+        List<String> mimes = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        forEachCodeCell(nb, (i, cell) -> {
+            for (JsonElement o : outputs(cell)) {
+                JsonObject out = o.getAsJsonObject();
+                if (out.has("text")) text.append(joined(out.get("text"))).append('\n');
+                if (!out.has("data")) continue;
+                for (String mime : out.getAsJsonObject("data").keySet()) {
+                    mimes.add(mime);
+                    if (mime.startsWith("text/")) text.append(joined(out.getAsJsonObject("data").get(mime))).append('\n');
+                }
+            }
+        });
+        for (JsonElement e : expect) {
+            String what = e.getAsString();
+            if (what.startsWith("text:")) {
+                String words = what.substring("text:".length()).strip();
+                if (!text.toString().contains(words)) problems.add(name(nb) + ": no output contains \"" + words + "\"");
+            } else if (!mimes.contains(what)) {
+                problems.add(name(nb) + ": no output of type " + what + " (outputs have " + mimes.stream().distinct().toList() + ")");
+            }
+        }
+        return problems;
     }
 
     @Test

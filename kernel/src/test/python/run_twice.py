@@ -1,0 +1,74 @@
+"""Executes notebooks on the deeptoy kernel as a student re-runs them: Run All, then Run All again in
+the same kernel. The first pass is written back into each notebook (as build.py --execute writes it),
+the second into --second-out under the same relative path; NotebooksTest compares the two.
+
+    run_twice.py --cwd notebooks --second-out OUT/rerun --root OUT OUT/01-tour.ipynb OUT/solutions/01-tour.ipynb
+
+Exits 1 when a cell of a first pass produced an error (as build.py --execute does).
+"""
+import argparse
+import copy
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def run_all(client, nb):
+    for index, cell in enumerate(nb.cells):
+        client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+
+
+def errors(nb, name):
+    return [f"{name} cell {i + 1}: {out.get('ename')}: {out.get('evalue')}"
+            for i, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
+            if out.get("output_type") == "error"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("notebooks", nargs="+", type=pathlib.Path)
+    ap.add_argument("--root", type=pathlib.Path, required=True, help="the notebooks' paths are named relative to it")
+    ap.add_argument("--second-out", type=pathlib.Path, required=True, help="where the second passes go")
+    ap.add_argument("--cwd", required=True, help="the kernel's working directory")
+    ap.add_argument("--timeout", type=int, default=1200, help="seconds a cell may take")
+    args = ap.parse_args()
+    failures = []
+    totals = [0.0, 0.0]
+    for path in args.notebooks:
+        name = str(path.relative_to(args.root))
+        nb = nbformat.read(path, as_version=4)
+        # No timing metadata: the stored notebooks should change only when their outputs do.
+        client = NotebookClient(nb, kernel_name="deeptoy", timeout=args.timeout, allow_errors=True,
+                                record_timing=False, resources={"metadata": {"path": args.cwd}})
+        client.reset_execution_trackers()
+        with client.setup_kernel():
+            info = client.wait_for_reply(client.kc.kernel_info())
+            nb.metadata["language_info"] = info["content"]["language_info"]
+            start = time.monotonic()
+            run_all(client, nb)
+            first = time.monotonic() - start
+            nbformat.write(nb, path)
+            second_nb = copy.deepcopy(nb)
+            client.nb = second_nb
+            start = time.monotonic()
+            run_all(client, second_nb)
+            second = time.monotonic() - start
+        target = args.second_out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(second_nb, target)
+        totals[0] += first
+        totals[1] += second
+        failures += errors(nb, name)
+        print(f"  {name}: first run {first:.1f} s, second run in the same kernel {second:.1f} s", flush=True)
+    for f in failures:
+        print("ERROR", f, file=sys.stderr)
+    print(f"{len(args.notebooks)} notebooks run twice: first runs {totals[0]:.0f} s, second runs {totals[1]:.0f} s;"
+          f" {len(failures)} cells of first runs with errors")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
