@@ -1,14 +1,15 @@
 // Opens a notebook of a running classic Jupyter Notebook server (6.x) in headless Chromium, runs
-// all cells on its kernel, checks that the three kinds of DeepToy output are drawn, and saves a
+// all cells on its kernel (--runs times in the same kernel, as a student runs a notebook again),
+// checks that no run fails and that the three kinds of DeepToy output are drawn, and saves a
 // screenshot. Run by BrowserNotebookTest; prints what it checked and exits non-zero on failure.
 //
 //   node run-notebook.js --url http://127.0.0.1:PORT/notebooks/NAME.ipynb?token=T
-//        --kernel deeptoy --screenshot out.png --user-data-dir DIR [--chromium /usr/bin/chromium]
+//        --kernel deeptoy --screenshot out.png --user-data-dir DIR [--chromium /usr/bin/chromium] [--runs 2]
 
 const { chromium } = require('playwright-core');
 
 function args() {
-  const out = { chromium: '/usr/bin/chromium', kernel: 'deeptoy', timeout: 180000 };
+  const out = { chromium: '/usr/bin/chromium', kernel: 'deeptoy', timeout: 180000, runs: 1 };
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i += 2) {
     const key = a[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
@@ -18,6 +19,7 @@ function args() {
     if (!out[k]) throw new Error(`run-notebook.js: --${k} is required`);
   }
   out.timeout = Number(out.timeout);
+  out.runs = Number(out.runs);
   return out;
 }
 
@@ -56,27 +58,8 @@ async function main() {
     }
     log(`kernel "${kernelName}" idle; running all cells`);
 
-    // Run all cells, then wait until every code cell has its execution count and the kernel is idle.
-    const cells = await page.evaluate(() => {
-      Jupyter.notebook.clear_all_output();
-      Jupyter.notebook.execute_all_cells();
-      return Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code').length;
-    });
-    await until(page, () => {
-      const code = Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code');
-      return code.every((c) => typeof c.input_prompt_number === 'number')
-        && !!document.querySelector('#kernel_indicator_icon.kernel_idle_icon');
-    }, 'every cell to run and the kernel to be idle', opt.timeout);
-    log(`${cells} code cells executed; kernel idle`);
-
-    // No cell may have failed.
-    const errors = await page.evaluate(() => Jupyter.notebook.get_cells()
-      .filter((c) => c.cell_type === 'code')
-      .flatMap((c, i) => c.output_area.outputs
-        .filter((o) => o.output_type === 'error')
-        .map((o) => `cell ${i + 1}: ${o.ename}: ${o.evalue}\n${(o.traceback || []).join('\n')}`)));
-    if (errors.length) {
-      throw new Error(`cells failed in the browser:\n${errors.join('\n')}`);
+    for (let run = 1; run <= opt.runs; run++) {
+      await runAll(page, opt.timeout, run);
     }
 
     // The three kinds of output, each drawn and visible.
@@ -121,6 +104,35 @@ async function main() {
     throw e;
   } finally {
     await context.close();
+  }
+}
+
+/**
+ * Cell > Run All: waits until every code cell has a new execution count and the kernel is idle; fails
+ * naming the cells that show an error.
+ */
+async function runAll(page, timeout, run) {
+  const before = await page.evaluate(() => Math.max(0, ...Jupyter.notebook.get_cells()
+    .filter((c) => c.cell_type === 'code').map((c) => Number(c.input_prompt_number) || 0)));
+  const cells = await page.evaluate(() => {
+    Jupyter.notebook.clear_all_output();
+    Jupyter.notebook.execute_all_cells();
+    return Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code').length;
+  });
+  await page.waitForFunction((n) => Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code')
+    .every((c) => typeof c.input_prompt_number === 'number' && c.input_prompt_number > n), before, { timeout })
+    .catch((e) => { throw new Error(`waiting for run ${run} of all cells: ${e.message.split('\n')[0]}`); });
+  await until(page, () => !!document.querySelector('#kernel_indicator_icon.kernel_idle_icon'),
+    `the kernel to be idle after run ${run}`, timeout);
+  log(`run ${run}: ${cells} code cells executed; kernel idle`);
+
+  const errors = await page.evaluate(() => Jupyter.notebook.get_cells()
+    .filter((c) => c.cell_type === 'code')
+    .flatMap((c, i) => c.output_area.outputs
+      .filter((o) => o.output_type === 'error')
+      .map((o) => `cell ${i + 1}: ${o.ename}: ${o.evalue}\n${(o.traceback || []).join('\n')}`)));
+  if (errors.length) {
+    throw new Error(`cells failed in the browser (run ${run} of all cells):\n${errors.join('\n')}`);
   }
 }
 

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real browser: starts Debian's classic {@code jupyter notebook} on localhost with the DeepToy
  * kernel installed by install.sh into a temporary prefix, opens a short notebook in headless
- * Chromium (driven by playwright-core from src/test/browser), runs all cells and checks that the
+ * Chromium (driven by playwright-core from src/test/browser), runs all cells twice in one kernel (as a
+ * student runs a notebook again; neither run may show an error) and checks that the
  * graph SVG, the tensor HTML table and the PNG loss chart are drawn. The screenshot is saved to
  * target/browser/notebook.png.
  *
@@ -81,7 +82,8 @@ class BrowserNotebookTest {
                     "--chromium", chromium,
                     "--user-data-dir", tmp.resolve("chromium-profile").toString(),
                     "--screenshot", screenshot.toString(),
-                    "--timeout", "180000"));
+                    "--timeout", "180000",
+                    "--runs", "2"));
             Commands.Result browser = Commands.run(browserDir, command, Map.of(), Duration.ofMinutes(8));
             String out = browser.output();
             System.out.println(out);
