@@ -27,6 +27,25 @@ def errors(nb, name):
             if out.get("output_type") == "error"]
 
 
+def started(nb, args, name, attempts=3):
+    """A client for nb with its kernel up. A kernel that dies at its start is started again: jupyter_client
+    picks free ports for it and, on a busy machine, another process may take one before the kernel binds it."""
+    for attempt in range(1, attempts + 1):
+        # No timing metadata: the stored notebooks should change only when their outputs do.
+        client = NotebookClient(nb, kernel_name="deeptoy", timeout=args.timeout, allow_errors=True,
+                                record_timing=False, resources={"metadata": {"path": args.cwd}})
+        client.reset_execution_trackers()
+        client.km = client.create_kernel_manager()
+        try:
+            client.start_new_kernel()
+            client.start_new_kernel_client()  # shuts the kernel down if it does not answer
+            return client
+        except RuntimeError as e:
+            if attempt == attempts:
+                raise
+            print(f"  {name}: the kernel did not start ({e}); starting another", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("notebooks", nargs="+", type=pathlib.Path)
@@ -40,10 +59,7 @@ def main():
     for path in args.notebooks:
         name = str(path.relative_to(args.root))
         nb = nbformat.read(path, as_version=4)
-        # No timing metadata: the stored notebooks should change only when their outputs do.
-        client = NotebookClient(nb, kernel_name="deeptoy", timeout=args.timeout, allow_errors=True,
-                                record_timing=False, resources={"metadata": {"path": args.cwd}})
-        client.reset_execution_trackers()
+        client = started(nb, args, name)
         with client.setup_kernel():
             info = client.wait_for_reply(client.kc.kernel_info())
             nb.metadata["language_info"] = info["content"]["language_info"]
