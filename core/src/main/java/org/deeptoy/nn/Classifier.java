@@ -8,6 +8,7 @@ import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.SimulationContext;
+import org.deeptoy.ops.LogSoftmax;
 import org.deeptoy.optim.Optimizer;
 import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Shapes;
@@ -169,10 +170,8 @@ public class Classifier {
         int n = s.dim(0), k = s.dim(1);
         double[] d = s.data();
         for (int i = 0; i < n; i++) {
-            double m = Double.NEGATIVE_INFINITY, z = 0;
-            for (int j = 0; j < k; j++) m = Math.max(m, d[i * k + j]);
-            for (int j = 0; j < k; j++) z += (d[i * k + j] = Math.exp(d[i * k + j] - m));
-            for (int j = 0; j < k; j++) d[i * k + j] /= z;
+            double logZ = LogSoftmax.logSumExp(d, i * k, k, 1);
+            for (int j = 0; j < k; j++) d[i * k + j] = Math.exp(d[i * k + j] - logZ);
         }
         return s;
     }
