@@ -111,9 +111,14 @@ public class Classifier {
         return new Trainer(this, o, opt, listeners(o), history).run(train, validation);
     }
 
-    /** The options' listeners, the live display (passed in, or lent by the notebook kernel), and the epoch printer. */
+    /**
+     * The kernel's lent watch (first, so that it hears the start before any listener can fail), the
+     * options' listeners, the live display (passed in, or lent by the notebook kernel), and the epoch printer.
+     */
     private static List<TrainingListener> listeners(FitOptions o) {
-        List<TrainingListener> all = new ArrayList<>(o.listeners);
+        List<TrainingListener> all = new ArrayList<>();
+        if (LiveDisplay.watch() != null) all.add(LiveDisplay.watch());
+        all.addAll(o.listeners);
         Supplier<? extends TrainingListener> display = o.display != null ? o.display : LiveDisplay.lent();
         TrainingListener live = display == null ? null : display.get();
         if (live != null && o.showLive) all.add(live);
