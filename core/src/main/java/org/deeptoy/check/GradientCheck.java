@@ -4,6 +4,7 @@ import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.SimulationContext;
+import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Tensor;
 
 import java.util.Arrays;
@@ -88,6 +89,16 @@ public final class GradientCheck {
      */
     public static Result check(ComputationalGraph cg, Connection loss, Map<Connection, Tensor> feeds,
                                Collection<Connection> wrt, double epsilon, double tolerance, boolean training) {
+        return check(cg, loss, feeds, wrt, epsilon, tolerance, training, Precision.FLOAT64);
+    }
+
+    /**
+     * As above, with the passes in {@code precision}: FLOAT32 checks an op's float32 kernel (it
+     * needs a larger ε and tolerance than FLOAT64's defaults).
+     */
+    public static Result check(ComputationalGraph cg, Connection loss, Map<Connection, Tensor> feeds,
+                               Collection<Connection> wrt, double epsilon, double tolerance, boolean training,
+                               Precision precision) {
         if (wrt.isEmpty()) throw new DeepToyException("gradient check: nothing to check (the graph has no variables; name the connections to check)");
         for (Connection c : wrt) {
             if (c.producer() != null) {
@@ -95,7 +106,7 @@ public final class GradientCheck {
                         + "; check the variables, inputs or constants it is computed from");
             }
         }
-        SimulationContext ctx = context(training);
+        SimulationContext ctx = context(training, precision);
         ctx.forward(cg, feeds, loss).backward(cg, loss);
         Map<Connection, Tensor> analytic = new HashMap<>();
         for (Connection c : wrt) analytic.put(c, ctx.get(c).gradient());
@@ -107,7 +118,8 @@ public final class GradientCheck {
             double[] g = analytic.get(c).data();
             double maxErr = 0;
             for (int i = 0; i < g.length; i++) {
-                double numeric = (lossWith(cg, loss, probeFeeds, c, i, epsilon, training) - lossWith(cg, loss, probeFeeds, c, i, -epsilon, training))
+                double numeric = (lossWith(cg, loss, probeFeeds, c, i, epsilon, training, precision)
+                        - lossWith(cg, loss, probeFeeds, c, i, -epsilon, training, precision))
                         / (2 * epsilon);
                 double err = Math.abs(g[i] - numeric) / Math.max(1e-3, Math.max(Math.abs(g[i]), Math.abs(numeric)));
                 if (Double.isNaN(err)) err = Double.POSITIVE_INFINITY;
@@ -121,14 +133,14 @@ public final class GradientCheck {
         return new Result(errors, worst, tolerance);
     }
 
-    private static SimulationContext context(boolean training) {
-        return new SimulationContext().training(training).seed(1);
+    private static SimulationContext context(boolean training, Precision precision) {
+        return new SimulationContext().training(training).seed(1).precision(precision);
     }
 
     /** The loss with element i of c moved by delta; c is restored before returning. */
     private static double lossWith(ComputationalGraph cg, Connection loss, Map<Connection, Tensor> feeds,
-                                   Connection c, int i, double delta, boolean training) {
-        SimulationContext ctx = context(training).checkFinite(false);
+                                   Connection c, int i, double delta, boolean training, Precision precision) {
+        SimulationContext ctx = context(training, precision).checkFinite(false);
         if (c.isVariable() || (c.kind() == Connection.Kind.CONSTANT && !feeds.containsKey(c))) {
             // Probe a copy: the value's storage may be shared (two variables made from one tensor).
             Tensor old = c.value();

@@ -61,8 +61,8 @@ public final class SimulationContext {
     private boolean backwardRan;
     private boolean training;
     private long seed;
-    private Pass pass = new Pass(false, new java.util.Random(0));
-    private Precision precision; // null: the calling thread's (FLOAT64 unless a scope says otherwise)
+    private Precision precision = Precision.FLOAT64;
+    private Pass pass = newPass();
 
     /**
      * Whether forward checks each op's output for NaN and infinity and names the op that made
@@ -90,7 +90,7 @@ public final class SimulationContext {
      */
     public SimulationContext training(boolean on) {
         this.training = on;
-        this.pass = new Pass(on, new java.util.Random(seed));
+        this.pass = newPass();
         return this;
     }
 
@@ -102,24 +102,29 @@ public final class SimulationContext {
     /** Seeds the random source of training mode (dropout's masks); same seed, same run. */
     public SimulationContext seed(long s) {
         this.seed = s;
-        this.pass = new Pass(training, new java.util.Random(s));
+        this.pass = newPass();
         return this;
+    }
+
+    private Pass newPass() {
+        return new Pass(training, new java.util.Random(seed), precision);
     }
 
     /**
      * The precision the ops compute in during this context's forward and backward passes:
-     * FLOAT32 for training (see {@link Precision}). Unset, it is the calling thread's
-     * ({@link Precision#current()}, FLOAT64 unless set): gradient checks and exercises.
+     * FLOAT32 for training (see {@link Precision}), FLOAT64 (the default) for gradient checks and
+     * exercises.
      */
     public SimulationContext precision(Precision p) {
         if (p == null) throw new DeepToyException("precision: give Precision.FLOAT64 or Precision.FLOAT32, not null");
         this.precision = p;
+        this.pass = newPass();
         return this;
     }
 
-    /** The precision of this context's passes: its own if set, else the calling thread's. */
+    /** The precision of this context's passes. */
     public Precision precision() {
-        return precision != null ? precision : Precision.current();
+        return precision;
     }
 
     public SimulationContext forward(ComputationalGraph cg) {
@@ -158,9 +163,7 @@ public final class SimulationContext {
             }
             values.put(c, c.value());
         }
-        try (Precision.Scope ignored = precision().use()) {
-            forwardNodes(cg, needed);
-        }
+        forwardNodes(cg, needed);
         return this;
     }
 
@@ -200,9 +203,7 @@ public final class SimulationContext {
         boolean[] reach = cg.ancestors(List.of(loss));
         boolean[] wanted = variableGradientsOnly ? cg.dependsOnVariable() : null;
         gradients.put(loss, Tensor.ones(l.shape()));
-        try (Precision.Scope ignored = precision().use()) {
-            backwardNodes(cg, reach, wanted);
-        }
+        backwardNodes(cg, reach, wanted);
         backwardRan = true;
         return this;
     }

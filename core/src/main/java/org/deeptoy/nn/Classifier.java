@@ -8,6 +8,7 @@ import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.SimulationContext;
+import org.deeptoy.ops.LogSoftmax;
 import org.deeptoy.optim.Optimizer;
 import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Shapes;
@@ -110,9 +111,14 @@ public class Classifier {
         return new Trainer(this, o, opt, listeners(o), history).run(train, validation);
     }
 
-    /** The options' listeners, the live display (passed in, or lent by the notebook kernel), and the epoch printer. */
+    /**
+     * The kernel's lent watch (first, so that it hears the start before any listener can fail), the
+     * options' listeners, the live display (passed in, or lent by the notebook kernel), and the epoch printer.
+     */
     private static List<TrainingListener> listeners(FitOptions o) {
-        List<TrainingListener> all = new ArrayList<>(o.listeners);
+        List<TrainingListener> all = new ArrayList<>();
+        if (LiveDisplay.watch() != null) all.add(LiveDisplay.watch());
+        all.addAll(o.listeners);
         Supplier<? extends TrainingListener> display = o.display != null ? o.display : LiveDisplay.lent();
         TrainingListener live = display == null ? null : display.get();
         if (live != null && o.showLive) all.add(live);
@@ -169,10 +175,8 @@ public class Classifier {
         int n = s.dim(0), k = s.dim(1);
         double[] d = s.data();
         for (int i = 0; i < n; i++) {
-            double m = Double.NEGATIVE_INFINITY, z = 0;
-            for (int j = 0; j < k; j++) m = Math.max(m, d[i * k + j]);
-            for (int j = 0; j < k; j++) z += (d[i * k + j] = Math.exp(d[i * k + j] - m));
-            for (int j = 0; j < k; j++) d[i * k + j] /= z;
+            double logZ = LogSoftmax.logSumExp(d, i * k, k, 1);
+            for (int j = 0; j < k; j++) d[i * k + j] = Math.exp(d[i * k + j] - logZ);
         }
         return s;
     }

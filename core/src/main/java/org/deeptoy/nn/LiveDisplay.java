@@ -4,20 +4,28 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
- * The live display (progress bar and loss chart) that a notebook kernel lends to the code of one
- * cell: every {@code fit} run inside {@link #during} gets a fresh listener from the factory, unless
- * its {@link FitOptions} pass their own display or switch it off. Scoped to the thread running the
- * cell (and threads it starts), not installed for the whole JVM.
+ * What a notebook kernel lends to the code of one cell: the live display (progress bar and loss
+ * chart) that every {@code fit} inside {@link #during} gets fresh from the factory, unless its
+ * {@link FitOptions} pass their own display or switch it off; and a watch that hears every fit
+ * whatever its options (the kernel gives a training cell a longer grace on Kernel > Interrupt, as
+ * fit stops cleanly between batches). Scoped to the thread running the cell (and threads it
+ * starts), not installed for the whole JVM.
  */
 public final class LiveDisplay {
-    private static final InheritableThreadLocal<Supplier<? extends TrainingListener>> LENT = new InheritableThreadLocal<>();
+    private record Lent(Supplier<? extends TrainingListener> display, TrainingListener watch) {}
+
+    private static final InheritableThreadLocal<Lent> LENT = new InheritableThreadLocal<>();
 
     private LiveDisplay() {}
 
-    /** Runs {@code body} with {@code factory} as the live display of every fit it makes. */
-    public static <T> T during(Supplier<? extends TrainingListener> factory, Callable<T> body) throws Exception {
-        Supplier<? extends TrainingListener> before = LENT.get();
-        LENT.set(factory);
+    /**
+     * Runs {@code body} with {@code factory} (or null: none) as the live display of every fit it
+     * makes and {@code watch} (or null) hearing each of them first.
+     */
+    public static <T> T during(Supplier<? extends TrainingListener> factory, TrainingListener watch, Callable<T> body)
+            throws Exception {
+        Lent before = LENT.get();
+        LENT.set(new Lent(factory, watch));
         try {
             return body.call();
         } finally {
@@ -28,6 +36,13 @@ public final class LiveDisplay {
 
     /** The display lent to this thread, or null. */
     static Supplier<? extends TrainingListener> lent() {
-        return LENT.get();
+        Lent l = LENT.get();
+        return l == null ? null : l.display();
+    }
+
+    /** The watch lent to this thread, or null. */
+    static TrainingListener watch() {
+        Lent l = LENT.get();
+        return l == null ? null : l.watch();
     }
 }

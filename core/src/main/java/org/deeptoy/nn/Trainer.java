@@ -46,17 +46,8 @@ final class Trainer {
         }
     }
 
-    /** Trains; the thread counts as training meanwhile (see {@link Training#isRunning}). */
+    /** Trains; every listener hears the end ({@code trainingEnded}), also when training or a listener fails. */
     History run(Dataset train, Dataset validation) {
-        boolean entered = Training.enter();
-        try {
-            return loop(train, validation);
-        } finally {
-            Training.exit(entered);
-        }
-    }
-
-    private History loop(Dataset train, Dataset validation) {
         SimulationContext ctx = new SimulationContext().checkFinite(false).variableGradientsOnly(true).training(true).seed(o.seed)
                 .precision(Precision.FLOAT32); // float32 where an op has a float32 kernel (conv2d), as PyTorch trains
         List<Connection> variables = model.graph().variables();
@@ -65,8 +56,10 @@ final class Trainer {
         Random moves = new Random(o.seed + 1); // apart from the shuffling, so shifts leave the batch order unchanged
         int batches = (train.size() + o.batchSize - 1) / o.batchSize;
         long start = System.nanoTime();
-        listeners.forEach(l -> l.trainingStarted(new TrainingListener.Progress(1, o.epochs, 0, batches, Double.NaN, 0, history)));
         try {
+            for (TrainingListener listener : listeners) {
+                listener.trainingStarted(new TrainingListener.Progress(1, o.epochs, 0, batches, Double.NaN, 0, history));
+            }
             for (int epoch = 1; epoch <= o.epochs; epoch++) {
                 opt.startEpoch(epoch - 1);
                 long epochStart = System.nanoTime();

@@ -2,6 +2,7 @@ package org.deeptoy.ops;
 
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.Node;
+import org.deeptoy.graph.Pass;
 import org.deeptoy.tensor.Blas;
 import org.deeptoy.tensor.Precision;
 import org.deeptoy.tensor.Shapes;
@@ -25,7 +26,7 @@ import org.deeptoy.tensor.Tensor;
  * The transposes are BLAS flags, not copies. A bias is not part of conv2d: add one of shape
  * [O, 1, 1] with {@code sum}, which broadcasts it over the batch and the pixels.
  *
- * <p>In {@link Precision#FLOAT32} (training) the im2col matrices and products are float32
+ * <p>In a {@link Precision#FLOAT32} pass (training) the im2col matrices and products are float32
  * ({@link Conv2dFloat32}); the result is rounded back into doubles.
  */
 public final class Conv2d extends Node {
@@ -68,9 +69,23 @@ public final class Conv2d extends Node {
     }
 
     @Override
+    protected Tensor forward(Tensor[] x, Pass pass) {
+        if (pass.precision() != Precision.FLOAT32) return forward(x);
+        Geometry g = geometry(x[0], x[1]);
+        return Conv2dFloat32.forward(x[0], x[1], g, imagesPerProduct(g));
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need, Pass pass) {
+        if (pass.precision() != Precision.FLOAT32) return backward(x, y, dy, need);
+        if (!need[0] && !need[1]) return new Tensor[2];
+        Geometry g = geometry(x[0], x[1]);
+        return Conv2dFloat32.backward(x[0], x[1], dy, need, g, imagesPerProduct(g));
+    }
+
+    @Override
     protected Tensor forward(Tensor[] x) {
         Geometry g = geometry(x[0], x[1]);
-        if (Precision.current() == Precision.FLOAT32) return Conv2dFloat32.forward(x[0], x[1], g, imagesPerProduct(g));
         int step = imagesPerProduct(g), plane = g.oh * g.ow;
         double[] cols = new double[g.k * step * plane], yc = new double[g.o * step * plane];
         double[] y = new double[g.n * g.o * plane];
@@ -87,7 +102,6 @@ public final class Conv2d extends Node {
     protected Tensor[] backward(Tensor[] x, Tensor y, Tensor dy, boolean[] need) {
         if (!need[0] && !need[1]) return new Tensor[2];
         Geometry g = geometry(x[0], x[1]);
-        if (Precision.current() == Precision.FLOAT32) return Conv2dFloat32.backward(x[0], x[1], dy, need, g, imagesPerProduct(g));
         int step = imagesPerProduct(g), plane = g.oh * g.ow;
         double[] cols = new double[g.k * step * plane], dyc = new double[g.o * step * plane];
         double[] df = need[1] ? new double[g.o * g.k] : null;

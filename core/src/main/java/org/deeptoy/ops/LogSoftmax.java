@@ -23,14 +23,23 @@ public final class LogSoftmax extends Node {
         for (int o = 0; o < ax.outer(); o++) {
             for (int i = 0; i < ax.inner(); i++) {
                 int base = o * ax.n() * ax.inner() + i, st = ax.inner();
-                double m = Double.NEGATIVE_INFINITY, s = 0;
-                for (int j = 0; j < ax.n(); j++) m = Math.max(m, d[base + j * st]);
-                for (int j = 0; j < ax.n(); j++) s += Math.exp(d[base + j * st] - m);
-                double logZ = m + Math.log(s);
+                double logZ = logSumExp(d, base, ax.n(), st);
                 for (int j = 0; j < ax.n(); j++) y[base + j * st] = d[base + j * st] - logZ;
             }
         }
         return Tensor.wrap(y, shape);
+    }
+
+    /**
+     * {@code log Σ_j e^(x_j)} of the n values {@code d[from + j·stride]}, computed as
+     * {@code m + log Σ_j e^(x_j - m)} with m their maximum: no overflow for any logits. The one
+     * copy of this loop: softmax, the fused cross-entropy and predicted probabilities use it too.
+     */
+    public static double logSumExp(double[] d, int from, int n, int stride) {
+        double m = Double.NEGATIVE_INFINITY, s = 0;
+        for (int j = 0; j < n; j++) m = Math.max(m, d[from + j * stride]);
+        for (int j = 0; j < n; j++) s += Math.exp(d[from + j * stride] - m);
+        return m + Math.log(s);
     }
 
     @Override

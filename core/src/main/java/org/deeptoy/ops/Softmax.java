@@ -4,8 +4,8 @@ import org.deeptoy.graph.Node;
 import org.deeptoy.tensor.Tensor;
 
 /**
- * {@code y_i = e^(x_i - m) / Σ_j e^(x_j - m)} along an axis, with m the maximum (so logits of
- * 1000 give no overflow); {@code dL/dx_i = y_i (dL/dy_i - Σ_j dL/dy_j y_j)}.
+ * {@code y_i = e^(x_i - log Σ_j e^(x_j))} along an axis, the log-sum-exp taken stably (so logits of
+ * 1000 give no overflow, see {@link LogSoftmax#logSumExp}); {@code dL/dx_i = y_i (dL/dy_i - Σ_j dL/dy_j y_j)}.
  */
 public final class Softmax extends Node {
     private final int axis;
@@ -23,10 +23,8 @@ public final class Softmax extends Node {
         for (int o = 0; o < ax.outer(); o++) {
             for (int i = 0; i < ax.inner(); i++) {
                 int base = o * ax.n() * ax.inner() + i, st = ax.inner();
-                double m = Double.NEGATIVE_INFINITY, s = 0;
-                for (int j = 0; j < ax.n(); j++) m = Math.max(m, d[base + j * st]);
-                for (int j = 0; j < ax.n(); j++) s += y[base + j * st] = Math.exp(d[base + j * st] - m);
-                for (int j = 0; j < ax.n(); j++) y[base + j * st] /= s;
+                double logZ = LogSoftmax.logSumExp(d, base, ax.n(), st);
+                for (int j = 0; j < ax.n(); j++) y[base + j * st] = Math.exp(d[base + j * st] - logZ);
             }
         }
         return Tensor.wrap(y, shape);

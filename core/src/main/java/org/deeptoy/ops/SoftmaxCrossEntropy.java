@@ -67,10 +67,7 @@ public final class SoftmaxCrossEntropy extends Node {
         double[] d = z.data(), out = new double[d.length];
         for (int i = 0; i < n; i++) {
             int o = i * k;
-            double m = Double.NEGATIVE_INFINITY, s = 0;
-            for (int j = 0; j < k; j++) m = Math.max(m, d[o + j]);
-            for (int j = 0; j < k; j++) s += Math.exp(d[o + j] - m);
-            double logZ = m + Math.log(s);
+            double logZ = LogSoftmax.logSumExp(d, o, k, 1);
             for (int j = 0; j < k; j++) out[o + j] = d[o + j] - logZ;
         }
         return out;

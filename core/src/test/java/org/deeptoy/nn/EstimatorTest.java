@@ -151,7 +151,7 @@ class EstimatorTest {
             };
         };
         Mlp mlp = Mlp.builder().layers(2, 4, 3).seed(1).build();
-        LiveDisplay.during(display.apply("lent"), () -> {
+        LiveDisplay.during(display.apply("lent"), null, () -> {
             mlp.fit(blobs(10, 1), new FitOptions().epochs(1));
             mlp.fit(blobs(10, 1), new FitOptions().epochs(1).live(false));
             return mlp.fit(blobs(10, 1), new FitOptions().epochs(1).display(display.apply("own")));

@@ -16,43 +16,61 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingTest {
-    @Test
-    void aThreadCountsAsTrainingOnlyWhileItsFitRuns() throws Exception {
-        Thread me = Thread.currentThread();
-        List<Boolean> seen = new ArrayList<>();
-        boolean[] otherSeen = new boolean[1];
-        Dataset xor = EstimatorTest.xor();
-        assertFalse(Training.isRunning(me));
-        Mlp.builder().layers(2, 4, 2).seed(1).build().fit(xor, new FitOptions().epochs(2).batchSize(4).verbose(false).listener(new TrainingListener() {
-            @Override
-            public void batchEnded(Progress p) {
-                seen.add(Training.isRunning(me));
-                Thread other = new Thread(() -> otherSeen[0] = Training.isRunning(Thread.currentThread()));
-                other.start();
-                try {
-                    other.join();
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            }
-        }));
-        assertEquals(List.of(true, true), seen);
-        assertFalse(otherSeen[0], "a thread that does not run fit is not training");
-        assertFalse(Training.isRunning(me), "the mark ends with fit");
+    /** Counts the fits it hears running, as the kernel's lent watch does. */
+    private static final class Watch implements TrainingListener {
+        int running, started;
+
+        @Override
+        public void trainingStarted(Progress p) {
+            running++;
+            started++;
+        }
+
+        @Override
+        public void trainingEnded(History h) {
+            running--;
+        }
     }
 
     @Test
-    void theMarkEndsWhenFitThrows() {
-        Thread me = Thread.currentThread();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Mlp.builder().layers(2, 4, 2).seed(1).build().fit(EstimatorTest.xor(), new FitOptions().epochs(1).batchSize(4).verbose(false)
-                    .listener(new TrainingListener() {
-                        @Override
-                        public void batchEnded(Progress p) {
-                            throw new IllegalStateException("listener failed");
-                        }
-                    })));
+    void theLentWatchHearsEveryFitWhileItRunsWhateverItsDisplay() throws Exception {
+        Watch watch = new Watch();
+        List<Integer> seen = new ArrayList<>();
+        TrainingListener probe = new TrainingListener() {
+            @Override
+            public void batchEnded(Progress p) {
+                seen.add(watch.running);
+            }
+        };
+        Dataset xor = EstimatorTest.xor();
+        Mlp mlp = Mlp.builder().layers(2, 4, 2).seed(1).build();
+        LiveDisplay.during(null, watch, () -> {
+            mlp.fit(xor, new FitOptions().epochs(1).batchSize(4).verbose(false).listener(probe));
+            mlp.fit(xor, new FitOptions().epochs(1).batchSize(4).verbose(false).live(false).listener(probe));
+            return mlp.fit(xor, new FitOptions().epochs(1).batchSize(4).verbose(false).display(() -> null).listener(probe));
+        });
+        assertEquals(List.of(1, 1, 1), seen, "running during each fit, with the lent display, none, or its own");
+        assertEquals(3, watch.started);
+        assertEquals(0, watch.running, "each fit's end heard");
+        mlp.fit(xor, new FitOptions().epochs(1).batchSize(4).verbose(false));
+        assertEquals(3, watch.started, "nothing lent outside during()");
+    }
+
+    @Test
+    void theWatchHearsTheEndWhenFitOrAListenerThrows() throws Exception {
+        Watch watch = new Watch();
+        TrainingListener failing = new TrainingListener() {
+            @Override
+            public void trainingStarted(Progress p) {
+                throw new IllegalStateException("listener failed");
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> LiveDisplay.during(null, watch,
+                () -> Mlp.builder().layers(2, 4, 2).seed(1).build().fit(EstimatorTest.xor(),
+                        new FitOptions().epochs(1).batchSize(4).verbose(false).listener(failing))));
         assertTrue(e.getMessage().contains("listener failed"));
-        assertFalse(Training.isRunning(me));
+        assertEquals(1, watch.started);
+        assertEquals(0, watch.running);
     }
 
     @Test

@@ -104,4 +104,12 @@ class SoftmaxTest {
             assertEquals(1, s, 1e-14);
         }
     }
+
+    @Test
+    void logSumExpTakesEveryStrideThValueAndNeverOverflows() {
+        double[] d = {1000, -1, 1000, -1, 999};
+        assertEquals(1000 + Math.log(2 + Math.exp(-1)), LogSoftmax.logSumExp(d, 0, 3, 2), 1e-12);
+        assertEquals(Math.log(Math.exp(-1) + Math.exp(-1)), LogSoftmax.logSumExp(d, 1, 2, 2), 1e-12);
+        assertEquals(-1000 + Math.log(2), LogSoftmax.logSumExp(new double[] {-1000, -1000}, 0, 2, 1), 1e-12);
+    }
 }

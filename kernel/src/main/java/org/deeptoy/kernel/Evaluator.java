@@ -768,7 +768,7 @@ final class Evaluator implements AutoCloseable {
         }
         t.interrupt();
         try {
-            t.join(org.deeptoy.nn.Training.isRunning(t) ? TRAINING_GRACE_MS : STOP_GRACE_MS);
+            t.join(session.training() ? TRAINING_GRACE_MS : STOP_GRACE_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;

@@ -37,6 +37,20 @@ final class KernelSession {
     private volatile BiConsumer<Thread, Throwable> threadFailures;
     /** The live training display lent to every cell's code (see {@link org.deeptoy.nn.LiveDisplay}), or null. */
     private volatile Supplier<? extends TrainingListener> display;
+    /** How many fits of cells are running: an interrupt gives training a longer grace. */
+    private final java.util.concurrent.atomic.AtomicInteger fits = new java.util.concurrent.atomic.AtomicInteger();
+    /** Lent to every cell's code with the display: hears every fit, whatever its options. */
+    private final TrainingListener fitWatch = new TrainingListener() {
+        @Override
+        public void trainingStarted(Progress p) {
+            fits.incrementAndGet();
+        }
+
+        @Override
+        public void trainingEnded(org.deeptoy.nn.History h) {
+            fits.decrementAndGet();
+        }
+    };
 
     /**
      * Cells run in threads of this group, and so do the threads they start: their uncaught
@@ -181,5 +195,14 @@ final class KernelSession {
 
     Supplier<? extends TrainingListener> lentDisplay() {
         return display;
+    }
+
+    TrainingListener fitWatch() {
+        return fitWatch;
+    }
+
+    /** Whether a cell's {@code fit} is running now (it stops cleanly between batches when interrupted). */
+    boolean training() {
+        return fits.get() > 0;
     }
 }

@@ -5,14 +5,11 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.function.Function;
 
-import java.util.function.Supplier;
-
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
 import org.deeptoy.nn.LiveDisplay;
-import org.deeptoy.nn.TrainingListener;
 
 /**
  * JShell's local execution engine that also keeps the live value of the last expression, so
@@ -110,8 +107,7 @@ final class LiveExecutionControl extends LocalExecutionControl {
                 if (session.cancelled()) {
                     return; // interrupted while this snippet compiled: the cell ends without running it
                 }
-                Supplier<? extends TrainingListener> lent = session.lentDisplay();
-                Object value = lent == null ? doit.invoke(null) : LiveDisplay.during(lent, () -> doit.invoke(null));
+                Object value = LiveDisplay.during(session.lentDisplay(), session.fitWatch(), () -> doit.invoke(null));
                 session.lastValue(value);
                 if (render != null) {
                     try {
