@@ -13,7 +13,7 @@ import jupyter_kernel_test
 class DeepToyConformance(jupyter_kernel_test.KernelTests):
     kernel_name = "deeptoy"
     language_name = "java"
-    file_extension = ".jshell"
+    file_extension = ".java"
     code_hello_world = 'System.out.println("hello, world");'
     code_stderr = 'System.err.println("oops");'
     code_generate_error = 'throw new IllegalStateException("boom");'
@@ -130,6 +130,20 @@ class DeepToyProtocol(unittest.TestCase):
                 self.assertIn("install.sh --memory", tb)
                 content, out = self.s.run("beforeOom * 2")
                 self.assertEqual(self.outputs(out, "execute_result")[0]["data"]["text/plain"], "10")
+
+    def test_kernel_info_names_java_as_front_ends_map_it(self):
+        lang = self.s.kc.kernel_info(reply=True, timeout=30)["content"]["language_info"]
+        # JupyterLab 4 / Notebook 7 resolve codemirror_mode by name ("java" -> @codemirror/lang-java);
+        # their Java mode's MIME is text/x-java, its extension .java; nbconvert's HTML uses pygments_lexer
+        self.assertEqual(lang["name"], "java")
+        self.assertEqual(lang["codemirror_mode"], "java")
+        self.assertEqual(lang["mimetype"], "text/x-java")
+        self.assertEqual(lang["file_extension"], ".java")
+        import pygments.lexers
+        self.assertEqual(pygments.lexers.get_lexer_by_name(lang["pygments_lexer"]).name, "Java")
+        _, out = self.s.run('System.getProperty("java.specification.version")')
+        feature = self.outputs(out, "execute_result")[0]["data"]["text/plain"].strip('"')
+        self.assertRegex(lang["version"], r"^%s(\.\d+)*$" % feature)
 
     def test_display_as_last_line_shows_once_without_out(self):
         _, out = self.s.run('display("shown once")')
@@ -291,7 +305,13 @@ class NotebookRun(unittest.TestCase):
                             "--ExecutePreprocessor.kernel_name=deeptoy", path],
                            check=True, capture_output=True, timeout=120)
             done = nbformat.read(path, as_version=4)
+            html = subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", "--stdout", path],
+                                  check=True, capture_output=True, timeout=120).stdout.decode()
         self.assertEqual(done.cells[1].outputs[0]["data"]["text/plain"], "10")
+        # the kernel's language_info lands in the notebook; the HTML export (nbgrader's feedback)
+        # highlights the cells as Java: `int` a keyword type
+        self.assertEqual(done.metadata.language_info["codemirror_mode"], "java")
+        self.assertIn('<span class="kt">int</span>', html)
 
 
 if __name__ == "__main__":
