@@ -1,5 +1,7 @@
 """DeepToy kernel through real Jupyter clients. Needs JUPYTER_PATH pointing at an installed kernelspec."""
+import base64
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -177,6 +179,11 @@ class DeepToyProtocol(unittest.TestCase):
         svg = shown[0]["data"]["image/svg+xml"]
         self.assertIn("= 3.5", svg)
         self.assertIn("∂L = 1", svg)
+        # the same picture as PNG, for front ends that withhold SVG from an untrusted notebook
+        png = base64.b64decode(shown[0]["data"]["image/png"])
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        width = int.from_bytes(png[16:20], "big")
+        self.assertEqual(width, int(re.search(r'<svg [^>]*width="([0-9]+)"', svg).group(1)))
 
     def test_fit_shows_live_progress_and_history_chart(self):
         _, out = self.s.run(
