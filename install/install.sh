@@ -43,28 +43,16 @@ if [ "$uninstall" = 1 ]; then
   exit 0
 fi
 
-if ! command -v java >/dev/null 2>&1; then
-  echo "Java is not installed. DeepToy needs Java 17 or newer:" >&2
-  echo "  Debian/Ubuntu:  sudo apt-get install openjdk-17-jdk" >&2
-  exit 1
-fi
-java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-java_major="${java_major#1.}"
-if [ "${java_major:-0}" -lt 17 ]; then
-  echo "DeepToy needs Java 17 or newer; 'java' is version $java_major ($(command -v java))." >&2
-  echo "  Debian/Ubuntu:  sudo apt-get install openjdk-17-jdk, or put a newer JDK first on PATH" >&2
+# shellcheck source=jdk.sh
+. "$here/jdk.sh"
+problem="$(java_problem)"
+if [ -n "$problem" ]; then
+  echo "$problem" >&2
+  jdk_advice >&2
   exit 1
 fi
 java_bin="$(command -v java)"
-# The kernel compiles cells with JShell and javac: a JRE (or a jlinked runtime) lacks them.
-modules="$("$java_bin" --list-modules 2>/dev/null || true)"
-for m in jdk.jshell jdk.compiler; do
-  if ! grep -q "^$m@" <<<"$modules"; then
-    echo "DeepToy needs a full JDK: '$java_bin' (Java $java_major) has no $m module (a JRE?)." >&2
-    echo "  Debian/Ubuntu:  sudo apt-get install openjdk-17-jdk, or put a JDK's bin/ first on PATH" >&2
-    exit 1
-  fi
-done
+java_major="$(java_major "$java_bin")"
 
 jar="$root/kernel/target/deeptoy-kernel.jar"
 if [ "$build" = 1 ]; then

@@ -114,7 +114,9 @@ def code_for(lines, teacher, where):
 def notebook(path, teacher):
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": "deeptoy", "display_name": "Java (DeepToy)", "language": "java"}
-    nb.metadata["language_info"] = {"name": "java", "file_extension": ".jshell", "mimetype": "text/x-java-source"}
+    # what the kernel reports (DeepToyKernel.LANGUAGE_INFO), so a notebook highlights before it runs
+    nb.metadata["language_info"] = {"name": "java", "codemirror_mode": "java", "file_extension": ".java",
+                                    "mimetype": "text/x-java", "pygments_lexer": "java"}
     cells, expect = parse(path)
     nb.metadata["deeptoy"] = {"version": "teacher" if teacher else "student", "expect": expect}
     for i, (kind, lines, options) in enumerate(cells):

@@ -24,12 +24,18 @@ public final class DeepToyKernel extends BaseKernel {
     private final Evaluator evaluator;
     private final Magics magics;
     private final CellInput stdin = new CellInput();
-    private final LanguageInfo languageInfo = new LanguageInfo.Builder("java")
-            .version(Runtime.version().toString())
-            .mimetype("text/x-java-source")
-            .fileExtension(".jshell")
+    /**
+     * What front ends read to highlight and export cells: JupyterLab and Notebook 7 pick their editor
+     * mode by codemirror_mode (their Java mode's MIME is text/x-java; text/x-java-source matches
+     * nothing), nbconvert's HTML export (nbgrader's feedback) by pygments_lexer, LSP and exporters
+     * by mimetype and file_extension.
+     */
+    static final LanguageInfo LANGUAGE_INFO = new LanguageInfo.Builder("java")
+            .version(javaVersion())
+            .mimetype("text/x-java")
+            .fileExtension(".java")
             .pygments("java")
-            .codemirror("text/x-java")
+            .codemirror("java")
             .build();
 
     DeepToyKernel() {
@@ -84,7 +90,13 @@ public final class DeepToyKernel extends BaseKernel {
 
     @Override
     public LanguageInfo getLanguageInfo() {
-        return languageInfo;
+        return LANGUAGE_INFO;
+    }
+
+    /** The Java version the cells run on, e.g. 21.0.9 (no build or vendor suffix). */
+    static String javaVersion() {
+        return Runtime.version().version().stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining("."));
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
+import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import io.github.spencerpark.jupyter.messages.HMACGenerator;
@@ -75,14 +76,7 @@ final class Protocol {
             info.put("protocol_version", Header.PROTOCOL_VERISON);
             info.put("implementation", DeepToyKernel.NAME);
             info.put("implementation_version", DeepToyKernel.VERSION);
-            Map<String, Object> lang = new LinkedHashMap<>();
-            lang.put("name", "java");
-            lang.put("version", Runtime.version().toString());
-            lang.put("mimetype", "text/x-java-source");
-            lang.put("file_extension", ".jshell");
-            lang.put("pygments_lexer", "java");
-            lang.put("codemirror_mode", "text/x-java");
-            info.put("language_info", lang);
+            info.put("language_info", languageInfo(kernel.getLanguageInfo()));
             info.put("banner", kernel.getBanner());
             info.put("help_links", List.of());
             reply(env, MessageType.KERNEL_INFO_REPLY, info);
@@ -135,6 +129,17 @@ final class Protocol {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static void reply(ShellReplyEnvironment env, MessageType type, Map<String, Object> content) {
         env.reply(new Message(env.getContext(), type, content));
+    }
+
+    static Map<String, Object> languageInfo(LanguageInfo language) {
+        Map<String, Object> lang = new LinkedHashMap<>();
+        lang.put("name", language.getName());
+        lang.put("version", language.getVersion());
+        lang.put("mimetype", language.getMimetype());
+        lang.put("file_extension", language.getFileExtension());
+        lang.put("pygments_lexer", language.getPygmentsLexer());
+        lang.put("codemirror_mode", language.getCodemirrorMode());
+        return lang;
     }
 
     /** When the client sent the request; basekernel's own parser rejects microsecond timestamps. */

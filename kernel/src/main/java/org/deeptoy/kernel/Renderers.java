@@ -1,9 +1,12 @@
 package org.deeptoy.kernel;
 
+import io.github.spencerpark.jupyter.kernel.display.RenderContext;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.kernel.render.Charts;
+import org.deeptoy.kernel.render.GraphDrawing;
+import org.deeptoy.kernel.render.GraphPng;
 import org.deeptoy.kernel.render.GraphSvg;
 import org.deeptoy.kernel.render.Images;
 import org.deeptoy.kernel.render.TrainingCharts;
@@ -25,13 +28,14 @@ final class Renderers {
         renderer.createRegistration(Tensor.class)
                 .preferring(MIMEType.TEXT_HTML)
                 .register((t, ctx) -> ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> TensorHtml.render(t)));
+        // A graph as SVG, and the same picture as PNG: front ends withhold SVG from an untrusted notebook
+        // (JupyterLab, Notebook 7: every notebook a student opens before running it) but show the PNG.
         renderer.createRegistration(ComputationalGraph.class)
-                .preferring(MIMEType.IMAGE_SVG)
-                .register((g, ctx) -> ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> GraphSvg.render(g)));
+                .preferring(MIMEType.IMAGE_SVG, PNG)
+                .register((g, ctx) -> graph(GraphSvg.layout(g, null), ctx));
         renderer.createRegistration(GraphView.class)
-                .preferring(MIMEType.IMAGE_SVG)
-                .register((v, ctx) -> ctx.renderIfRequested(MIMEType.IMAGE_SVG,
-                        () -> GraphSvg.render(v.graph(), v.context())));
+                .preferring(MIMEType.IMAGE_SVG, PNG)
+                .register((v, ctx) -> graph(GraphSvg.layout(v.graph(), v.context()), ctx));
         renderer.createRegistration(org.deeptoy.nn.History.class)
                 .preferring(PNG)
                 .register((h, ctx) -> ctx.renderIfRequested(PNG,
@@ -62,6 +66,11 @@ final class Renderers {
                         ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "JPEG image, " + b.length + " bytes");
                     }
                 });
+    }
+
+    private static void graph(GraphDrawing drawing, RenderContext ctx) {
+        ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> GraphSvg.svg(drawing));
+        ctx.renderIfRequested(PNG, () -> Images.base64(GraphPng.paint(drawing)));
     }
 
     private static boolean isJpeg(byte[] b) {

@@ -37,6 +37,11 @@ class GraphViewTest {
         Renderers.registerAll(renderer);
         DisplayData data = renderer.render(new GraphView(cg, ctx));
         String svg = (String) data.getData(MIMEType.IMAGE_SVG);
+        // the same picture as PNG, which front ends show when the notebook is not trusted
+        byte[] png = java.util.Base64.getDecoder().decode((String) data.getData(MIMEType.parse("image/png")));
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new ByteArrayInputStream(png));
+        String width = svg.replaceFirst("(?s).*?<svg [^>]*width=\"([0-9.]+)\".*", "$1");
+        org.junit.jupiter.api.Assertions.assertEquals((int) Math.ceil(Double.parseDouble(width)), image.getWidth());
         assertTrue(String.valueOf(data.getData(MIMEType.TEXT_PLAIN)).contains("values and gradients"));
         Path out = Path.of("target", "render-samples", "graph-view-backward.svg");
         Files.createDirectories(out.getParent());

@@ -35,6 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * algorithm. Operations are rounded boxes; constants, inputs and variables are pills coloured
  * apart; with a context, each box also shows its value and, after backward, its gradient.
  *
+ * <p>The layout is a {@link GraphDrawing}, which {@link GraphPng} paints as PNG too: JupyterLab and
+ * Notebook 7 do not show SVG from a notebook that is not trusted (every notebook a student opens
+ * before running it), but show its PNG.
+ *
  * <p>The SVG uses only inline attributes (no {@code <style>}), because Jupyter inlines it into
  * the page, where a style sheet would leak into the notebook.
  */
@@ -49,7 +53,8 @@ public final class GraphSvg {
     private static final String FONT = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif";
     private static final String MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace";
     private static final double PAD_X = 12, PAD_Y = 7, MARGIN = 16;
-    private static final String VALUE_COLOUR = "#1b5e20", GRADIENT_COLOUR = "#c62828", EDGE_COLOUR = "#607080";
+    private static final String VALUE_COLOUR = "#1b5e20", GRADIENT_COLOUR = "#c62828";
+    static final String EDGE_COLOUR = "#607080";
     private static final AtomicInteger IDS = new AtomicInteger();
 
     static {
@@ -63,13 +68,14 @@ public final class GraphSvg {
     private enum Look {
         OPERATION("#dbe9f6", "#3a78b5", 6, null, "operation"),
         CONSTANT("#ececec", "#8a8a8a", -1, null, "constant"),
-        INPUT("#ffffff", "#555555", -1, "5,3", "input"),
+        INPUT("#ffffff", "#555555", -1, new double[] {5, 3}, "input"),
         VARIABLE("#fdd9a8", "#d9650b", -1, null, "variable");
 
-        final String fill, stroke, dash, legend;
+        final String fill, stroke, legend;
         final double radius; // -1: a pill (radius = half the height)
+        final double[] dash; // null: solid
 
-        Look(String fill, String stroke, double radius, String dash, String legend) {
+        Look(String fill, String stroke, double radius, double[] dash, String legend) {
             this.fill = fill;
             this.stroke = stroke;
             this.radius = radius;
@@ -87,7 +93,8 @@ public final class GraphSvg {
         }
     }
 
-    private record Line(String text, double size, boolean bold, boolean mono, String colour) {
+    /** One line of text in a box or the key. */
+    record Line(String text, double size, boolean bold, boolean mono, String colour) {
         double width() {
             return textWidth(text, size, bold, mono);
         }
@@ -118,6 +125,11 @@ public final class GraphSvg {
      * large ones by shape and range (min, max).
      */
     public static String render(ComputationalGraph cg, SimulationContext ctx) {
+        return svg(layout(cg, ctx));
+    }
+
+    /** The picture laid out once, to be written as SVG ({@link #svg}) and painted as PNG ({@link GraphPng}). */
+    public static GraphDrawing layout(ComputationalGraph cg, SimulationContext ctx) {
         if (cg == null) throw new IllegalArgumentException("GraphSvg.render: the graph is null");
         if (cg.connections().isEmpty()) return emptyGraph();
         ElkNode root = ElkGraphUtil.createGraph();
@@ -186,37 +198,76 @@ public final class GraphSvg {
                 }
             }
         }
-        String id = "dt-arrow-" + IDS.incrementAndGet();
         double graphW = root.getWidth(), graphH = root.getHeight();
-        StringBuilder body = new StringBuilder();
-        for (ElkEdge e : root.getContainedEdges()) edge(body, e, id);
-        for (ElkNode n : order) box(body, n, boxes.get(n));
+        List<GraphDrawing.Mark> marks = new ArrayList<>();
+        for (ElkEdge e : root.getContainedEdges()) edges(marks, e);
+        for (ElkNode n : order) marks.add(box(n, boxes.get(n)));
         double legendY = graphH + 4;
-        double[] key = legend(body, legend, values, gradients, MARGIN, legendY, Math.max(graphW - 2 * MARGIN, 300));
+        double[] key = legend(marks, legend, values, gradients, MARGIN, legendY, Math.max(graphW - 2 * MARGIN, 300));
         double w = Math.ceil(Math.max(graphW, key[0] + 2 * MARGIN));
         double h = Math.ceil(legendY + key[1] + MARGIN / 2);
+        return new GraphDrawing(w, h, title(cg, ctx), marks);
+    }
 
-        StringBuilder svg = new StringBuilder(body.length() + 600);
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(num(w)).append("\" height=\"")
-                .append(num(h)).append("\" viewBox=\"0 0 ").append(num(w)).append(' ').append(num(h))
+    /** The drawing as SVG. */
+    public static String svg(GraphDrawing d) {
+        String id = "dt-arrow-" + IDS.incrementAndGet();
+        StringBuilder svg = new StringBuilder(4096);
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(num(d.width())).append("\" height=\"")
+                .append(num(d.height())).append("\" viewBox=\"0 0 ").append(num(d.width())).append(' ').append(num(d.height()))
                 .append("\" font-family=\"").append(FONT).append("\">\n");
-        svg.append("<title>").append(escape(title(cg, ctx))).append("</title>\n");
-        svg.append("<defs><marker id=\"").append(id).append("\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" ")
-                .append("markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"")
-                .append(EDGE_COLOUR).append("\"/></marker></defs>\n");
+        svg.append("<title>").append(escape(d.title())).append("</title>\n");
+        if (d.marks().stream().anyMatch(m -> m instanceof GraphDrawing.Edge)) {
+            svg.append("<defs><marker id=\"").append(id).append("\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" ")
+                    .append("markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"")
+                    .append(EDGE_COLOUR).append("\"/></marker></defs>\n");
+        }
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
-        svg.append(body);
+        for (GraphDrawing.Mark m : d.marks()) svgMark(svg, m, id);
         return svg.append("</svg>\n").toString();
     }
 
+    private static void svgMark(StringBuilder sb, GraphDrawing.Mark mark, String arrow) {
+        if (mark instanceof GraphDrawing.Edge e) {
+            double[] p = e.points();
+            sb.append("<path d=\"M").append(num(p[0])).append(',').append(num(p[1]));
+            for (int i = 2; i < p.length; i += 2) sb.append(" L").append(num(p[i])).append(',').append(num(p[i + 1]));
+            sb.append("\" fill=\"none\" stroke=\"").append(EDGE_COLOUR)
+                    .append("\" stroke-width=\"1.4\" marker-end=\"url(#").append(arrow).append(")\"/>\n");
+        } else if (mark instanceof GraphDrawing.Shape r) {
+            sb.append("<rect x=\"").append(num(r.x())).append("\" y=\"").append(num(r.y())).append("\" width=\"")
+                    .append(num(r.width())).append("\" height=\"").append(num(r.height())).append("\" rx=\"")
+                    .append(num(r.radius())).append("\" fill=\"").append(r.fill()).append("\" stroke=\"").append(r.stroke())
+                    .append("\" stroke-width=\"").append(num(r.strokeWidth())).append('"');
+            if (r.dash() != null) {
+                sb.append(" stroke-dasharray=\"");
+                for (int i = 0; i < r.dash().length; i++) sb.append(i == 0 ? "" : ",").append(num(r.dash()[i]));
+                sb.append('"');
+            }
+            sb.append("/>\n");
+        } else if (mark instanceof GraphDrawing.Text t) {
+            Line l = t.line();
+            sb.append("<text x=\"").append(num(t.x())).append("\" y=\"").append(num(t.baseline()))
+                    .append("\" text-anchor=\"").append(t.centred() ? "middle" : "start").append("\" font-size=\"")
+                    .append(num(l.size)).append('"');
+            if (l.bold) sb.append(" font-weight=\"bold\"");
+            if (l.mono) sb.append(" font-family=\"").append(MONO).append('"');
+            if (t.italic()) sb.append(" font-style=\"italic\"");
+            sb.append(" fill=\"").append(l.colour).append("\">").append(escape(l.text)).append("</text>\n");
+        } else if (mark instanceof GraphDrawing.Group g) {
+            sb.append("<g>");
+            for (GraphDrawing.Mark m : g.marks()) svgMark(sb, m, arrow);
+            sb.append("</g>\n");
+        }
+    }
+
     /** A graph with nothing in it yet (an exercise before it is solved) says so instead of drawing a blank box. */
-    private static String emptyGraph() {
+    private static GraphDrawing emptyGraph() {
         String text = "empty graph: nothing added yet (cg.constant, cg.variable, cg.sum, ...)";
         double w = Math.ceil(textWidth(text, 13, false, false) + 2 * MARGIN), h = 40;
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(w) + "\" height=\"" + num(h) + "\" viewBox=\"0 0 "
-                + num(w) + " " + num(h) + "\" font-family=\"" + FONT + "\">\n<title>Computational graph: empty</title>\n"
-                + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n<text x=\"" + num(MARGIN) + "\" y=\"25\" font-size=\"13\" "
-                + "fill=\"#555555\" font-style=\"italic\">" + escape(text) + "</text>\n</svg>\n";
+        Line line = new Line(text, 13, false, false, "#555555");
+        return new GraphDrawing(w, h, "Computational graph: empty",
+                List.of(new GraphDrawing.Text(MARGIN, 25, false, true, line)));
     }
 
     private static List<Line> leafLines(Connection c, SimulationContext.Data data) {
@@ -287,39 +338,34 @@ public final class GraphSvg {
                 + (ctx == null ? "" : ctx.hasGradients() ? ", after forward and backward" : ", with a context");
     }
 
-    private static void box(StringBuilder sb, ElkNode n, Box b) {
+    private static GraphDrawing.Group box(ElkNode n, Box b) {
         double x = n.getX(), y = n.getY();
         double r = b.look.radius < 0 ? b.height / 2 : b.look.radius;
-        sb.append("<g><rect x=\"").append(num(x)).append("\" y=\"").append(num(y)).append("\" width=\"")
-                .append(num(b.width)).append("\" height=\"").append(num(b.height)).append("\" rx=\"").append(num(r))
-                .append("\" fill=\"").append(b.look.fill).append("\" stroke=\"").append(b.look.stroke)
-                .append("\" stroke-width=\"").append(b.look == Look.VARIABLE ? "2" : "1.3").append('"');
-        if (b.look.dash != null) sb.append(" stroke-dasharray=\"").append(b.look.dash).append('"');
-        sb.append("/>\n");
+        List<GraphDrawing.Mark> marks = new ArrayList<>();
+        marks.add(new GraphDrawing.Shape(x, y, b.width, b.height, r, b.look.fill, b.look.stroke,
+                b.look == Look.VARIABLE ? 2 : 1.3, b.look.dash));
         double cx = x + b.width / 2, ty = y + PAD_Y;
         for (Line l : b.lines) {
             double lh = lineHeight(l);
-            text(sb, cx, ty + lh * 0.5 + l.size * 0.36, "middle", l);
+            marks.add(new GraphDrawing.Text(cx, ty + lh * 0.5 + l.size * 0.36, true, false, l));
             ty += lh;
         }
-        sb.append("</g>\n");
+        return new GraphDrawing.Group(marks);
     }
 
-    private static void text(StringBuilder sb, double x, double baseline, String anchor, Line l) {
-        sb.append("<text x=\"").append(num(x)).append("\" y=\"").append(num(baseline))
-                .append("\" text-anchor=\"").append(anchor).append("\" font-size=\"").append(num(l.size)).append('"');
-        if (l.bold) sb.append(" font-weight=\"bold\"");
-        if (l.mono) sb.append(" font-family=\"").append(MONO).append('"');
-        sb.append(" fill=\"").append(l.colour).append("\">").append(escape(l.text)).append("</text>\n");
-    }
-
-    private static void edge(StringBuilder sb, ElkEdge e, String marker) {
+    private static void edges(List<GraphDrawing.Mark> marks, ElkEdge e) {
         for (ElkEdgeSection s : e.getSections()) {
-            sb.append("<path d=\"M").append(num(s.getStartX())).append(',').append(num(s.getStartY()));
-            for (ElkBendPoint p : s.getBendPoints()) sb.append(" L").append(num(p.getX())).append(',').append(num(p.getY()));
-            sb.append(" L").append(num(s.getEndX())).append(',').append(num(s.getEndY()))
-                    .append("\" fill=\"none\" stroke=\"").append(EDGE_COLOUR)
-                    .append("\" stroke-width=\"1.4\" marker-end=\"url(#").append(marker).append(")\"/>\n");
+            List<ElkBendPoint> bends = s.getBendPoints();
+            double[] p = new double[4 + 2 * bends.size()];
+            p[0] = s.getStartX();
+            p[1] = s.getStartY();
+            for (int i = 0; i < bends.size(); i++) {
+                p[2 + 2 * i] = bends.get(i).getX();
+                p[3 + 2 * i] = bends.get(i).getY();
+            }
+            p[p.length - 2] = s.getEndX();
+            p[p.length - 1] = s.getEndY();
+            marks.add(new GraphDrawing.Edge(p));
         }
     }
 
@@ -327,7 +373,7 @@ public final class GraphSvg {
      * Draws the key from (x, y), wrapping onto a new row past {@code maxWidth}, and returns its
      * width and height.
      */
-    private static double[] legend(StringBuilder sb, List<Look> looks, boolean values, boolean gradients, double x0,
+    private static double[] legend(List<GraphDrawing.Mark> marks, List<Look> looks, boolean values, boolean gradients, double x0,
                                    double y0, double maxWidth) {
         double size = 12, swatch = 26, rowHeight = 22;
         List<Line> labels = new ArrayList<>();
@@ -344,13 +390,10 @@ public final class GraphSvg {
                 y += rowHeight;
             }
             if (look != null) {
-                sb.append("<rect x=\"").append(num(x)).append("\" y=\"").append(num(y + 3)).append("\" width=\"")
-                        .append(num(swatch)).append("\" height=\"14\" rx=\"").append(look.radius < 0 ? "7" : "4")
-                        .append("\" fill=\"").append(look.fill).append("\" stroke=\"").append(look.stroke).append('"');
-                if (look.dash != null) sb.append(" stroke-dasharray=\"4,2\"");
-                sb.append("/>\n");
+                marks.add(new GraphDrawing.Shape(x, y + 3, swatch, 14, look.radius < 0 ? 7 : 4, look.fill, look.stroke,
+                        1, look.dash == null ? null : new double[] {4, 2}));
             }
-            text(sb, x + (look == null ? 0 : swatch + 5), y + 14.5, "start", l);
+            marks.add(new GraphDrawing.Text(x + (look == null ? 0 : swatch + 5), y + 14.5, false, false, l));
             width = Math.max(width, x + w - x0);
             x += w + 16;
         }

