@@ -518,6 +518,10 @@ class Reruns(unittest.TestCase):
         self.assertEqual(content["status"], "error")
         self.assertIn("Wa is declared, but cannot be used until class Wb is defined", text_of(out))
         self.assertNotIn("location: class \n", text_of(out) + "\n")
+        # a variable of a type that does not exist is an error that names it, not a declaration that waits
+        content, out = self.k.run("Tensr misspelt = null;")
+        self.assertEqual(content["status"], "error")
+        self.assertIn("cannot find symbol\n  symbol:   class Tensr", text_of(out))
 
     def test_restart_and_run_all_gives_the_same_outputs(self):
         cells = ["import org.deeptoy.kernel.render.*;", "record Pt(int x) {}", "var pts = List.of(new Pt(1), new Pt(2));",

@@ -121,8 +121,7 @@ final class Evaluator implements AutoCloseable {
      * @return true if the session was rebuilt
      */
     boolean recycleIfWorn() {
-        long dead = shell.snippets().filter(s -> shell.status(s) != Snippet.Status.VALID
-                && shell.status(s) != Snippet.Status.RECOVERABLE_DEFINED).count();
+        long dead = shell.snippets().filter(s -> !shell.status(s).isActive()).count();
         if (dead < RECYCLE_AFTER_DEAD_SNIPPETS || !SessionRebuild.safeToRebuild(session, shell)) {
             return false;
         }
@@ -350,12 +349,14 @@ final class Evaluator implements AutoCloseable {
     }
 
     /**
-     * Whether JShell kept the snippet undefined only because it names declarations that do not exist
-     * yet (it has no error of its own): it becomes defined when they are.
+     * Whether JShell kept a class or method undefined only because it names declarations that do not
+     * exist yet (it has no error of its own): it becomes defined when they are. A variable is not
+     * kept so: its value would never be computed, and a misspelt type is far likelier than a class
+     * to come.
      */
     private boolean waitsForDeclaration(Snippet snippet) {
-        return snippet instanceof jdk.jshell.DeclarationSnippet d
-                && shell.unresolvedDependencies(d).findAny().isPresent()
+        return (snippet instanceof jdk.jshell.TypeDeclSnippet || snippet instanceof jdk.jshell.MethodSnippet)
+                && shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet).findAny().isPresent()
                 && shell.diagnostics(snippet).noneMatch(Diag::isError);
     }
 

@@ -137,6 +137,20 @@ class EvaluatorTest {
     }
 
     @Test
+    void rebuildKeepsAClassThatWaitsForOneDeclaredAfterIt() throws Exception {
+        Evaluator e = new Evaluator();
+        try {
+            assertEquals(Evaluator.NO_VALUE, e.eval("class Fa { Fb b; }"));
+            List<String> report = e.rebuild();
+            assertTrue(!String.join("\n", report).contains("could not be restored"), String.join("\n", report));
+            e.eval("class Fb { Fa a; }");
+            assertEquals(true, e.eval("new Fb().a == null && new Fa().b == null"));
+        } finally {
+            e.close();
+        }
+    }
+
+    @Test
     void rebuiltSessionLetsTheOldClassesGo() throws Exception {
         Evaluator e = new Evaluator();
         try {
