@@ -40,6 +40,8 @@ cleanup() {
   for f in "$work/state/jupyterhub-proxy.pid" "$work/pids"; do
     [ -f "$f" ] && while read -r p; do [ -n "$p" ] && kill -KILL "$p" 2>/dev/null; done < "$f"
   done
+  # the hub's own log, kept when asked (the Debian 13 CI looks for tracebacks in it)
+  [ -z "${DEEPTOY_HUB_LOG:-}" ] || cp "$work/hub.log" "$DEEPTOY_HUB_LOG"
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A DeepToy class server on one machine (Debian 12, as root): JupyterHub with the DeepToy kernel for
+# A DeepToy class server on one machine (Debian 12 or 13, as root): JupyterHub with the DeepToy kernel for
 # every student, the course copied into each home on first start, the datasets once for all.
 #   install/classroom.sh [--users FILE] [--admin NAME] [--port 8000] [--memory-per-student 1G]
 #                        [--data DIR] [--no-build] [--no-start] [--root DIR] [--help]
@@ -43,9 +43,24 @@ fi
 etc="$dest/etc/deeptoy-hub" state="$dest/var/lib/deeptoy-hub" srv="$dest/srv/deeptoy"
 prefix="$dest/usr/local" unit="$dest/etc/systemd/system/deeptoy-hub.service"
 
-# 1. Debian's packages: the hub (with its proxy), the classic notebook, Java and Maven to build.
-packages="jupyterhub jupyter-notebook python3-nbclient python3-nbconvert python3-ipykernel python3-numpy
-          openjdk-17-jdk-headless maven"
+# 1. Debian's packages: the hub (with its proxy), a front end, a JDK 17+ and Maven to build. The front
+#    end: JupyterLab where the release has it (Debian 13), else the one already there, else the classic
+#    notebook (Debian 12); never the classic notebook over Notebook 7 (their packages conflict).
+# shellcheck source=jdk.sh
+. "$here/jdk.sh"
+available() { apt-cache show --no-all-versions "$1" >/dev/null 2>&1; }
+if [ -z "$dest" ] && ! available jupyterhub; then apt-get update -qq; fi
+packages="jupyterhub python3-nbclient python3-nbconvert python3-ipykernel python3-numpy maven"
+if available jupyterlab; then
+  packages="$packages jupyterlab"  # the students' default UI (jupyterhub_config.py)
+elif ! jupyter lab --version >/dev/null 2>&1 && ! jupyter notebook --version >/dev/null 2>&1; then
+  packages="$packages jupyter-notebook"
+fi
+if [ -n "$(java_problem)" ]; then
+  jdk="$(jdk_package)"
+  [ -n "$jdk" ] || { java_problem >&2; jdk_advice >&2; exit 1; }
+  packages="$packages $jdk"
+fi
 missing=$(for p in $packages; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"; done)
 if [ -n "$missing" ]; then
   [ -z "$dest" ] || { echo "classroom.sh: missing packages (--root installs none): $missing" >&2; exit 1; }

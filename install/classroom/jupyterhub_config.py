@@ -1,18 +1,25 @@
-# JupyterHub configuration for a DeepToy class (JupyterHub 3.0, Debian 12).
+# JupyterHub configuration for a DeepToy class (Debian 12's JupyterHub 3.0, Debian 13's 5.2).
 #
 # A template: install/classroom.sh copies it next to a settings file, deeptoy-hub.json, that says
 # what differs between servers (port, teacher, memory per student, folders); bench/classroom.sh and
 # the CI test use the same file with test settings (DummyAuthenticator, SimpleLocalProcessSpawner).
 # Run: jupyterhub -f /etc/deeptoy-hub/jupyterhub_config.py
+import importlib.util
 import json
 import os
 import pwd
 import shutil
 
+import jupyterhub
+
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.environ.get("DEEPTOY_HUB_SETTINGS", os.path.join(here, "deeptoy-hub.json"))) as f:
     s = json.load(f)
 test_mode = s.get("test", False)
+hub_major = int(jupyterhub.__version__.split(".")[0])
+# The students' front end: JupyterLab where it is installed (Debian 13's package `jupyterlab`),
+# else the classic notebook (Debian 12 has no JupyterLab package).
+lab = importlib.util.find_spec("jupyterlab") is not None and hub_major >= 4
 
 c.JupyterHub.ip = s.get("ip", "")  # "" = every interface; tests use 127.0.0.1
 c.JupyterHub.port = int(s.get("port", 8000))
@@ -41,6 +48,10 @@ if s.get("admin"):
     c.Authenticator.admin_users = {s["admin"]}
 if s.get("users"):
     c.Authenticator.allowed_users = set(s["users"]) | ({s["admin"]} if s.get("admin") else set())
+elif hub_major >= 5:
+    # JupyterHub 5 lets no one in without an allow rule; 3.0 let every account in (PAM) or every
+    # name (the tests' DummyAuthenticator): keep that when no list of students is given.
+    c.Authenticator.allow_all = True
 c.JupyterHub.admin_access = True
 
 # A REST API token for scripts (the load test signs students in with it).
@@ -50,18 +61,18 @@ if s.get("api_token"):
                                 "scopes": ["admin:users", "admin:servers", "admin:server_state", "tokens",
                                            "access:servers"]}]
 
-# Each student's server: Debian's classic notebook behind jupyterhub-singleuser.
+# Each student's server: jupyterhub-singleuser. JupyterHub 4+ runs it on jupyter_server, and the UI is
+# JupyterLab; on JupyterHub 3.0 (Debian 12) it is the classic notebook.
 c.Spawner.cmd = ["jupyterhub-singleuser"]
-c.Spawner.default_url = "/tree/course"
+c.Spawner.default_url = "/lab/tree/course" if lab else "/tree/course"
 c.Spawner.start_timeout = int(s.get("start_timeout", 120))
 c.Spawner.http_timeout = int(s.get("start_timeout", 120))
 # Exported to the server and its kernels as MEM_LIMIT (bytes): the DeepToy kernel sizes its heap from
 # it (install/launch.in). LocalProcessSpawner does not enforce it; the kernel keeps inside it.
 c.Spawner.mem_limit = s.get("memory_per_student", "1G")
-env = {
-    "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",  # the classic notebook (Debian 12)
-    "DEEPTOY_DATA": s["data_dir"],  # one shared, read-only copy of the datasets
-}
+env = {"DEEPTOY_DATA": s["data_dir"]}  # one shared, read-only copy of the datasets
+if hub_major < 4:
+    env["JUPYTERHUB_SINGLEUSER_APP"] = "notebook.notebookapp.NotebookApp"  # the classic notebook (Debian 12)
 if s.get("jupyter_path"):
     env["JUPYTER_PATH"] = s["jupyter_path"]  # kernelspec outside /usr/local (tests only)
 # Each student's kernels listen on a block of ports of their own (deeptoy_ports.py): otherwise 30
