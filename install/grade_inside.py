@@ -37,6 +37,9 @@ def main():
         os.kill(-1, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    disk = os.statvfs(WORK)
+    if disk.f_bavail * disk.f_frsize < (1 << 20):
+        problem = f"the notebook filled its work folder ({request['disk_mb']} MB; grade.sh --disk sets it)"
     files = {}
     for rel in request["keep"]:
         path = os.path.join(WORK, "course", rel)

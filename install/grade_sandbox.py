@@ -28,9 +28,11 @@ import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 
-import resource_group
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "classroom" / "python"))
+import resource_group  # noqa: E402  (shared with the class hub's spawner)
 
 INSIDE = pathlib.Path(__file__).resolve().parent / "grade_inside.py"
 SYSTEM = ["/usr", "/etc"]  # /bin, /lib... are symlinks into /usr on Debian (merged /usr); copied as such
@@ -50,9 +52,10 @@ your ~/.bashrc, reach other machines and print what it found into the feedback i
 class Limits:
     """What one notebook's grading may use. memory: bytes of address space per process (the JVM
     reserves heap + ~1.5 GB of it idle); processes: tasks (threads count) of the sandbox's user;
-    cpu_seconds: per process; disk: bytes of the work folder (and the largest file)."""
+    cpu_seconds: per process; disk: bytes of the work folder (a file may take a quarter of it, so one
+    runaway file leaves nbgrader room to write its results)."""
 
-    def __init__(self, memory, processes=512, cpu_seconds=600, disk=512 << 20, tmp=256 << 20):
+    def __init__(self, memory, processes=256, cpu_seconds=600, disk=512 << 20, tmp=256 << 20):
         self.memory, self.processes, self.cpu_seconds, self.disk, self.tmp = memory, processes, cpu_seconds, disk, tmp
 
     def describe(self):
@@ -94,6 +97,9 @@ class Sandbox:
         if data_dir:
             self.readonly[str(pathlib.Path(data_dir).resolve())] = str(pathlib.Path(data_dir).resolve())
         self.groups = resource_group.Groups("deeptoy-grade") if resource_group.writable() else None
+        self.unreadable = [p for p in self.readonly if self.as_nobody and not nobody_can_read(p)]
+        if self.unreadable:
+            self.as_nobody = False  # as root then (mapped; no capabilities): still sees only what is bound
         self.check()
 
     def close(self):
@@ -103,6 +109,8 @@ class Sandbox:
 
     def describe(self):
         who = "as nobody" if self.as_nobody else "as you"
+        if self.unreadable:
+            who += f" (not as nobody: nobody cannot read {self.unreadable[0]})"
         group = f"; {self.groups.describe()}" if self.groups else "; no cgroup (not writable: rlimits only)"
         return f"bubblewrap sandbox per notebook, {who}, no network; {self.limits.describe()}{group}"
 
@@ -162,7 +170,7 @@ class Sandbox:
             resource.setrlimit(resource.RLIMIT_AS, (lim.memory, lim.memory))
             resource.setrlimit(resource.RLIMIT_NPROC, (lim.processes, lim.processes))
             resource.setrlimit(resource.RLIMIT_CPU, (lim.cpu_seconds, lim.cpu_seconds + 5))
-            resource.setrlimit(resource.RLIMIT_FSIZE, (lim.disk, lim.disk))
+            resource.setrlimit(resource.RLIMIT_FSIZE, (lim.disk // 4, lim.disk // 4))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             if self.as_nobody:
                 nobody = pwd.getpwnam("nobody")
@@ -182,7 +190,8 @@ class Sandbox:
             os.chmod(in_dir, 0o755)
             os.chmod(pathlib.Path(in_dir).parent, 0o711)  # nobody may pass through to it, not list it
         token = secrets.token_hex(16)
-        request = json.dumps({"token": token, "argv": self.nbgrader + nbgrader_args, "keep": keep})
+        request = json.dumps({"token": token, "argv": self.nbgrader + nbgrader_args, "keep": keep,
+                              "disk_mb": self.limits.disk >> 20})
         limits = copy.copy(self.limits)
         limits.cpu_seconds = wall_seconds  # a process busy all the time the notebook may take, no longer
         group = self.groups.make(limits) if self.groups else None
@@ -213,6 +222,17 @@ class Sandbox:
             return {}, said, problem or "the sandbox ended without a result: " + (said.strip().splitlines() or ["?"])[-1]
         files = {k: base64.b64decode(v) for k, v in reply["files"].items()}
         return files, reply["log"], problem or reply.get("problem", "")
+
+
+def nobody_can_read(path):
+    def become_nobody():
+        nobody = pwd.getpwnam("nobody")
+        os.setgroups([])
+        os.setgid(nobody.pw_gid)
+        os.setuid(nobody.pw_uid)
+    test = "-d" if os.path.isdir(path) else "-r"
+    return subprocess.run(["/usr/bin/test", test, path, "-a", "-r", path] + (["-a", "-x", path] if test == "-d" else []),
+                          preexec_fn=become_nobody).returncode == 0
 
 
 def read_all(fd, process, seconds):

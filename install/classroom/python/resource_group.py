@@ -1,7 +1,7 @@
 """Resource groups (cgroups) for what students run: a memory limit, a process-count limit and a CPU
 share (and cap) per group, killed and removed as a whole.
 
-Used by grade_sandbox.py (one group per graded notebook) and by the class hub's spawner
+Used by install/grade_sandbox.py (one group per graded notebook) and by the class hub's spawner
 (install/classroom/jupyterhub_config.py: one group per student's server and kernels) where there is
 no systemd to ask for a scope. Works on cgroup v2 (one tree: memory.max, pids.max, cpu.weight,
 cpu.max) and on cgroup v1 (a tree per controller: memory.limit_in_bytes, pids.max, cpu.shares,
