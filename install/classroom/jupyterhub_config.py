@@ -109,7 +109,7 @@ def copy_course(spawner):
     """Copies the course notebooks into ~/course on every start; a file that exists is never overwritten."""
     name = spawner.user.name
     account = None
-    if test_mode:
+    if test_mode and not s.get("real_accounts"):
         home = spawner.home_dir
     else:
         account = pwd.getpwnam(name)
