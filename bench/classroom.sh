@@ -8,15 +8,18 @@
 # temporary folder.
 #   bench/classroom.sh [STUDENTS=30] [TRAINING=4] [--check CODE] [--then COMMAND]
 #   --check CODE: only open the kernels and run CODE in each (the CI test); --then COMMAND: run
-#   COMMAND (with HUB_URL set) while the hub is still up, e.g. a browser test.
+#   COMMAND (with HUB_URL set) while the hub is still up, e.g. a browser test; --accounts PREFIX: the
+#   students are the existing Linux accounts PREFIX01, PREFIX02, ... and their servers run as them
+#   (LocalProcessSpawner, homes /home/PREFIXnn; the privacy test in ClassroomHubTest; needs root).
 # Targets (2 cores, 24 GB): 30 students, 0 failures, idle <= 300 MB per student, 1+1 p95 <= 1 s while 4 train.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-students=30 training=4 check="" then="" n=0
+students=30 training=4 check="" then="" accounts="" n=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) check="$2"; shift 2 ;;
     --then) then="$2"; shift 2 ;;
+    --accounts) accounts="$2"; shift 2 ;;
     [0-9]*) if [ $n = 0 ]; then students="$1"; else training="$1"; fi; n=$((n + 1)); shift ;;
     *) sed -n '2,14p' "$0"; exit 2 ;;
   esac
@@ -55,14 +58,26 @@ port=$(free_port); hub_port=$(free_port); proxy_api_port=$(free_port)
 token="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 data="${DEEPTOY_DATA:-$HOME/.deeptoy/datasets}"
 cp -r "$root/install/classroom/jupyterhub_config.py" "$root/install/classroom/python" "$work/state/"
+real_accounts=""; [ -z "$accounts" ] || real_accounts=', "real_accounts": true'
 cat > "$work/state/deeptoy-hub.json" <<JSON
 {"test": true, "ip": "127.0.0.1", "port": $port, "hub_port": $hub_port, "proxy_api_port": $proxy_api_port,
  "state_dir": "$work/state", "homes": "$work/homes", "course_dir": "$work/course", "data_dir": "$data",
  "jupyter_path": "$work/prefix/share/jupyter", "api_token": "$token", "memory_per_student": "1G",
- "environment": {"DEEPTOY_QUICK": "1"}, "start_timeout": 240}
+ "environment": {"DEEPTOY_QUICK": "1"}, "start_timeout": 240$real_accounts}
 JSON
-echo "JupyterHub $(jupyterhub --version) on 127.0.0.1:$port with DummyAuthenticator and SimpleLocalProcessSpawner"
-echo "(test students without Linux accounts; config install/classroom/jupyterhub_config.py), 1G mem_limit each"
+homes="$work/homes" student_prefix=student
+if [ -n "$accounts" ]; then
+  chmod 755 "$work"  # the accounts' servers read the kernel and the course from here,
+  chmod 711 "$work/state"; chmod 600 "$work/state/deeptoy-hub.json"  # not the hub's API token
+  homes=/home student_prefix="$accounts"
+fi
+if [ -n "$accounts" ]; then
+  echo "JupyterHub $(jupyterhub --version) on 127.0.0.1:$port with DummyAuthenticator and LocalProcessSpawner"
+  echo "(the Linux accounts ${accounts}01...; config install/classroom/jupyterhub_config.py), 1G per student"
+else
+  echo "JupyterHub $(jupyterhub --version) on 127.0.0.1:$port with DummyAuthenticator and SimpleLocalProcessSpawner"
+  echo "(test students without Linux accounts; config install/classroom/jupyterhub_config.py), 1G per student"
+fi
 echo "load before: $(uptime | sed 's/.*load/load/'); $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB"
 # Debian's configurable-http-proxy finds its modules in /usr/share/nodejs (not on the path of every node)
 export NODE_PATH="${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs"
@@ -77,7 +92,8 @@ done
 hub_rss() { awk '/VmRSS/{print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo 0; }
 status=0
 /usr/bin/python3 "$root/bench/classroom.py" --hub "http://127.0.0.1:$port" --token "$token" \
-  --students "$students" --training "$training" --notebooks "$work/course" --pids "$work/pids" --homes "$work/homes" \
+  --students "$students" --training "$training" --notebooks "$work/course" --pids "$work/pids" --homes "$homes" \
+  --prefix "$student_prefix" \
   ${check:+--check "$check"} | tee "$work/out.txt" || status=$?
 if [ -n "$then" ] && [ "$status" = 0 ]; then
   HUB_URL="http://127.0.0.1:$port" bash -c "$then" || status=$?

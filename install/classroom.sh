@@ -7,8 +7,11 @@
 #                            prints their first passwords (once: they are not stored)
 #   --admin NAME             the teacher: a JupyterHub admin who can open every student's server
 #   --port N                 the port students open in the browser (default 8000; put TLS in front)
-#   --memory-per-student M   JupyterHub's mem_limit per student (default 1G); the kernel's heap
-#                            follows it (install/launch.in)
+#   --memory-per-student M   memory per student (default 1G), enforced: each student's server and
+#                            kernels run in a resource group of their own (a systemd scope, or a
+#                            cgroup without systemd) with this memory, 512 processes and one CPU
+#                            (install/classroom/python/deeptoy_limits.py); the kernel's heap follows
+#                            it (install/launch.in)
 #   --data DIR               take the datasets from DIR (default: $DEEPTOY_DATA if set, else download)
 #   --no-build               use the kernel jar already built (kernel/target/deeptoy-kernel.jar)
 #   --no-start               write everything, do not start the hub
@@ -108,6 +111,7 @@ for login in ${admin:+"$admin"} "${logins[@]}"; do
   else
     password="$(head -c 12 /dev/urandom | base64 | tr -d '/+=' | head -c 12)"
     useradd -m -s /bin/bash "$login"
+    chmod 700 "$(getent passwd "$login" | cut -d: -f6)"  # private home (the hub keeps it so at each start)
     echo "$login:$password" | chpasswd
     created+="$login $password"$'\n'
   fi

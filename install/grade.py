@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Grades a folder of DeepToy submissions with nbgrader (run through install/grade.sh).
 
-    install/grade.sh SUBMISSIONS --release DIR --out DIR [--timeout S] [--memory 2g] [--jobs N]
+    install/grade.sh SUBMISSIONS --release DIR --out DIR [--timeout S] [--memory 2g] [--jobs N] [--no-sandbox]
 
 SUBMISSIONS holds <student>/<notebook>.ipynb; DIR is an assignment written by
 `python3 notebooks/build.py --release DIR` (student notebooks and manifest.json). For every submitted
@@ -9,6 +9,8 @@ notebook nbgrader's `autograde` runs in a fresh temporary course of its own: a c
 made by `generate_assignment` from the release, the one notebook, a private HOME and kernelspec, its
 own kernel with the memory cap, and a per-cell timeout that interrupts. nbgrader restores the check
 cells (locked grade cells) from the release before running, so an edited check counts for nothing.
+Each notebook's grading runs in a bubblewrap sandbox (install/grade_sandbox.py: no network, none of the
+teacher's files, limits on memory, processes, CPU time and disk); --no-sandbox runs it as the teacher.
 Everything a run needs is kept in memory between runs and results are written to OUT at the end, so a
 notebook that deletes files, loops, exits or runs out of memory costs only its own points.
 
@@ -235,7 +237,8 @@ def kill_kernels(marker):
                 pass
 
 
-def grade_one(nbgrader, course_files, kernel_files, student, notebook, exercises, data, timeout, release_checks):
+def grade_one(nbgrader, course_files, kernel_files, student, notebook, exercises, data, timeout, release_checks,
+              sandbox=None):
     result = Result(student, notebook, exercises)
     why = precheck(data)
     if why:
@@ -248,30 +251,12 @@ def grade_one(nbgrader, course_files, kernel_files, student, notebook, exercises
         result.note = f"edited check cells: {', '.join(edited)} (nbgrader ran the release's)"
     run = pathlib.Path(tempfile.mkdtemp(prefix="deeptoy-grade-"))
     course, runtime = run / "course", run / "runtime"
+    limit = code_cells * (timeout + 10) + 120
     try:
-        write_tree(course, course_files)
-        write_tree(run / "kernels" / "deeptoy", kernel_files)
-        # only this one notebook: nothing of another submission is on disk while this one runs
-        write_tree(course, {f"submitted/{student}/{ASSIGNMENT}/{notebook}.ipynb": data})
-        (run / "home").mkdir()
-        runtime.mkdir()
-        env = dict(os.environ, HOME=str(run / "home"), JUPYTER_PATH=str(run), JUPYTER_RUNTIME_DIR=str(runtime),
-                   DEEPTOY_GRADE="1", DEEPTOY_QUICK=os.environ.get("DEEPTOY_QUICK", "1"))
-        if "DEEPTOY_DATA" not in env and (pathlib.Path.home() / ".deeptoy" / "datasets").is_dir():
-            env["DEEPTOY_DATA"] = str(pathlib.Path.home() / ".deeptoy" / "datasets")
-        limit = code_cells * (timeout + 10) + 120
-        cmd = nbgrader + ["autograde", ASSIGNMENT, "--student", student, "--create", "--force"]
-        with open(run / "autograde.log", "w+", encoding="utf-8", errors="replace") as log:
-            p = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-            try:
-                p.wait(timeout=limit)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-                result.problem = f"stopped after {limit} s (the whole notebook took too long)"
-            kill_kernels(str(runtime))
-            log.seek(0)
-            result.log = log.read()
+        if sandbox is not None:
+            autograde_in_sandbox(sandbox, run, course_files, student, notebook, data, limit, result)
+        else:
+            autograde_here(nbgrader, run, course_files, kernel_files, student, notebook, data, limit, result)
         autograded = course / "autograded" / student / ASSIGNMENT / f"{notebook}.ipynb"
         scores = read_scores(course / "gradebook.db", student, notebook) if autograded.is_file() else {}
         if not scores:
@@ -291,6 +276,43 @@ def grade_one(nbgrader, course_files, kernel_files, student, notebook, exercises
     finally:
         kill_kernels(str(runtime))
         shutil.rmtree(run, ignore_errors=True)
+
+
+def autograde_in_sandbox(sandbox, run, course_files, student, notebook, data, limit, result):
+    """nbgrader autograde inside grade_sandbox's bubblewrap sandbox; what it wrote lands in run/course."""
+    submitted = {f"submitted/{student}/{ASSIGNMENT}/{notebook}.ipynb": data}
+    write_tree(run / "in" / "course", dict(course_files, **submitted))
+    keep = ["gradebook.db", f"autograded/{student}/{ASSIGNMENT}/{notebook}.ipynb"]
+    cmd = ["autograde", ASSIGNMENT, "--student", student, "--create", "--force"]
+    files, result.log, result.problem = sandbox.grade(run / "in", cmd, limit, keep)
+    write_tree(run / "course", files)
+
+
+def autograde_here(nbgrader, run, course_files, kernel_files, student, notebook, data, limit, result):
+    """nbgrader autograde as the teacher, in a temporary course (grade.sh --no-sandbox)."""
+    course, runtime = run / "course", run / "runtime"
+    write_tree(course, course_files)
+    write_tree(run / "kernels" / "deeptoy", kernel_files)
+    # only this one notebook: nothing of another submission is on disk while this one runs
+    write_tree(course, {f"submitted/{student}/{ASSIGNMENT}/{notebook}.ipynb": data})
+    (run / "home").mkdir()
+    runtime.mkdir()
+    env = dict(os.environ, HOME=str(run / "home"), JUPYTER_PATH=str(run), JUPYTER_RUNTIME_DIR=str(runtime),
+               DEEPTOY_GRADE="1", DEEPTOY_QUICK=os.environ.get("DEEPTOY_QUICK", "1"))
+    if "DEEPTOY_DATA" not in env and (pathlib.Path.home() / ".deeptoy" / "datasets").is_dir():
+        env["DEEPTOY_DATA"] = str(pathlib.Path.home() / ".deeptoy" / "datasets")
+    cmd = nbgrader + ["autograde", ASSIGNMENT, "--student", student, "--create", "--force"]
+    with open(run / "autograde.log", "w+", encoding="utf-8", errors="replace") as log:
+        p = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            p.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            result.problem = f"stopped after {limit} s (the whole notebook took too long)"
+        kill_kernels(str(runtime))
+        log.seek(0)
+        result.log = log.read()
 
 
 def read_scores(db, student, notebook):
@@ -529,6 +551,26 @@ def clock(seconds):
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def make_sandbox(nbgrader, kernel_files, args):
+    """The bubblewrap sandbox each notebook is graded in, or None with --no-sandbox (said out loud)."""
+    if args.no_sandbox:
+        print("grade.sh: --no-sandbox: the students' code runs as you, with your files, your network and no limits"
+              " on memory or processes", file=sys.stderr, flush=True)
+        return None
+    import grade_sandbox
+    heap = grade_sandbox.bytes_of(args.memory)
+    # the JVM reserves ~1.5 GB of address space beyond its heap (class space, code cache, thread stacks)
+    limits = grade_sandbox.Limits(memory=heap + (2 << 30), disk=grade_sandbox.bytes_of(args.disk))
+    data = os.environ.get("DEEPTOY_DATA") or (str(pathlib.Path.home() / ".deeptoy" / "datasets")
+                                              if (pathlib.Path.home() / ".deeptoy" / "datasets").is_dir() else None)
+    try:
+        sandbox = grade_sandbox.Sandbox(nbgrader, kernel_files, data, limits)
+    except grade_sandbox.SandboxError as e:
+        fail(str(e))
+    print(f"grade.sh: {sandbox.describe()}", file=sys.stderr, flush=True)
+    return sandbox
+
+
 def main():
     ap = argparse.ArgumentParser(prog="grade.sh", description="Grades a folder of DeepToy submissions with nbgrader.")
     ap.add_argument("submissions", type=pathlib.Path, help="folder of <student>/<notebook>.ipynb")
@@ -537,9 +579,14 @@ def main():
     ap.add_argument("--timeout", type=int, default=60, help="seconds a cell may run before it is interrupted (60)")
     ap.add_argument("--memory", default="2g", help="heap of each grading kernel, as for java -Xmx (2g)")
     ap.add_argument("--jobs", type=int, default=1, help="notebooks graded at the same time, one kernel each (1)")
+    ap.add_argument("--disk", default="512m", help="size of each notebook's work folder in the sandbox (512m)")
+    ap.add_argument("--no-sandbox", action="store_true",
+                    help="run the students' code as you, without bubblewrap: it can read your files and change them")
     args = ap.parse_args()
     if not re.fullmatch(r"\d+[kmgKMG]?", args.memory):
         fail(f"--memory {args.memory}: give a size such as 2g or 1500m")
+    if not re.fullmatch(r"\d+[kmgKMG]?", args.disk):
+        fail(f"--disk {args.disk}: give a size such as 512m or 1g")
 
     started_at = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     start = time.monotonic()
@@ -551,6 +598,7 @@ def main():
     print(f"grade.sh: {len(students)} students, {len(manifest['notebooks'])} notebooks; preparing the gradebook"
           " (nbgrader generate_assignment) ...", file=sys.stderr, flush=True)
     course_files = make_gradebook(nbgrader, release_notebooks, args.timeout)
+    sandbox = make_sandbox(nbgrader, kernel_files, args)
 
     jobs = [(s, nb) for s in students for nb in manifest["notebooks"]]
     done, lock = [], threading.Lock()
@@ -561,7 +609,7 @@ def main():
         t = time.monotonic()
         for attempt in (1, 2):
             r = grade_one(nbgrader, course_files, kernel_files, student, nb["notebook"], nb["exercises"],
-                          submissions[(student, nb["notebook"])], args.timeout, release_checks[nb["notebook"]])
+                          submissions[(student, nb["notebook"])], args.timeout, release_checks[nb["notebook"]], sandbox)
             if r.autograded is not None or not kernel_did_not_start(r.log):
                 break  # a kernel that did not start is the machine's fault, not the student's: once more
             print(f"grade.sh: {student}/{nb['file']}: the kernel did not start in time; trying once more",
@@ -578,8 +626,12 @@ def main():
         return r
 
     print(f"grade.sh: grading {len(jobs)} notebooks, {args.jobs} at a time ...", file=sys.stderr, flush=True)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(grade, jobs))  # in submission order, whatever order they finished in
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(grade, jobs))  # in submission order, whatever order they finished in
+    finally:
+        if sandbox is not None:
+            sandbox.close()
 
     out = args.out
     out.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ import json
 import os
 import pwd
 import shutil
+import sys
 
 import jupyterhub
 
@@ -20,6 +21,7 @@ hub_major = int(jupyterhub.__version__.split(".")[0])
 # The students' front end: JupyterLab where it is installed (Debian 13's package `jupyterlab`),
 # else the classic notebook (Debian 12 has no JupyterLab package).
 lab = importlib.util.find_spec("jupyterlab") is not None and hub_major >= 4
+sys.path.insert(0, s.get("kernel_ports_dir", os.path.join(here, "python")))
 
 c.JupyterHub.ip = s.get("ip", "")  # "" = every interface; tests use 127.0.0.1
 c.JupyterHub.port = int(s.get("port", 8000))
@@ -35,15 +37,27 @@ if s.get("proxy_api_port"):
     c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:%d" % int(s["proxy_api_port"])
 
 # Who logs in: real Linux accounts (PAM); the teacher is an admin and can open every student's server.
+from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner  # noqa: E402
+
+import deeptoy_limits  # noqa: E402  (install/classroom/python, next to deeptoy_ports)
+
+# Each student's server and kernels run in a resource group of their own (deeptoy_limits): memory
+# (memory_per_student), processes and a CPU share; a systemd scope per student where systemd runs the
+# machine, a cgroup of its own otherwise.
+limits = deeptoy_limits.StudentLimits.from_settings(s)
 if test_mode:
     c.JupyterHub.authenticator_class = "jupyterhub.auth.DummyAuthenticator"
     if s.get("password"):
         c.DummyAuthenticator.password = s["password"]
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
-    c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(s["homes"], "{username}")
+    if s.get("real_accounts"):  # the privacy test: servers run as real Linux accounts
+        c.JupyterHub.spawner_class = deeptoy_limits.contained(LocalProcessSpawner, limits)
+    else:
+        c.JupyterHub.spawner_class = deeptoy_limits.contained(SimpleLocalProcessSpawner, limits)
+        c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(s["homes"], "{username}")
 else:
     c.JupyterHub.authenticator_class = "jupyterhub.auth.PAMAuthenticator"
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
+    c.JupyterHub.spawner_class = deeptoy_limits.contained(LocalProcessSpawner, limits)
+print("DeepToy: each student's server and kernels run in " + c.JupyterHub.spawner_class.containment, file=sys.stderr)
 if s.get("admin"):
     c.Authenticator.admin_users = {s["admin"]}
 if s.get("users"):
@@ -106,11 +120,13 @@ def copy_course(spawner):
     """Copies the course notebooks into ~/course on every start; a file that exists is never overwritten."""
     name = spawner.user.name
     account = None
-    if test_mode:
+    if test_mode and not s.get("real_accounts"):
         home = spawner.home_dir
     else:
         account = pwd.getpwnam(name)
         home = account.pw_dir
+    if account:
+        os.chmod(home, 0o700)  # a student's files are theirs alone (useradd's default home is 0755)
     target = os.path.join(home, "course")
     for top, _dirs, files in os.walk(s["course_dir"]):
         rel = os.path.relpath(top, s["course_dir"])

@@ -171,8 +171,8 @@ class GradeShTest(unittest.TestCase):
 
         r = run(["bash", ROOT / "install" / "grade.sh", subs, "--release", release_copy, "--out", out,
                  "--timeout", TIMEOUT, "--memory", "512m", "--jobs", "2"], timeout=1200)
-        self.assertFalse(release_nb.exists() or (subs / "correct" / f"{fixtures.NOTEBOOK}.ipynb").exists(),
-                         "the vandal ran and deleted files outside its copy")
+        self.assertTrue(release_nb.exists() and (subs / "correct" / f"{fixtures.NOTEBOOK}.ipynb").exists(),
+                        "grade.sh's sandbox kept the vandal from deleting files outside its copy")
         n = len(fixtures.EXPECTED) + 1
         self.assertIn(f"[{n}/{n}]", r.stderr)
         self.assertRegex(r.stderr, r"\[3/%d\] .*points.*elapsed \d+:\d\d, ETA \d+:\d\d" % n)

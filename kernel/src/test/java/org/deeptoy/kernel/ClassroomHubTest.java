@@ -142,6 +142,54 @@ class ClassroomHubTest {
     }
 
     /**
+     * Two real Linux accounts on the class hub (LocalProcessSpawner, as classroom.sh runs it): each one's
+     * kernel runs in the student's own resource group, cannot list the other's home (0700), read the
+     * other's kernel connection file (0600) or get an answer from the other's kernel without its key
+     * (src/test/python/hub_privacy_probe.py), while the key's owner does get one.
+     */
+    @Test
+    void twoRealAccountsCannotReachEachOthersFilesOrKernels() throws Exception {
+        requireHub();
+        requireTool("root".equals(System.getProperty("user.name")), "the privacy test creates two Linux accounts: run as root");
+        String prefix = "dtp" + Long.toString(System.nanoTime() % 46656, 36).replaceAll("[0-9]", "x");
+        List<String> logins = List.of(prefix + "01", prefix + "02");
+        try {
+            for (String login : logins) {
+                assertEquals(0, run(List.of("useradd", "-m", "-s", "/bin/bash", login), Map.of(), 60).exit(), "useradd " + login);
+            }
+            String code = "var me = System.getProperty(\"user.home\"); long open = 0;"
+                    + " try (var homes = java.nio.file.Files.list(java.nio.file.Path.of(\"/home\"))) {"
+                    + " for (var p : homes.toList()) if (p.getFileName().toString().startsWith(\"" + prefix + "\") && !p.toString().equals(me))"
+                    + " { try (var l = java.nio.file.Files.list(p)) { open++; } catch (java.io.IOException e) { } } }"
+                    + " System.out.println(\"user \" + System.getProperty(\"user.name\") + \", other homes readable: \" + open + \", \""
+                    + " + new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(\"/proc/self/cgroup\"))).lines()"
+                    + ".filter(l -> l.contains(\"pids\")).findFirst().orElse(\"no pids cgroup\"));";
+            String probe = "/usr/bin/python3 " + MODULE.resolve("src/test/python/hub_privacy_probe.py") + " " + String.join(" ", logins);
+            Commands.Result r = run(List.of("bash", ROOT.resolve("bench/classroom.sh").toString(), "2", "0", "--accounts", prefix,
+                    "--check", code, "--then", probe), Map.of(), 900);
+            String out = r.output();
+            System.out.println(out);
+            assertEquals(0, r.exit(), () -> "the class run failed:\n" + out);
+            for (String me : logins) {
+                String other = logins.get(1 - logins.indexOf(me));
+                assertTrue(out.contains(me + ": ok: user " + me + ", other homes readable: 0"), () -> me + "'s kernel ran as " + me + ":\n" + out);
+                assertTrue(Pattern.compile(me + ": ok: .*pids:.*/deeptoy-students/" + me).matcher(out).find()
+                        || out.contains("systemd scope per student"), () -> me + "'s kernel is in its own group:\n" + out);
+                assertTrue(out.contains(other + " home mode: 0o700"), out);
+                assertTrue(out.contains(other + " connection file mode: 0o600"), out);
+                assertTrue(out.contains(other + " kernel, its own key: ok"), () -> "the control: the right key gets a reply\n" + out);
+                for (String what : List.of("home: denied", "connection file: denied", "kernel, wrong key: no reply", "kernel, no key: no reply")) {
+                    assertTrue(out.contains(me + " -> " + other + " " + what), () -> me + " -> " + other + " " + what + "\n" + out);
+                }
+            }
+        } finally {
+            for (String login : logins) {
+                run(List.of("userdel", "-r", login), Map.of(), 60);
+            }
+        }
+    }
+
+    /**
      * A student under a 512 MB memory limit (MEM_LIMIT, as JupyterHub exports it) who allocates without
      * end gets the OutOfMemoryError explanation; the kernel lives on and stayed inside the limit.
      */

@@ -179,4 +179,18 @@ final class Commands {
         m.put(key, value);
         return m;
     }
+
+    /** nbgrader as a command: NBGRADER, else nbgrader on PATH, else the shared runner ../shared/tools/nbgrader/run; null if none. */
+    static String nbgrader() {
+        String named = System.getenv("NBGRADER");
+        if (named != null && !named.isBlank()) {
+            return named;
+        }
+        String onPath = onPath("nbgrader");
+        if (onPath != null) {
+            return onPath;
+        }
+        Path shared = MODULE.resolve("../../shared/tools/nbgrader/run").normalize();
+        return Files.isExecutable(shared) ? shared.toString() : null;
+    }
 }
