@@ -10,13 +10,16 @@ A source (src/NN-name.java) is a sequence of cells, each opened by a marker line
 Inside code cells, lines between "// BEGIN SOLUTION" and "// END SOLUTION" are the teacher's
 solution; the student's version drops them and keeps the lines written as "// STUDENT: code"
 (uncommented). One source gives both versions, so they never drift. Exercise cells are tagged
-"exercise"; a check cell (one that calls `Exercises.`, or the code cell right after an exercise) is
-tagged "check" and must print ✓ for the solution and ✗ for the student's version.
+"exercise"; a check cell (one that calls a course checks class, `TourChecks.rowMeans(...)`, or the code cell
+right after an exercise) is tagged "check" and must print ✓ for the solution and ✗ for the student's
+version. The check itself lives in the course module (notebooks/course, one checks class per notebook),
+never in the cell: a check cell is one call, so the student never reads the reference, and a cell that
+prints its own ✓/✗ (which would score a blank answer full marks when graded) stops the build.
 
 Both versions carry nbgrader metadata: an exercise cell is an nbgrader solution cell (grade_id
 "<id>-answer"), the check cell right after it a locked grade cell (grade_id "<id>", 1 point unless the
 exercise says points=N); <id> is the exercise's id= option, else the name of the check's last call
-(Exercises.rowMeans -> rowMeans, checkHinge() -> hinge). The teacher's version (solutions/) keeps the
+(TourChecks.rowMeans -> rowMeans). The teacher's version (solutions/) keeps the
 "// BEGIN SOLUTION" / "// END SOLUTION" lines, so it is an nbgrader source notebook as it is; the
 student's version is stored without outputs in exercise and check cells (no ✗ line to give away).
 
@@ -50,6 +53,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 HERE = pathlib.Path(__file__).resolve().parent
 MARKER = re.compile(r"^// %%\s*(\w*)((?:\s+\w+=\S+)*)\s*$")
 CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
+CHECK_CALL = re.compile(r"\b[A-Z]\w*Checks\.\w+\s*\(")
 EXPECT = re.compile(r"^// expect:\s*(.+?)\s*$")
 MIME_TYPES = ("image/svg+xml", "text/html", "image/png", "image/jpeg", "text/plain")
 
@@ -131,9 +135,14 @@ def notebook(path, teacher):
                     sys.exit(f"{where}: an exercise must be followed by its check cell (a code cell)")
                 name = exercise_id(options, code_for(check[1], True, where), where)
                 cell.metadata["nbgrader"] = nbgrader_meta(name + "-answer", solution=True)
-            elif "Exercises." in cell.source or (i > 0 and cells[i - 1][0] == "exercise"):
+            elif CHECK_CALL.search(cell.source) or (i > 0 and cells[i - 1][0] == "exercise"):
                 cell.metadata["tags"] = ["check"]
                 if i > 0 and cells[i - 1][0] == "exercise":
+                    code = [l for l in cell.source.splitlines() if l.strip() and not l.strip().startswith("//")]
+                    if len(code) != 1 or not CHECK_CALL.search(code[0]) or re.search(r"System\.(out|err)|✓|✗", cell.source):
+                        sys.exit(f"{where}: a check cell is one call of the course's checks (e.g. TourChecks.rowMeans(rowMeans);),"
+                                 " which pass or fail through the course library; a check written in the cell shows the student"
+                                 " the reference, and one that prints its own ✗ scores a blank answer full marks")
                     prev = cells[i - 1]
                     name = exercise_id(prev[2], cell.source, where)
                     cell.metadata["nbgrader"] = nbgrader_meta(name, grade=True, points=int(prev[2].get("points", 1)))
@@ -147,7 +156,7 @@ def notebook(path, teacher):
 
 
 def exercise_id(options, check_source, where):
-    """The exercise's id= option, else the check's last call: Exercises.rowMeans(...) -> rowMeans, checkHinge() -> hinge."""
+    """The exercise's id= option, else the check's last call: TourChecks.rowMeans(...) -> rowMeans, checkHinge() -> hinge."""
     if "id" in options:
         return options["id"]
     calls = CALL.findall(check_source.strip().splitlines()[-1] if check_source.strip() else "")

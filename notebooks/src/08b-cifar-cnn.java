@@ -183,7 +183,7 @@ Images.grid(featureMaps, 8, null, Images.Options.defaults().scaling(Images.Scali
 // `[N, C]` (N examples, C features), without γ and β: each column minus its mean over the batch, divided by
 // `√(σ² + ε)` with σ² that column's variance over the batch and ε = 1e-5. Return a new tensor of the same
 // shape (`x.get(i, j)` reads a value, `Tensor.wrap(double[] values, n, c)` makes one).
-// %% exercise
+// %% exercise points=2
 Tensor normalize(Tensor x) {
     // BEGIN SOLUTION
     int n = x.dim(0), c = x.dim(1);
@@ -200,4 +200,4 @@ Tensor normalize(Tensor x) {
 }
 // %%
 // Check: your function against cg.batchNorm in training mode (γ = 1, β = 0) on three batches.
-Exercises.batchNorm(x -> normalize(x));
+CifarCnnChecks.batchNorm(x -> normalize(x));

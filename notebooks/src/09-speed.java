@@ -198,36 +198,13 @@ long gemmFlops(int m, int n, int k) {
 }
 // %%
 // Check: your count against the operations the backend performs for cg.matrixMultiply.
-void checkGemmFlops() {
-    int m = 13, k = 7, n = 5;
-    ComputationalGraph g = new ComputationalGraph();
-    Connection p = g.matrixMultiply(g.constant(Tensor.randomNormal(1, m, k)), g.constant(Tensor.randomNormal(2, k, n)));
-    MeasuredBlas counter = new MeasuredBlas(Blas.current());
-    Blas.use(counter);
-    try {
-        new SimulationContext().forward(g, p);
-    } finally {
-        Blas.use(counter.inner);
-    }
-    long got;
-    try {
-        got = gemmFlops(m, n, k);
-    } catch (Exception e) {
-        Exercises.fail("gemmFlops threw " + e);
-        return;
-    }
-    if (got == counter.flops) Exercises.pass("gemmFlops(13, 5, 7) = " + got + ", as counted");
-    else if (got * 2 == counter.flops) Exercises.fail("off by a constant factor: yours is half the count; are the additions counted as well as the multiplications?");
-    else if (got == 0) Exercises.fail("it returns 0: is the code written yet?");
-    else Exercises.fail("counted " + counter.flops + " FLOPs for [13, 7] · [7, 5], yours gives " + got + ": how many numbers does the product have, and how many operations make each one?");
-}
-checkGemmFlops();
+SpeedChecks.gemmFlops((m, n, k) -> gemmFlops(m, n, k));
 // %% md
 // **2. FLOPs of a training step.** For an MLP with layer sizes `layers` (e.g. 784, 256, 10) and a batch of `b`
 // examples, count the matrix-product FLOPs of one step. Forward: one product `[b, in] · [in, out]` per layer.
 // Backward, per layer: `dW = xᵀ · dY` and `dX = dY · Wᵀ` — except that the first layer needs no `dX`, because
 // its input is the data, not something we learn.
-// %% exercise
+// %% exercise points=2
 long stepFlops(int b, int[] layers) {
     // BEGIN SOLUTION
     long total = 0;
@@ -240,36 +217,5 @@ long stepFlops(int b, int[] layers) {
     // STUDENT: return 0; // your code here
 }
 // %%
-// Check: your count against a real training step of a 20-30-40-5 MLP on a batch of 7, counted at the backend.
-void checkStepFlops() {
-    int b = 7;
-    int[] layers = {20, 30, 40, 5};
-    Mlp m = Mlp.builder().layers(layers).seed(3).build();
-    double[] lv = new double[b];
-    for (int i = 0; i < b; i++) lv[i] = i % 5;
-    SimulationContext c = new SimulationContext().variableGradientsOnly(true);
-    MeasuredBlas counter = new MeasuredBlas(Blas.current());
-    Blas.use(counter);
-    try {
-        c.forward(m.graph(), Map.of(m.input(), Tensor.randomNormal(4, b, 20), m.labels(), Tensor.wrap(lv, b)), m.lossConnection());
-        c.backward(m.graph(), m.lossConnection());
-    } finally {
-        Blas.use(counter.inner);
-    }
-    long got;
-    try {
-        got = stepFlops(b, layers.clone());
-    } catch (Exception e) {
-        Exercises.fail("stepFlops threw " + e);
-        return;
-    }
-    long forward = 0;
-    for (int l = 0; l + 1 < layers.length; l++) forward += 2L * b * layers[l] * layers[l + 1];
-    if (got == counter.flops) Exercises.pass("stepFlops = " + got + ", as counted in a real step");
-    else if (got == 0) Exercises.fail("it returns 0: is the code written yet?");
-    else if (got == forward) Exercises.fail("that is the forward pass only; the backward pass has products too");
-    else if (got == 3 * forward) Exercises.fail("a little too many: one of the backward products is not needed for every layer");
-    else if (got * 2 == counter.flops) Exercises.fail("off by a constant factor: yours is half the count; are the additions counted?");
-    else Exercises.fail("counted " + counter.flops + " FLOPs, yours gives " + got + " (the forward pass alone is " + forward + "): count the backward products layer by layer");
-}
-checkStepFlops();
+// Check: your count against a real training step of a random MLP, counted at the backend.
+SpeedChecks.stepFlops((b, layers) -> stepFlops(b, layers));
