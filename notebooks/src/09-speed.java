@@ -9,7 +9,7 @@
 // - DeepToy's two matrix-multiplication backends, pure-Java EJML and native OpenBLAS, and how to switch;
 // - why the native one is many times faster, and why the rest of the step then starts to matter.
 //
-// The exercises: the FLOPs of a matrix product, and of a whole MLP training step, checked against the
+// The exercises: the FLOPs of a chain of matrix products, and of a whole MLP training step, checked against the
 // operations DeepToy really performs.
 // %%
 import org.deeptoy.kernel.render.*;
@@ -188,17 +188,19 @@ bars
 // law).
 //
 // ## Exercises
-// **1. FLOPs of a matrix product.** Return the FLOPs of `[m, k] · [k, n]`.
+// **1. FLOPs of a chain of products.** `A` is `[m, k]`, `B` `[k, n]` and `C` `[n, p]`. Return the FLOPs of
+// `A·B·C` computed as `(A·B)·C`, first product first. (Computed as `A·(B·C)` it gives the same matrix for a
+// different count: which order is cheaper when `p` is 1?)
 // %% exercise
-long gemmFlops(int m, int n, int k) {
+long chainFlops(int m, int k, int n, int p) {
     // BEGIN SOLUTION
-    return 2L * m * n * k;
+    return 2L * m * k * n + 2L * m * n * p;
     // END SOLUTION
     // STUDENT: return 0; // your code here
 }
 // %%
-// Check: your count against the operations the backend performs for cg.matrixMultiply.
-SpeedChecks.gemmFlops((m, n, k) -> gemmFlops(m, n, k));
+// Check: your count against the operations the backend performs for (A·B)·C, on random sizes.
+SpeedChecks.chainFlops((m, k, n, p) -> chainFlops(m, k, n, p));
 // %% md
 // **2. FLOPs of a training step.** For an MLP with layer sizes `layers` (e.g. 784, 256, 10) and a batch of `b`
 // examples, count the matrix-product FLOPs of one step. Forward: one product `[b, in] · [in, out]` per layer.

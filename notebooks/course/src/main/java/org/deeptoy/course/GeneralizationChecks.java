@@ -23,8 +23,10 @@ public final class GeneralizationChecks {
      * {@code fit} did in the notebook's own run ({@code run}, trained with {@code patience}).
      */
     public static boolean earlyStop(EarlyStop f, History run, int patience) {
-        double[][] cases = {{0.5, 0.6, 0.7, 0.65, 0.66, 0.64}, {0.5, 0.6, 0.6, 0.6, 0.7}, {0.9, 0.8, 0.7}, {0.1, 0.2, 0.3}};
-        int[] patiences = {2, 2, 1, 5};
+        java.util.Random rnd = cases();
+        double[][] cases = {{0.5, 0.6, 0.7, 0.65, 0.66, 0.64}, {0.5, 0.6, 0.6, 0.6, 0.7}, {0.9, 0.8, 0.7}, {0.1, 0.2, 0.3},
+                randomRun(rnd), randomRun(rnd), randomRun(rnd)};
+        int[] patiences = {2, 2, 1, 5, 1 + rnd.nextInt(3), 1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
         for (int k = 0; k < cases.length; k++) {
             double[] acc = cases[k];
             String on = " (accuracies " + Arrays.toString(acc) + ", patience " + patiences[k] + ")";
@@ -36,6 +38,15 @@ public final class GeneralizationChecks {
         if (p != null) return fail(p + " on fit's run above (patience " + patience + ")");
         return pass("earlyStop agrees with the hand-made cases and with fit's run (kept epoch " + run.bestEpoch()
                 + " of " + run.epochs().size() + ")");
+    }
+
+    /** Validation accuracies of a made-up run: rising, then wandering, two decimals (so ties happen). */
+    private static double[] randomRun(java.util.Random rnd) {
+        double[] acc = new double[6 + rnd.nextInt(6)];
+        for (int e = 0; e < acc.length; e++) {
+            acc[e] = Math.round(100 * Math.min(0.99, 0.5 + 0.4 * (1 - Math.exp(-e / 2.0)) + 0.03 * rnd.nextGaussian())) / 100.0;
+        }
+        return acc;
     }
 
     /** What is wrong with the student's {best, last} for one case (the right one is want), or null. */

@@ -16,10 +16,10 @@ import java.util.Random;
 public final class SpeedChecks {
     private SpeedChecks() {}
 
-    /** FLOPs of [m, k] · [k, n]. */
+    /** FLOPs of (A·B)·C with A [m, k], B [k, n], C [n, p]. */
     @FunctionalInterface
-    public interface GemmFlops {
-        long of(int m, int n, int k);
+    public interface ChainFlops {
+        long of(int m, int k, int n, int p);
     }
 
     /** Matrix-product FLOPs of one training step of an MLP with these layer sizes on a batch of b. */
@@ -61,24 +61,27 @@ public final class SpeedChecks {
         return counter.flops;
     }
 
-    /** Exercise: FLOPs of a matrix product, against what the backend counts for cg.matrixMultiply on random sizes. */
-    public static boolean gemmFlops(GemmFlops f) {
+    /** Exercise: FLOPs of (A·B)·C, against what the backend counts for two cg.matrixMultiply on random sizes. */
+    public static boolean chainFlops(ChainFlops f) {
         Random r = cases();
         for (int t = 0; t < 3; t++) {
-            int m = 2 + r.nextInt(20), k = 2 + r.nextInt(20), n = 2 + r.nextInt(20);
+            int m = 2 + r.nextInt(20), k = 2 + r.nextInt(20), n = 2 + r.nextInt(20), p = 1 + r.nextInt(20);
             ComputationalGraph g = new ComputationalGraph();
-            Connection p = g.matrixMultiply(g.constant(Tensor.zeros(m, k)), g.constant(Tensor.zeros(k, n)));
-            long want = counted(() -> new SimulationContext().forward(g, p));
-            Outcome<Long> o = attempt(() -> f.of(m, n, k));
-            String on = " (for [" + m + ", " + k + "] · [" + k + ", " + n + "])";
+            Connection ab = g.matrixMultiply(g.constant(Tensor.zeros(m, k)), g.constant(Tensor.zeros(k, n)));
+            Connection abc = g.matrixMultiply(ab, g.constant(Tensor.zeros(n, p)));
+            long want = counted(() -> new SimulationContext().forward(g, abc));
+            Outcome<Long> o = attempt(() -> f.of(m, k, n, p));
+            String on = " (for [" + m + ", " + k + "] · [" + k + ", " + n + "] · [" + n + ", " + p + "])";
             if (o.failed()) return fail(o.problem() + on);
             long got = o.value();
             if (got == want) continue;
             if (got == 0) return fail("it returns 0: is the code written yet?" + on);
             if (got * 2 == want) return fail("yours is half the count: are the additions counted as well as the multiplications?" + on);
-            return fail("how many numbers does the product have, and how many operations make each one?" + on);
+            if (got == 2L * k * n * p + 2L * m * k * p) return fail("that is the count of A·(B·C), the other order; compute A·B first" + on);
+            if (got == 2L * m * k * n || got == 2L * m * n * p) return fail("that counts one of the two products only" + on);
+            return fail("count each product on its own: how many numbers does it have, and how many operations make each one?" + on);
         }
-        return pass("gemmFlops gives the FLOPs the backend counts, on 3 random shapes");
+        return pass("chainFlops gives the FLOPs the backend counts for (A·B)·C, on 3 random shapes");
     }
 
     /** Exercise: FLOPs of a training step, against a real forward and backward pass of a random MLP, counted at the backend. */

@@ -580,8 +580,9 @@ class ChecksTest {
 
     @Test
     void flopsOfNotebook9() {
-        verdict(true, () -> SpeedChecks.gemmFlops((m, n, k) -> 2L * m * n * k));
-        rejects("half the count", () -> SpeedChecks.gemmFlops((m, n, k) -> (long) m * n * k));
+        verdict(true, () -> SpeedChecks.chainFlops((m, k, n, p) -> 2L * m * k * n + 2L * m * n * p));
+        rejects("half the count", () -> SpeedChecks.chainFlops((m, k, n, p) -> (long) m * k * n + (long) m * n * p));
+        rejects("the other order", () -> SpeedChecks.chainFlops((m, k, n, p) -> 2L * k * n * p + 2L * m * k * p));
         verdict(true, () -> SpeedChecks.stepFlops((b, layers) -> stepFlops(b, layers, 2)));
         rejects("one of the backward products is not needed", () -> SpeedChecks.stepFlops((b, layers) -> stepFlops(b, layers, 3)));
     }
