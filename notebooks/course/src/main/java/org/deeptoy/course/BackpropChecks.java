@@ -115,7 +115,7 @@ public final class BackpropChecks {
      */
     public static boolean broadcastGradient(TensorFunction f) {
         java.util.Random rnd = cases();
-        int[][] shapes = {{3 + rnd.nextInt(3), 2 + rnd.nextInt(2)}, {2, 4 + rnd.nextInt(3)}, {1, 3}};
+        int[][] shapes = {{4 + rnd.nextInt(2), 2 + rnd.nextInt(2)}, {2, 4 + rnd.nextInt(3)}, {1, 3}}; // m ≠ n: a sum over the wrong axis shows in the shape
         for (int s = 0; s < shapes.length; s++) {
             int m = shapes[s][0], n = shapes[s][1];
             Tensor dy = normal(rnd, m, n);

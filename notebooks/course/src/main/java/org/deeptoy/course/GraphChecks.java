@@ -35,7 +35,7 @@ public final class GraphChecks {
             return fail("your graph computes 2 + 3 × 4 = 14: in (2 + 3) × 4 the sum happens first; which operation's"
                     + " output does the other one take as input?");
         }
-        if (!Compare.close(got, 20)) return fail("your graph computes " + Compare.fmt(got) + ", not (2 + 3) × 4 = 20");
+        if (!Compare.close(got, 20)) return fail("your graph computes " + Compare.fmt(got) + ", not (2 + 3) × 4: which constants and which operations does it use?");
         Set<String> ops = opsBehind(result);
         if (!ops.contains("sum") || !ops.contains("multiply")) {
             return fail("the value is 20, but the graph uses " + ops + "; use cg.sum and cg.multiply");
