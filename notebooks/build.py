@@ -237,6 +237,27 @@ def with_stored_outputs(nb, stored, name):
     return nb
 
 
+def is_answer(cell):
+    return bool({"exercise", "check"} & set(cell.metadata.get("tags", [])))
+
+
+def same_lessons(student, teacher):
+    """Whether the two versions differ only in exercise and check cells (so lessons run the same)."""
+    if teacher is None or len(student.cells) != len(teacher.cells):
+        return False
+    return all(s.cell_type == t.cell_type and (is_answer(s) or s.source == t.source)
+               for s, t in zip(student.cells, teacher.cells))
+
+
+def lessons_from(student, teacher):
+    """The student version with the executed teacher version's outputs in every cell but exercises and checks."""
+    for s, t in zip(student.cells, teacher.cells):
+        if s.cell_type == "code" and not is_answer(s):
+            s.outputs, s.execution_count = t.outputs, t.execution_count
+    student.metadata["language_info"] = teacher.metadata.get("language_info", student.metadata["language_info"])
+    return student
+
+
 def execute(nb, name, timeout):
     from nbclient import NotebookClient
     # No timing metadata: the stored notebooks should change only when their outputs do.
@@ -277,14 +298,22 @@ def main():
     (out / "solutions").mkdir(parents=True, exist_ok=True)
     failures = []
     for src in sources:
-        for teacher in (False, True):
+        executed_teacher = None
+        for teacher in (True, False):
             nb = notebook(src, teacher)
             target = (out / "solutions" if teacher else out) / (src.stem + ".ipynb")
-            if args.execute:
+            if args.execute and not teacher and not args.keep_check_outputs and same_lessons(nb, executed_teacher):
+                # the student version is stored without outputs in exercise and check cells, and its other
+                # cells are the teacher's: their outputs are the teacher's run (half the time of a full build)
+                nb = lessons_from(nb, executed_teacher)
+                print(f"  {target.relative_to(out)}: the lessons' outputs of {src.stem}'s executed teacher version", flush=True)
+            elif args.execute:
                 print(f"executing {target.relative_to(out)} ...", flush=True)
                 start = time.monotonic()
                 failures += execute(nb, str(target.relative_to(out)), args.timeout)
                 print(f"  {target.relative_to(out)}: {time.monotonic() - start:.1f} s", flush=True)
+                if teacher:
+                    executed_teacher = nb
             elif args.text_only:
                 nb = with_stored_outputs(nb, target, str(target.relative_to(out)))
             if not teacher and not args.keep_check_outputs:

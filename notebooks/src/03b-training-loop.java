@@ -104,7 +104,9 @@ fitted
 // %% md
 // ## The same loop on Iris
 // A classifier works the same way with another model and loss: scores `s = x·W + b` for the three species
-// (`W` `[4, 3]`), and the softmax cross-entropy of notebook 5 as the loss. Two things change for real data:
+// (`W` `[4, 3]`), and as the loss the **softmax cross-entropy** (notebook 5 derives it): the scores of a
+// flower are turned into probabilities, `p_j = e^{s_j} / Σ_k e^{s_k}`, and the loss is `−ln p` of its true
+// species, small when the model gives the right species a high probability. Two things change for real data:
 // - **mini-batches**: each step uses 16 flowers, not all of them; an **epoch** is one pass over the
 //   training set, shuffled each time, so the steps see the flowers in a new order;
 // - **held-out data**: 30% of the flowers are kept aside and only used at the end, to measure accuracy on

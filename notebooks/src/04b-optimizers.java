@@ -154,7 +154,8 @@ Table.create("after " + epochs + " epochs", StringColumn.create("optimizer", byR
 Charts.lossCurve(ruleLoss)
 // %% md
 // With a well-chosen learning rate each rule gets there; they differ in how forgiving they are. Adam's
-// default `η = 0.001` works for most networks without tuning, which is why notebooks 5 to 8 use it; SGD with
+// learning rate near its default `η = 0.001` (notebooks 5 to 8 use 3·10⁻⁴ to 10⁻², one value per network) works
+// for most networks with little tuning, which is why those notebooks use Adam; SGD with
 // momentum, tuned, often ends at a slightly better model on large problems, which is why it is still common.
 //
 // ## Exercise

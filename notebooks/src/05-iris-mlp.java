@@ -45,7 +45,7 @@ System.out.println(String.format("cross-entropy: %.4f", ctx.value(loss).item()))
 ctx.value(probabilities)
 // %% md
 // The first example gives its true class only 13% (loss −log 0.13 ≈ 2.04); the second 92% (loss 0.08); the
-// third almost nothing (0.2%, loss 6.17). The mean is 2.76. The gradient of the loss with respect to
+// third almost nothing (0.2%, loss 6.16). The mean is 2.76. The gradient of the loss with respect to
 // the scores is simply `(p − onehot(y)) / n`: every wrong class is pushed down by its probability, the
 // right one pulled up by what it lacks.
 // %%
@@ -62,7 +62,9 @@ mlp.graph()
 // Training uses Adam (a per-weight adaptive step) with learning rate 0.01, batches of 16, and the same
 // standardisation as the SVM (a fraction of a second). To watch it learn without touching the test
 // flowers, `validationSplit(0.2)` holds out a fifth of the training flowers and scores them after every
-// epoch; the model trains on the other 84.
+// epoch; the model trains on the other 84. The live chart's pale "batch loss" line is the loss of the
+// batches averaged in groups (the chart draws at most 400 points), its dark line the mean per
+// epoch; the progress line under it shows the loss of the last batch alone, which jumps from batch to batch.
 // %%
 mlp.scaler(Scaler.standardize(split.train()));
 int epochs = quick ? 60 : 100;

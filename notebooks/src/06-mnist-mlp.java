@@ -69,6 +69,10 @@ System.out.println(String.format("%d epochs in %.0f s, last epoch: loss %.4f, tr
 double accuracy = mlp.score(test);
 System.out.println(String.format("test accuracy: %.4f", accuracy));
 // %% md
+// The test accuracy can be higher than the training accuracy printed above, and here it is: the training
+// accuracy is measured during training, with dropout switching off a fifth of the units and on digits moved by
+// a pixel, both of which make the task harder; the test digits are scored by the whole network, unmoved.
+//
 // ## Looking inside
 // Column `j` of `W1` holds the 784 weights of hidden unit `j`, one per pixel. Drawn as a 28 × 28 picture
 // (each stretched from its most negative weight, black, to its most positive, white), it shows which pixels

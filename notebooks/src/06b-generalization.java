@@ -178,5 +178,5 @@ int[] earlyStop(double[] acc, int patience) {
     // STUDENT: return new int[] {0, 0}; // your code here
 }
 // %%
-// Check: your rule against hand-made cases and against fit's own run above.
+// Check: your rule against hand-made and random cases and against fit's own run above.
 GeneralizationChecks.earlyStop((acc, patience) -> earlyStop(acc, patience), stoppedHistory, 5);

@@ -127,7 +127,7 @@ Table.create("MLP on the test photos", StringColumn.create("class", names.toArra
         DoubleColumn.create("that often", share))
 // %% md
 // The MLP confuses animals with animals (*cat*/*dog*, *deer*/*horse*) and vehicles with vehicles. Going well
-// beyond this needs a network that knows about neighbouring pixels and shifts: a CNN (notebook 8, on digits).
+// beyond this needs a network that knows about neighbouring pixels and shifts: a CNN (notebook 8 on digits, notebook 8b on these photos).
 //
 // ## Exercises
 // **1. Standardise.** For a matrix `x` `[n, d]` (rows are examples) return a new matrix where each column has

@@ -30,7 +30,7 @@ System.out.println(training + "\n" + validation + "\n" + test);
 // everything else, the test set gives the final number. Here "everything else" is two numbers that
 // decide how the SVM `scores = x·W + b` learns:
 //
-// - the **learning rate** η of SGD: `W ← W − η ∂L/∂W`. Too small and six epochs do not get far; too large
+// - the **learning rate** η of SGD: `W ← W − η ∂L/∂W`. Too small and eight epochs do not get far; too large
 //   and the steps overshoot (or the loss becomes infinite);
 // - the **L2 strength** λ in the loss `L = hinge + λ·ΣW²`: larger λ keeps the weights small and the
 //   templates smooth, at some cost in fitting the training photos.

@@ -41,7 +41,9 @@ ConvPictures.im2col(5, 3, 0, 4)
 // the top-left corner. DeepToy's `cg.conv2d` works exactly this way. Check it on that 5 × 5 image with two
 // filters (a vertical-edge detector and a 3 × 3 mean):
 // %%
-Tensor image = Tensor.arange(25).reshape(1, 1, 5, 5); // values 0..24: pixel number minus 1
+double[] pixels = new double[25];
+for (int i = 0; i < 25; i++) pixels[i] = i + 1; // the pixel numbers of the picture above, 1..25
+Tensor image = Tensor.wrap(pixels, 1, 1, 5, 5);
 double[] edge = {-1, 0, 1, -1, 0, 1, -1, 0, 1}, mean = new double[9];
 Arrays.fill(mean, 1.0 / 9);
 double[] both = new double[18];
@@ -61,7 +63,7 @@ System.out.println("conv2d equals filters · im2col: " + y.reshape(2, 9).allClos
 y
 // %% md
 // The edge filter gives 6 everywhere (the pixel values grow by 1 per column, so each of the 3 rows adds X[·, j + 2] − X[·, j] = 2); the
-// mean filter gives the centre pixel of each patch.
+// mean filter gives the centre pixel of each patch (the first patch's centre is pixel 7).
 //
 // ## Max-pooling
 // A max-pool of size `s` cuts each feature map into `s × s` windows (stride `s`) and keeps the largest value
@@ -124,8 +126,11 @@ Images.grid(featureMaps, 8, null, Images.Options.defaults().scaling(Images.Scali
 Charts.confusionMatrix(cnn.confusionMatrix(test), test.classNames())
 // %% md
 // ## Exercises
-// **1. The output size.** A convolution over `in` pixels with a filter of `k`, stride `s` and zero padding `p`
-// on each side gives how many outputs? (Count the positions where the filter fits.)
+// **1. The output size.** So far the filter moved one pixel at a time and stayed inside the image. Two
+// options change that: the **stride** `s` is how far the filter moves between positions (`s = 2` skips every
+// other position, halving the output like a pool), and **padding** `p` adds `p` zeros on each side of the
+// image first (`p = 1` with a 3 × 3 filter keeps the size). A convolution over `in` pixels with a filter of
+// `k`, stride `s` and padding `p` gives how many outputs? (Count the positions where the filter fits.)
 // %% exercise
 int convOutputSize(int in, int k, int stride, int padding) {
     // BEGIN SOLUTION

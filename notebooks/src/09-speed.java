@@ -93,7 +93,8 @@ gemmChart
 // Both compute exactly the same `2·n³` operations; the difference is how many they finish per clock cycle.
 // - **SIMD and FMA.** A modern x86 core has vector units: one AVX2 *fused multiply-add* instruction does 4
 //   double multiplications and 4 additions at once, and a core can issue two per cycle: 16 FLOPs per cycle,
-//   about 50 GFLOP/s at 3 GHz. OpenBLAS's inner kernels are written by hand in assembly for each CPU family.
+//   about 50 GFLOP/s per core at 3 GHz (AVX-512 doubles that, and the table above used every core of the
+//   machine, so it can show more than 50). OpenBLAS's inner kernels are written by hand in assembly for each CPU family.
 //   The JVM's JIT vectorises simple loops only sometimes, and not the ones in a general matrix product.
 // - **Caches.** Reading a number from main memory costs ~100 cycles. OpenBLAS cuts the matrices into blocks
 //   that fit the L1/L2 caches and reuses each loaded number many times (a matrix product does `2n³` FLOPs on
@@ -150,7 +151,7 @@ for (int i = 0; i < backends.size(); i++) {
     Blas.use(backends.get(i));
     MeasuredBlas measured = new MeasuredBlas(Blas.current());
     Blas.use(measured);
-    step.run(); // warm-up
+    for (int w = 0; w < (quick ? 2 : 20); w++) step.run(); // warm-up: the JIT compiles the rest of the step too
     measured.flops = measured.nanos = measured.calls = 0;
     int reps = quick ? 5 : 30;
     long t0 = System.nanoTime();
@@ -165,7 +166,14 @@ for (int i = 0; i < backends.size(); i++) {
 }
 Blas.use(original);
 System.out.println(String.format("matrix-product FLOPs per step: %,d", stepFlops));
-if (backends.size() == 2) System.out.println(String.format("speed-up of the whole step with OpenBLAS: %.1fx", stepMs[0] / stepMs[1]));
+if (backends.size() == 2) {
+    System.out.println(String.format("matrix products %.1fx faster with OpenBLAS, the whole step %.1fx", gemmMs[0] / gemmMs[1],
+            stepMs[0] / stepMs[1]));
+    double rest = stepMs[0] - gemmMs[0];
+    System.out.println(String.format("everything else: %.1f ms (EJML run), %.1f ms (OpenBLAS run); with products that took no"
+            + " time at all the step would still take %.1f ms: at most %.1fx faster than with EJML (Amdahl)",
+            rest, stepMs[1] - gemmMs[1], rest, stepMs[0] / rest));
+}
 // %%
 CategoryChart bars = new CategoryChartBuilder().width(640).height(380).title("One MLP training step (784-256-10, batch 128)")
         .xAxisTitle("backend").yAxisTitle("milliseconds").build();
@@ -181,11 +189,13 @@ bars.getStyler().setChartTitleBoxVisible(false);
 bars.getStyler().setAxisTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
 bars
 // %% md
-// With EJML nearly all the time is spent in matrix products. OpenBLAS makes them ten or more times faster, and
-// then the rest — ReLU, softmax, adding biases, the optimizer update, allocating tensors — is a visible share
-// of the step: those loops touch each number once or twice, so they are limited by memory speed, not by
-// arithmetic. Speeding up a part of a program only helps as much as that part's share of the time (Amdahl's
-// law).
+// With EJML most of the step is matrix products. OpenBLAS makes them several times faster (the first ratio
+// printed above), but the whole step gains less (the second): the rest — ReLU, softmax, adding biases, the
+// optimizer update, allocating tensors — does not get faster, and its share of the step grows. Those loops
+// touch each number once or twice, so they are limited by memory speed, not by arithmetic. Speeding up a part
+// of a program only helps as much as that part's share of the time (Amdahl's law): the last line above is the
+// limit, what the step would take if the products cost nothing. (The "everything else" of the two runs
+// should be about equal; a difference is noise from other work on the machine.)
 //
 // ## Exercises
 // **1. FLOPs of a chain of products.** `A` is `[m, k]`, `B` `[k, n]` and `C` `[n, p]`. Return the FLOPs of
