@@ -106,6 +106,10 @@ class ReleaseTest(unittest.TestCase):
                 for c in nb["cells"]:
                     if {"exercise", "check"} & set(c["metadata"].get("tags", [])):
                         self.assertEqual([], c.get("outputs", []), f"{released}: an exercise or check cell has outputs")
+                    if c["metadata"].get("nbgrader", {}).get("grade"):
+                        # the check lives in the course library: one call, no reference and no verdict of its own
+                        code = [l for l in source(c).splitlines() if l.strip() and not l.strip().startswith("//")]
+                        self.assertRegex("\n".join(code), r"^[A-Z]\w*Checks\.\w+\(.*\);$", f"{released}: check cell {code}")
             entry = next(n for n in manifest["notebooks"] if n["notebook"] == t.stem)
             self.assertEqual(sum(e["points"] for e in entry["exercises"]), entry["points"])
             self.assertGreaterEqual(len(entry["exercises"]), 1, t.stem)
@@ -245,6 +249,8 @@ class WholeCourseTest(unittest.TestCase):
         seconds = time.monotonic() - start
         rows = list(csv.DictReader(io.StringIO((out / "grades.csv").read_text(encoding="utf-8"))))
         got = {(row["student"], row["notebook"], row["exercise"]): row for row in rows}
+        took = {(m.group(1), m.group(2)): float(m.group(3))
+                for m in re.finditer(r"\] (\S+)/(\S+)\.ipynb: .*?, ([0-9.]+) s; elapsed", r.stderr)}
         problems, report = [], []
         for entry in manifest["notebooks"]:
             name, ids = entry["notebook"], [e["id"] for e in entry["exercises"]]
@@ -253,7 +259,9 @@ class WholeCourseTest(unittest.TestCase):
             wrong = sum(float(got[("mistakes", name, i)]["points"]) for i in ids)
             named = sum(1 for i in ids if course_mistakes.MISTAKES[i][2] in got[("mistakes", name, i)]["message"])
             report.append(f"{name:24} exercises {len(ids)}, points {entry['points']:2}: blank {blank:g}, solved {solved:g}, "
-                          f"mistakes tried {len(ids)} -> {wrong:g} points, {named} named in the hint")
+                          f"mistakes tried {len(ids)} -> {wrong:g} points, {named} named in the hint; "
+                          + "/".join(f"{took.get((st, name), float('nan')):.0f}" for st in ("blank", "solved", "mistakes"))
+                          + " s to grade")
             for i in ids:
                 if float(got[("blank", name, i)]["points"]) != 0:
                     problems.append(f"{name} {i}: the untouched release scores points")
