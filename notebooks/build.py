@@ -10,13 +10,16 @@ A source (src/NN-name.java) is a sequence of cells, each opened by a marker line
 Inside code cells, lines between "// BEGIN SOLUTION" and "// END SOLUTION" are the teacher's
 solution; the student's version drops them and keeps the lines written as "// STUDENT: code"
 (uncommented). One source gives both versions, so they never drift. Exercise cells are tagged
-"exercise"; a check cell (one that calls `Exercises.`, or the code cell right after an exercise) is
-tagged "check" and must print ✓ for the solution and ✗ for the student's version.
+"exercise"; a check cell (one that calls a course checks class, `TourChecks.rowMeans(...)`, or the code cell
+right after an exercise) is tagged "check" and must print ✓ for the solution and ✗ for the student's
+version. The check itself lives in the course module (notebooks/course, one checks class per notebook),
+never in the cell: a check cell is one call, so the student never reads the reference, and a cell that
+prints its own ✓/✗ (which would score a blank answer full marks when graded) stops the build.
 
 Both versions carry nbgrader metadata: an exercise cell is an nbgrader solution cell (grade_id
 "<id>-answer"), the check cell right after it a locked grade cell (grade_id "<id>", 1 point unless the
 exercise says points=N); <id> is the exercise's id= option, else the name of the check's last call
-(Exercises.rowMeans -> rowMeans, checkHinge() -> hinge). The teacher's version (solutions/) keeps the
+(TourChecks.rowMeans -> rowMeans). The teacher's version (solutions/) keeps the
 "// BEGIN SOLUTION" / "// END SOLUTION" lines, so it is an nbgrader source notebook as it is; the
 student's version is stored without outputs in exercise and check cells (no ✗ line to give away).
 
@@ -50,6 +53,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 HERE = pathlib.Path(__file__).resolve().parent
 MARKER = re.compile(r"^// %%\s*(\w*)((?:\s+\w+=\S+)*)\s*$")
 CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
+CHECK_CALL = re.compile(r"\b[A-Z]\w*Checks\.\w+\s*\(")
 EXPECT = re.compile(r"^// expect:\s*(.+?)\s*$")
 MIME_TYPES = ("image/svg+xml", "text/html", "image/png", "image/jpeg", "text/plain")
 
@@ -133,9 +137,14 @@ def notebook(path, teacher):
                     sys.exit(f"{where}: an exercise must be followed by its check cell (a code cell)")
                 name = exercise_id(options, code_for(check[1], True, where), where)
                 cell.metadata["nbgrader"] = nbgrader_meta(name + "-answer", solution=True)
-            elif "Exercises." in cell.source or (i > 0 and cells[i - 1][0] == "exercise"):
+            elif CHECK_CALL.search(cell.source) or (i > 0 and cells[i - 1][0] == "exercise"):
                 cell.metadata["tags"] = ["check"]
                 if i > 0 and cells[i - 1][0] == "exercise":
+                    code = [l for l in cell.source.splitlines() if l.strip() and not l.strip().startswith("//")]
+                    if len(code) != 1 or not CHECK_CALL.search(code[0]) or re.search(r"System\.(out|err)|✓|✗", cell.source):
+                        sys.exit(f"{where}: a check cell is one call of the course's checks (e.g. TourChecks.rowMeans(rowMeans);),"
+                                 " which pass or fail through the course library; a check written in the cell shows the student"
+                                 " the reference, and one that prints its own ✗ scores a blank answer full marks")
                     prev = cells[i - 1]
                     name = exercise_id(prev[2], cell.source, where)
                     cell.metadata["nbgrader"] = nbgrader_meta(name, grade=True, points=int(prev[2].get("points", 1)))
@@ -149,7 +158,7 @@ def notebook(path, teacher):
 
 
 def exercise_id(options, check_source, where):
-    """The exercise's id= option, else the check's last call: Exercises.rowMeans(...) -> rowMeans, checkHinge() -> hinge."""
+    """The exercise's id= option, else the check's last call: TourChecks.rowMeans(...) -> rowMeans, checkHinge() -> hinge."""
     if "id" in options:
         return options["id"]
     calls = CALL.findall(check_source.strip().splitlines()[-1] if check_source.strip() else "")
@@ -230,6 +239,27 @@ def with_stored_outputs(nb, stored, name):
     return nb
 
 
+def is_answer(cell):
+    return bool({"exercise", "check"} & set(cell.metadata.get("tags", [])))
+
+
+def same_lessons(student, teacher):
+    """Whether the two versions differ only in exercise and check cells (so lessons run the same)."""
+    if teacher is None or len(student.cells) != len(teacher.cells):
+        return False
+    return all(s.cell_type == t.cell_type and (is_answer(s) or s.source == t.source)
+               for s, t in zip(student.cells, teacher.cells))
+
+
+def lessons_from(student, teacher):
+    """The student version with the executed teacher version's outputs in every cell but exercises and checks."""
+    for s, t in zip(student.cells, teacher.cells):
+        if s.cell_type == "code" and not is_answer(s):
+            s.outputs, s.execution_count = t.outputs, t.execution_count
+    student.metadata["language_info"] = teacher.metadata.get("language_info", student.metadata["language_info"])
+    return student
+
+
 def execute(nb, name, timeout):
     from nbclient import NotebookClient
     # No timing metadata: the stored notebooks should change only when their outputs do.
@@ -270,14 +300,22 @@ def main():
     (out / "solutions").mkdir(parents=True, exist_ok=True)
     failures = []
     for src in sources:
-        for teacher in (False, True):
+        executed_teacher = None
+        for teacher in (True, False):
             nb = notebook(src, teacher)
             target = (out / "solutions" if teacher else out) / (src.stem + ".ipynb")
-            if args.execute:
+            if args.execute and not teacher and not args.keep_check_outputs and same_lessons(nb, executed_teacher):
+                # the student version is stored without outputs in exercise and check cells, and its other
+                # cells are the teacher's: their outputs are the teacher's run (half the time of a full build)
+                nb = lessons_from(nb, executed_teacher)
+                print(f"  {target.relative_to(out)}: the lessons' outputs of {src.stem}'s executed teacher version", flush=True)
+            elif args.execute:
                 print(f"executing {target.relative_to(out)} ...", flush=True)
                 start = time.monotonic()
                 failures += execute(nb, str(target.relative_to(out)), args.timeout)
                 print(f"  {target.relative_to(out)}: {time.monotonic() - start:.1f} s", flush=True)
+                if teacher:
+                    executed_teacher = nb
             elif args.text_only:
                 nb = with_stored_outputs(nb, target, str(target.relative_to(out)))
             if not teacher and not args.keep_check_outputs:

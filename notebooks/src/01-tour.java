@@ -143,15 +143,15 @@ mine = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
 mine
 
 // %%
-Exercises.firstTensor(mine);
+TourChecks.firstTensor(mine, t);
 
 // %% md
 // **Exercise 2.** Write a function that returns the mean of each row of a matrix: for a matrix of
 // shape `[m, n]`, a tensor of shape `[m]`. Use `x.dim(0)`, `x.dim(1)`, `x.get(i, j)` and
 // `Tensor.vector(double...)`. The check compares it with DeepToy's `cg.mean(x, 1)` on a few matrices.
 
-// %% exercise
-Exercises.TensorFunction rowMeans = x -> {
+// %% exercise points=2
+TensorFunction rowMeans = x -> {
     // BEGIN SOLUTION
     double[] means = new double[x.dim(0)];
     for (int i = 0; i < x.dim(0); i++) {
@@ -167,4 +167,4 @@ Exercises.TensorFunction rowMeans = x -> {
 rowMeans.apply(t)
 
 // %%
-Exercises.rowMeans(rowMeans);
+TourChecks.rowMeans(rowMeans);

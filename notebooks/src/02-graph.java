@@ -121,14 +121,14 @@ result = mine.multiply(mine.sum(mine.constant(2), mine.constant(3)), mine.consta
 mine
 
 // %%
-Exercises.firstGraph(mine, result);
+GraphChecks.firstGraph(mine, result);
 
 // %% md
 // **Exercise 2.** Write a method that, given a graph `cg` and its input `x`, adds the operations
 // computing `y = x² + 3x + 1` and returns `y`. Build `x²` as `x · x`; constants come from
 // `cg.constant(...)`. The check feeds several values of `x` at once.
 
-// %% exercise
+// %% exercise points=2
 Connection polynomial(ComputationalGraph cg, Connection x) {
     // BEGIN SOLUTION
     var square = cg.multiply(x, x);
@@ -139,4 +139,4 @@ Connection polynomial(ComputationalGraph cg, Connection x) {
 }
 
 // %%
-Exercises.polynomial((graph, input) -> polynomial(graph, input));
+GraphChecks.polynomial((graph, input) -> polynomial(graph, input));

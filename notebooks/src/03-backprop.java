@@ -142,7 +142,7 @@ run.get(shift).gradient()
 // plugs it into an operation and runs the gradient check.
 
 // %% exercise
-Exercises.Backward sigmoidBackward = (xIn, yOut, dy) -> {
+Backward sigmoidBackward = (xIn, yOut, dy) -> {
     // BEGIN SOLUTION
     return dy * yOut * (1 - yOut);
     // END SOLUTION
@@ -150,15 +150,15 @@ Exercises.Backward sigmoidBackward = (xIn, yOut, dy) -> {
 };
 
 // %%
-Exercises.sigmoidBackward(sigmoidBackward);
+BackpropChecks.sigmoidBackward(sigmoidBackward);
 
 // %% md
 // **Exercise 2: the chain rule.** For `L = (a · b + c)²`, return the three gradients
 // `{dL/da, dL/db, dL/dc}` at any `a`, `b`, `c`. Name the intermediates (`u = a · b`, `v = u + c`,
 // `L = v²`) and go backwards as in `f = (x + y) · z` above.
 
-// %% exercise
-Exercises.Gradients chainRule = (a, b, c) -> {
+// %% exercise points=2
+Gradients chainRule = (a, b, c) -> {
     // BEGIN SOLUTION
     double v = a * b + c;
     double dLdv = 2 * v;
@@ -168,14 +168,14 @@ Exercises.Gradients chainRule = (a, b, c) -> {
 };
 
 // %%
-Exercises.chainRule(chainRule);
+BackpropChecks.chainRule(chainRule);
 
 // %% md
 // **Exercise 3: a broadcast gradient.** In `y = X + b`, `X` has shape `[m, n]` and `b` has shape
 // `[n]`. Given `dy = dL/dy` of shape `[m, n]`, return `dL/db` (shape `[n]`).
 
-// %% exercise
-Exercises.TensorFunction biasGradient = dy -> {
+// %% exercise points=2
+TensorFunction biasGradient = dy -> {
     // BEGIN SOLUTION
     double[] db = new double[dy.dim(1)];
     for (int i = 0; i < dy.dim(0); i++) {
@@ -189,4 +189,4 @@ Exercises.TensorFunction biasGradient = dy -> {
 };
 
 // %%
-Exercises.broadcastGradient(biasGradient);
+BackpropChecks.broadcastGradient(biasGradient);

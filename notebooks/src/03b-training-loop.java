@@ -104,7 +104,9 @@ fitted
 // %% md
 // ## The same loop on Iris
 // A classifier works the same way with another model and loss: scores `s = x·W + b` for the three species
-// (`W` `[4, 3]`), and the softmax cross-entropy of notebook 5 as the loss. Two things change for real data:
+// (`W` `[4, 3]`), and as the loss the **softmax cross-entropy** (notebook 5 derives it): the scores of a
+// flower are turned into probabilities, `p_j = e^{s_j} / Σ_k e^{s_k}`, and the loss is `−ln p` of its true
+// species, small when the model gives the right species a high probability. Two things change for real data:
 // - **mini-batches**: each step uses 16 flowers, not all of them; an **epoch** is one pass over the
 //   training set, shuffled each time, so the steps see the flowers in a new order;
 // - **held-out data**: 30% of the flowers are kept aside and only used at the end, to measure accuracy on
@@ -183,25 +185,5 @@ void sgdStep(Connection v, Tensor gradient, double learningRate) {
     // STUDENT: // your code here
 }
 // %%
-// Check: your update against the formula, on a variable of shape [2, 3].
-void checkSgdStep() {
-    ComputationalGraph g = new ComputationalGraph();
-    Tensor start = Tensor.matrix(new double[] {1, 2, 3}, new double[] {-1, 0, 0.5});
-    Connection v = g.variable(start, "v");
-    Tensor grad = Tensor.matrix(new double[] {0.5, -1, 2}, new double[] {4, 0, -0.5});
-    try {
-        sgdStep(v, grad, 0.1);
-    } catch (Exception e) {
-        System.out.println("✗ sgdStep threw " + e);
-        return;
-    }
-    Tensor expected = Tensor.matrix(new double[] {0.95, 2.1, 2.8}, new double[] {-1.4, 0, 0.55});
-    if (v.value().allClose(expected, 1e-12)) {
-        System.out.println("✓ sgdStep moves each value against its gradient: " + v.value());
-    } else if (v.value().allClose(start, 0)) {
-        System.out.println("✗ v did not change: set it with v.set(...)");
-    } else {
-        System.out.println("✗ expected " + expected + " but v is " + v.value() + " (subtract learningRate · gradient)");
-    }
-}
-checkSgdStep();
+// Check: your update on random variables, gradients and learning rates.
+TrainingLoopChecks.sgdStep((v, gradient, lr) -> sgdStep(v, gradient, lr));

@@ -172,7 +172,7 @@ Charts.decisionRegions("Linear SVM on petal length and width", "petal length (cm
 // ## Exercises
 // **1. The hinge loss of one example.** Complete `myHinge(scores, label)`: the sum over the wrong classes
 // `j` of `max(0, scores[j] − scores[label] + 1)`.
-// %% exercise
+// %% exercise points=2
 double myHinge(double[] scores, int label) {
     // BEGIN SOLUTION
     double loss = 0;
@@ -185,36 +185,7 @@ double myHinge(double[] scores, int label) {
 }
 // %%
 // Check: your hinge against DeepToy's cg.multiclassHinge on random scores.
-void checkHinge() {
-    Random r = new Random(4);
-    for (int t = 0; t < 50; t++) {
-        int k = 2 + r.nextInt(5), y = r.nextInt(k);
-        double[] s = new double[k];
-        for (int j = 0; j < k; j++) s[j] = r.nextGaussian() * 2;
-        ComputationalGraph g = new ComputationalGraph();
-        Connection l = g.multiclassHinge(g.constant(Tensor.of(s, 1, k)), g.constant(Tensor.vector(y)));
-        double expected = new SimulationContext().forward(g).value(l).item(), got;
-        try {
-            got = myHinge(s.clone(), y);
-        } catch (Exception e) {
-            Exercises.fail("myHinge threw " + e + " for scores " + Arrays.toString(s) + ", label " + y);
-            return;
-        }
-        if (Math.abs(got - expected) > 1e-9) {
-            String why = got == 0 ? "it returns 0: is the code written yet?"
-                    : Math.abs(got - expected - 1) < 1e-9 ? "it is 1 too high: one term is counted that should not be (which j always adds exactly 1?)"
-                    : Math.abs(got + expected) < 1e-9 ? "the sign is wrong: a hinge loss is never negative"
-                    : "each wrong class j costs how far its score comes within the margin 1 of the label's score";
-            StringBuilder shown = new StringBuilder();
-            for (double v : s) shown.append(shown.length() == 0 ? "" : ", ").append(String.format("%.2f", v));
-            Exercises.fail(String.format("for scores [%s] and label %d the hinge is %.4f, yours gives %.4f: %s",
-                    shown, y, expected, got, why));
-            return;
-        }
-    }
-    Exercises.pass("myHinge matches cg.multiclassHinge on 50 random examples");
-}
-checkHinge();
+IrisSvmChecks.hinge((scores, label) -> myHinge(scores, label));
 // %% md
 // **2. One SGD step.** Training moves each weight against its gradient: `w ← w − lr · grad`. Complete
 // `sgdStep` so it returns the new weights (a new array; leave `w` unchanged).
@@ -228,38 +199,5 @@ double[] sgdStep(double[] w, double[] grad, double lr) {
     // STUDENT: return w.clone(); // your code here
 }
 // %%
-// Check: your step against DeepToy's Sgd optimizer on the gradient of a real hinge loss.
-void checkSgd() {
-    ComputationalGraph g = new ComputationalGraph();
-    Connection w = g.variable(Tensor.randomNormal(3, 4, 3), "W");
-    Connection l = g.multiclassHinge(g.matrixMultiply(g.constant(Tensor.randomNormal(5, 6, 4)), w),
-            g.constant(Tensor.vector(0, 1, 2, 0, 1, 2)));
-    SimulationContext c = new SimulationContext().forward(g);
-    c.backward(g, l);
-    double[] before = w.value().data().clone(), grad = c.gradient(w).data().clone();
-    double[] got;
-    try {
-        got = sgdStep(before.clone(), grad, 0.1);
-    } catch (Exception e) {
-        Exercises.fail("sgdStep threw " + e);
-        return;
-    }
-    new Sgd(0.1).step(List.of(w), c);
-    double[] expected = w.value().data();
-    if (got == null || got.length != expected.length) {
-        Exercises.fail("sgdStep should return " + expected.length + " weights, got " + (got == null ? "null" : got.length));
-        return;
-    }
-    double err = 0, plus = 0, same = 0, ratio = 0;
-    for (int i = 0; i < got.length; i++) {
-        err = Math.max(err, Math.abs(got[i] - expected[i]));
-        plus = Math.max(plus, Math.abs(got[i] - (before[i] + 0.1 * grad[i])));
-        same = Math.max(same, Math.abs(got[i] - before[i]));
-        if (grad[i] != 0) ratio = (got[i] - before[i]) / (expected[i] - before[i]);
-    }
-    if (err < 1e-12) Exercises.pass("sgdStep matches new Sgd(0.1).step");
-    else if (same < 1e-12) Exercises.fail("the weights did not change: your step returns w as it was");
-    else if (plus < 1e-12) Exercises.fail("the sign is wrong: that step goes up the gradient, so the loss would grow");
-    else Exercises.fail(String.format("the step differs from Sgd's by up to %.3g; your step is %.3g times Sgd's: check the factor lr", err, ratio));
-}
-checkSgd();
+// Check: your step against DeepToy's Sgd optimizer on the gradient of a hinge loss with random data.
+IrisSvmChecks.sgd((w, grad, lr) -> sgdStep(w, grad, lr));

@@ -161,7 +161,7 @@ System.out.println(String.format("test accuracy of the chosen model: %.4f (%s, 1
 // patience, return `{best, last}`: the epoch whose weights early stopping keeps (the first epoch with the
 // highest accuracy so far) and the last epoch it runs (it stops after `patience` epochs in a row without
 // a new best, or at the end of `acc`).
-// %% exercise
+// %% exercise points=3
 int[] earlyStop(double[] acc, int patience) {
     // BEGIN SOLUTION
     int best = 0, since = 0;
@@ -178,5 +178,5 @@ int[] earlyStop(double[] acc, int patience) {
     // STUDENT: return new int[] {0, 0}; // your code here
 }
 // %%
-// Check: your rule against hand-made cases and against fit's own run above.
-Exercises.earlyStop((acc, patience) -> earlyStop(acc, patience), stoppedHistory, 5);
+// Check: your rule against hand-made and random cases and against fit's own run above.
+GeneralizationChecks.earlyStop((acc, patience) -> earlyStop(acc, patience), stoppedHistory, 5);

@@ -127,13 +127,13 @@ Table.create("MLP on the test photos", StringColumn.create("class", names.toArra
         DoubleColumn.create("that often", share))
 // %% md
 // The MLP confuses animals with animals (*cat*/*dog*, *deer*/*horse*) and vehicles with vehicles. Going well
-// beyond this needs a network that knows about neighbouring pixels and shifts: a CNN (notebook 8, on digits).
+// beyond this needs a network that knows about neighbouring pixels and shifts: a CNN (notebook 8 on digits, notebook 8b on these photos).
 //
 // ## Exercises
 // **1. Standardise.** For a matrix `x` `[n, d]` (rows are examples) return a new matrix where each column has
 // mean 0 and standard deviation 1: `(x − mean) / std`, with the mean and the (population) standard deviation
 // of that column.
-// %% exercise
+// %% exercise points=2
 double[][] standardize(double[][] x) {
     // BEGIN SOLUTION
     int n = x.length, d = x[0].length;
@@ -150,37 +150,8 @@ double[][] standardize(double[][] x) {
     // STUDENT: return x; // your code here
 }
 // %%
-// Check: your standardisation against DeepToy's Scaler.standardize on a few CIFAR pixels.
-void checkStandardize() {
-    int n = 50, d = 6;
-    double[][] x = new double[n][d];
-    double[] flat = new double[n * d];
-    double[] pixels = train.first(n).x().data();
-    for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) flat[i * d + j] = x[i][j] = pixels[i * 3072 + 500 * j];
-    Dataset small = new Dataset("pixels", Tensor.wrap(flat, n, d), Arrays.copyOf(train.labels(), n), names);
-    double[] expected = Scaler.standardize(small).apply(small.x()).data();
-    double[][] got;
-    try {
-        got = standardize(x);
-    } catch (Exception e) {
-        Exercises.fail("standardize threw " + e);
-        return;
-    }
-    if (got == null || got.length != n || got[0].length != d) {
-        Exercises.fail("the result must have the shape of x, [" + n + ", " + d + "]");
-        return;
-    }
-    double err = 0, ratio = 0;
-    for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) {
-        err = Math.max(err, Math.abs(got[i][j] - expected[i * d + j]));
-        if (Math.abs(expected[i * d + j]) > 0.5) ratio = got[i][j] / expected[i * d + j];
-    }
-    if (err < 1e-9) Exercises.pass("standardize matches Scaler.standardize");
-    else if (Math.abs(ratio - Math.sqrt((n - 1.0) / n)) < 1e-6) Exercises.fail("off by a constant factor √((n−1)/n): Scaler uses the population variance; which count does yours divide by?");
-    else if (Math.abs(got[0][0] - x[0][0]) < 1e-12) Exercises.fail("the values are unchanged: after standardising, each column has mean 0 and standard deviation 1");
-    else Exercises.fail(String.format("differs from Scaler.standardize by up to %.3g: are mean and std taken per column (per pixel, over the examples)?", err));
-}
-checkStandardize();
+// Check: your standardisation on random pixel-like columns.
+CifarChecks.standardize(x -> standardize(x));
 // %% md
 // **2. A linear classifier's scores.** Given one (standardised) photo `x` (3072 numbers), the weights `W`
 // `[3072, 10]` and biases `b` `[10]`, return the 10 scores `s_j = Σ_i x_i W_ij + b_j`.
@@ -195,31 +166,5 @@ double[] linearScores(double[] x, Tensor W, double[] b) {
     // STUDENT: return new double[10]; // your code here
 }
 // %%
-// Check: your scores against svm.scores for the first test photo.
-void checkScores() {
-    Tensor photo = test.x().rows(0, 1);
-    double[] x = svm.scaler().apply(photo).data();
-    double[] expected = svm.scores(photo).data(), got;
-    try {
-        got = linearScores(x.clone(), svm.weights().value(), svm.graph().find("b").value().data().clone());
-    } catch (Exception e) {
-        Exercises.fail("linearScores threw " + e);
-        return;
-    }
-    if (got == null || got.length != 10) {
-        Exercises.fail("one score per class: expected 10, got " + (got == null ? "null" : got.length));
-        return;
-    }
-    double err = 0, noBias = 0;
-    double[] b = svm.graph().find("b").value().data();
-    for (int j = 0; j < 10; j++) {
-        err = Math.max(err, Math.abs(got[j] - expected[j]));
-        noBias = Math.max(noBias, Math.abs(got[j] + b[j] - expected[j]));
-    }
-    boolean zeros = Arrays.stream(got).allMatch(v -> v == 0);
-    if (err < 1e-9) Exercises.pass("linearScores matches svm.scores");
-    else if (zeros) Exercises.fail("all scores are 0: is the code written yet?");
-    else if (noBias < 1e-9) Exercises.fail("almost: each score j is off by exactly b_j");
-    else Exercises.fail(String.format("differs from svm.scores by up to %.3g: W is [3072, 10]; which index goes with the pixel and which with the class?", err));
-}
-checkScores();
+// Check: your scores on random weights, biases and inputs.
+CifarChecks.scores((x, w, b) -> linearScores(x, w, b));

@@ -30,7 +30,7 @@ System.out.println(training + "\n" + validation + "\n" + test);
 // everything else, the test set gives the final number. Here "everything else" is two numbers that
 // decide how the SVM `scores = x·W + b` learns:
 //
-// - the **learning rate** η of SGD: `W ← W − η ∂L/∂W`. Too small and six epochs do not get far; too large
+// - the **learning rate** η of SGD: `W ← W − η ∂L/∂W`. Too small and eight epochs do not get far; too large
 //   and the steps overshoot (or the loss becomes infinite);
 // - the **L2 strength** λ in the loss `L = hinge + λ·ΣW²`: larger λ keeps the weights small and the
 //   templates smooth, at some cost in fitting the training photos.
@@ -153,7 +153,7 @@ System.out.printf("test accuracy of the chosen SVM: %.4f (η %s, λ %s, %s; vali
 // ## Exercise
 // **1. The best cell.** Given a grid of validation accuracies `acc[r][c]` (NaN where a run diverged),
 // return `{r, c}`, the row and column of the highest accuracy (the first one if several are equal).
-// %% exercise
+// %% exercise points=2
 int[] bestCell(double[][] acc) {
     // BEGIN SOLUTION
     int[] cell = {-1, -1};
@@ -167,37 +167,5 @@ int[] bestCell(double[][] acc) {
     // STUDENT: return new int[] {0, 0}; // your code here
 }
 // %%
-// Check: your bestCell on small grids and on the sweep above.
-void checkBestCell() {
-    double[][][] grids = {{{0.1, 0.3}, {0.2, 0.25}}, {{0.3, 0.2, 0.1}, {0.1, 0.2, 0.5}}, {{Double.NaN, 0.2}, {0.1, Double.NaN}},
-            {{0.4, 0.1}, {0.4, 0.2}}};
-    int[][] want = {{0, 1}, {1, 2}, {0, 1}, {0, 0}};
-    for (int k = 0; k < grids.length; k++) {
-        int[] got;
-        try {
-            got = bestCell(grids[k]);
-        } catch (Exception e) {
-            Exercises.fail("bestCell threw " + e);
-            return;
-        }
-        if (got == null || got.length != 2) {
-            Exercises.fail("return two numbers, {row, column}");
-            return;
-        }
-        if (!Arrays.equals(got, want[k])) {
-            String hint = k == 1 && got[0] == want[k][1] && got[1] == want[k][0] ? ": are row and column swapped?"
-                    : k == 2 ? ": what does a comparison with NaN give, and how does Double.isNaN help?"
-                    : k == 3 ? ": two cells are equal; which one comes first?"
-                    : ": is every cell compared?";
-            Exercises.fail("wrong cell for the grid " + Arrays.deepToString(grids[k]) + hint);
-            return;
-        }
-    }
-    int[] sweep = bestCell(accuracy);
-    if (rates[sweep[0]] != bestRate || strengths[sweep[1]] != bestStrength) {
-        Exercises.fail("right on the small grids but not on the sweep above");
-        return;
-    }
-    Exercises.pass("bestCell finds the best cell, also past NaN, and agrees with the sweep above");
-}
-checkBestCell();
+// Check: your bestCell on random grids, some with NaN and ties.
+TuningChecks.bestCell(acc -> bestCell(acc));

@@ -53,7 +53,7 @@ double[][] distancesLoop(double[][] a, double[][] b) {
 }
 // %%
 // Check: your loop version on small matrices.
-Exercises.distancesLoop((a, b) -> distancesLoop(a, b));
+VectorizationChecks.distancesLoop((a, b) -> distancesLoop(a, b));
 // %% md
 // **2. The tensor version.** Expand the square: $(a - b)^2 = a^2 - 2ab + b^2$, so
 //
@@ -65,7 +65,7 @@ Exercises.distancesLoop((a, b) -> distancesLoop(a, b));
 // and `b` `[n, d]` with whole-tensor ops only: `cg.square`, `cg.reduceSum(x, axis)` and
 // `cg.reduceSum(x, axis, true)` (keeps the summed axis with size 1), `cg.matrixMultiply`, `cg.transpose`,
 // `cg.sum`, `cg.subtract`, `cg.multiply` and `cg.constant(Tensor.scalar(...))`.
-// %% exercise
+// %% exercise points=3
 Connection distances(ComputationalGraph cg, Connection a, Connection b) {
     // BEGIN SOLUTION
     Connection aa = cg.reduceSum(cg.square(a), 1, true); // [m, 1]
@@ -77,7 +77,7 @@ Connection distances(ComputationalGraph cg, Connection a, Connection b) {
 }
 // %%
 // Check: your tensor version on small matrices.
-Exercises.distances((cg, a, b) -> distances(cg, a, b));
+VectorizationChecks.distances((cg, a, b) -> distances(cg, a, b));
 // %% md
 // ## Timed
 // Both versions on the photos above. The loop version works on `double[][]` copies of `A` and `B`; the

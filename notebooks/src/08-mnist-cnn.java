@@ -41,7 +41,9 @@ ConvPictures.im2col(5, 3, 0, 4)
 // the top-left corner. DeepToy's `cg.conv2d` works exactly this way. Check it on that 5 × 5 image with two
 // filters (a vertical-edge detector and a 3 × 3 mean):
 // %%
-Tensor image = Tensor.arange(25).reshape(1, 1, 5, 5); // values 0..24: pixel number minus 1
+double[] pixels = new double[25];
+for (int i = 0; i < 25; i++) pixels[i] = i + 1; // the pixel numbers of the picture above, 1..25
+Tensor image = Tensor.wrap(pixels, 1, 1, 5, 5);
 double[] edge = {-1, 0, 1, -1, 0, 1, -1, 0, 1}, mean = new double[9];
 Arrays.fill(mean, 1.0 / 9);
 double[] both = new double[18];
@@ -61,7 +63,7 @@ System.out.println("conv2d equals filters · im2col: " + y.reshape(2, 9).allClos
 y
 // %% md
 // The edge filter gives 6 everywhere (the pixel values grow by 1 per column, so each of the 3 rows adds X[·, j + 2] − X[·, j] = 2); the
-// mean filter gives the centre pixel of each patch.
+// mean filter gives the centre pixel of each patch (the first patch's centre is pixel 7).
 //
 // ## Max-pooling
 // A max-pool of size `s` cuts each feature map into `s × s` windows (stride `s`) and keeps the largest value
@@ -124,8 +126,11 @@ Images.grid(featureMaps, 8, null, Images.Options.defaults().scaling(Images.Scali
 Charts.confusionMatrix(cnn.confusionMatrix(test), test.classNames())
 // %% md
 // ## Exercises
-// **1. The output size.** A convolution over `in` pixels with a filter of `k`, stride `s` and zero padding `p`
-// on each side gives how many outputs? (Count the positions where the filter fits.)
+// **1. The output size.** So far the filter moved one pixel at a time and stayed inside the image. Two
+// options change that: the **stride** `s` is how far the filter moves between positions (`s = 2` skips every
+// other position, halving the output like a pool), and **padding** `p` adds `p` zeros on each side of the
+// image first (`p = 1` with a 3 × 3 filter keeps the size). A convolution over `in` pixels with a filter of
+// `k`, stride `s` and padding `p` gives how many outputs? (Count the positions where the filter fits.)
 // %% exercise
 int convOutputSize(int in, int k, int stride, int padding) {
     // BEGIN SOLUTION
@@ -134,36 +139,12 @@ int convOutputSize(int in, int k, int stride, int padding) {
     // STUDENT: return in; // your code here
 }
 // %%
-// Check: your formula against the shape DeepToy's conv2d produces.
-void checkOutputSize() {
-    int[][] cases = {{28, 5, 1, 2}, {28, 5, 1, 0}, {32, 3, 2, 1}, {7, 3, 2, 0}, {10, 4, 3, 1}, {5, 5, 1, 0}};
-    for (int[] c : cases) {
-        ComputationalGraph g = new ComputationalGraph();
-        Connection out = g.conv2d(g.constant(Tensor.zeros(1, 1, c[0], c[0])), g.constant(Tensor.zeros(1, 1, c[1], c[1])), c[2], c[3]);
-        int expected = new SimulationContext().forward(g).value(out).dim(2), got;
-        try {
-            got = convOutputSize(c[0], c[1], c[2], c[3]);
-        } catch (Exception e) {
-            Exercises.fail("convOutputSize threw " + e);
-            return;
-        }
-        if (got != expected) {
-            String hint = got == (c[0] + c[3] - c[1]) / c[2] + 1 ? "too few when padding > 0: on how many sides is the padding added?"
-                    : got == (c[0] + 2 * c[3] - c[1]) / c[2] ? "one too few: did you count the filter's first position?"
-                    : got == c[0] + 2 * c[3] - c[1] + 1 ? "too many when stride > 1: the filter moves by the stride"
-                    : "count the positions a k-wide filter takes in a padded row of in + 2p values, moving s at a time";
-            Exercises.fail(String.format("in=%d, k=%d, stride=%d, padding=%d gives %d outputs, yours %d: %s",
-                    c[0], c[1], c[2], c[3], expected, got, hint));
-            return;
-        }
-    }
-    Exercises.pass("convOutputSize matches conv2d on 6 cases");
-}
-checkOutputSize();
+// Check: your formula against the shape DeepToy's conv2d produces, on random sizes.
+MnistCnnChecks.outputSize((in, k, stride, padding) -> convOutputSize(in, k, stride, padding));
 // %% md
 // **2. im2col.** For one grey image `img` `[h][w]` and a `k × k` filter (stride 1, no padding), return the
 // matrix `[k·k][positions]`: column `p` (positions row by row) holds the patch at `p`, read row by row.
-// %% exercise
+// %% exercise points=3
 double[][] im2col(double[][] img, int k) {
     // BEGIN SOLUTION
     int oh = img.length - k + 1, ow = img[0].length - k + 1;
@@ -177,35 +158,5 @@ double[][] im2col(double[][] img, int k) {
     // STUDENT: return new double[k * k][0]; // your code here
 }
 // %%
-// Check: filters · your im2col against conv2d on a 6 × 7 crop of a digit with three random 3 × 3 filters.
-void checkIm2col() {
-    int h = 6, w = 7, k = 3, oh = h - k + 1, ow = w - k + 1;
-    double[][] img = new double[h][w];
-    double[] flat = new double[h * w];
-    for (int i = 0; i < h; i++) for (int j = 0; j < w; j++) flat[i * w + j] = img[i][j] = test.x().data()[(10 + i) * 28 + 10 + j];
-    Tensor filters = Tensor.randomNormal(3, 3, 1, k, k);
-    ComputationalGraph g = new ComputationalGraph();
-    Connection out = g.conv2d(g.constant(Tensor.wrap(flat, 1, 1, h, w)), g.constant(filters), 1, 0);
-    double[] expected = new SimulationContext().forward(g).value(out).data();
-    double[][] cols;
-    try {
-        cols = im2col(img, k);
-    } catch (Exception e) {
-        Exercises.fail("im2col threw " + e);
-        return;
-    }
-    if (cols == null || cols.length != k * k || cols[0].length != oh * ow) {
-        Exercises.fail(String.format("the shape should be [k·k = %d][positions = %d], yours is [%d][%d]", k * k, oh * ow,
-                cols == null ? 0 : cols.length, cols == null || cols.length == 0 ? 0 : cols[0].length));
-        return;
-    }
-    double err = 0;
-    for (int f = 0; f < 3; f++) for (int p = 0; p < oh * ow; p++) {
-        double s = 0;
-        for (int r = 0; r < k * k; r++) s += filters.data()[f * k * k + r] * cols[r][p];
-        err = Math.max(err, Math.abs(s - expected[f * oh * ow + p]));
-    }
-    if (err < 1e-9) Exercises.pass("filters · im2col(img) equals conv2d");
-    else Exercises.fail(String.format("filters · im2col differs from conv2d by up to %.3g: check the order: columns are positions row by row, and a column's rows are the patch's pixels row by row", err));
-}
-checkIm2col();
+// Check: filters · your im2col against conv2d on a random image with random filters.
+MnistCnnChecks.im2col((img, k) -> im2col(img, k));

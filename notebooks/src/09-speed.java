@@ -9,7 +9,7 @@
 // - DeepToy's two matrix-multiplication backends, pure-Java EJML and native OpenBLAS, and how to switch;
 // - why the native one is many times faster, and why the rest of the step then starts to matter.
 //
-// The exercises: the FLOPs of a matrix product, and of a whole MLP training step, checked against the
+// The exercises: the FLOPs of a chain of matrix products, and of a whole MLP training step, checked against the
 // operations DeepToy really performs.
 // %%
 import org.deeptoy.kernel.render.*;
@@ -93,7 +93,8 @@ gemmChart
 // Both compute exactly the same `2·n³` operations; the difference is how many they finish per clock cycle.
 // - **SIMD and FMA.** A modern x86 core has vector units: one AVX2 *fused multiply-add* instruction does 4
 //   double multiplications and 4 additions at once, and a core can issue two per cycle: 16 FLOPs per cycle,
-//   about 50 GFLOP/s at 3 GHz. OpenBLAS's inner kernels are written by hand in assembly for each CPU family.
+//   about 50 GFLOP/s per core at 3 GHz (AVX-512 doubles that, and the table above used every core of the
+//   machine, so it can show more than 50). OpenBLAS's inner kernels are written by hand in assembly for each CPU family.
 //   The JVM's JIT vectorises simple loops only sometimes, and not the ones in a general matrix product.
 // - **Caches.** Reading a number from main memory costs ~100 cycles. OpenBLAS cuts the matrices into blocks
 //   that fit the L1/L2 caches and reuses each loaded number many times (a matrix product does `2n³` FLOPs on
@@ -150,7 +151,7 @@ for (int i = 0; i < backends.size(); i++) {
     Blas.use(backends.get(i));
     MeasuredBlas measured = new MeasuredBlas(Blas.current());
     Blas.use(measured);
-    step.run(); // warm-up
+    for (int w = 0; w < (quick ? 2 : 20); w++) step.run(); // warm-up: the JIT compiles the rest of the step too
     measured.flops = measured.nanos = measured.calls = 0;
     int reps = quick ? 5 : 30;
     long t0 = System.nanoTime();
@@ -165,7 +166,14 @@ for (int i = 0; i < backends.size(); i++) {
 }
 Blas.use(original);
 System.out.println(String.format("matrix-product FLOPs per step: %,d", stepFlops));
-if (backends.size() == 2) System.out.println(String.format("speed-up of the whole step with OpenBLAS: %.1fx", stepMs[0] / stepMs[1]));
+if (backends.size() == 2) {
+    System.out.println(String.format("matrix products %.1fx faster with OpenBLAS, the whole step %.1fx", gemmMs[0] / gemmMs[1],
+            stepMs[0] / stepMs[1]));
+    double rest = stepMs[0] - gemmMs[0];
+    System.out.println(String.format("everything else: %.1f ms (EJML run), %.1f ms (OpenBLAS run); with products that took no"
+            + " time at all the step would still take %.1f ms: at most %.1fx faster than with EJML (Amdahl)",
+            rest, stepMs[1] - gemmMs[1], rest, stepMs[0] / rest));
+}
 // %%
 CategoryChart bars = new CategoryChartBuilder().width(640).height(380).title("One MLP training step (784-256-10, batch 128)")
         .xAxisTitle("backend").yAxisTitle("milliseconds").build();
@@ -181,53 +189,34 @@ bars.getStyler().setChartTitleBoxVisible(false);
 bars.getStyler().setAxisTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
 bars
 // %% md
-// With EJML nearly all the time is spent in matrix products. OpenBLAS makes them ten or more times faster, and
-// then the rest — ReLU, softmax, adding biases, the optimizer update, allocating tensors — is a visible share
-// of the step: those loops touch each number once or twice, so they are limited by memory speed, not by
-// arithmetic. Speeding up a part of a program only helps as much as that part's share of the time (Amdahl's
-// law).
+// With EJML most of the step is matrix products. OpenBLAS makes them several times faster (the first ratio
+// printed above), but the whole step gains less (the second): the rest — ReLU, softmax, adding biases, the
+// optimizer update, allocating tensors — does not get faster, and its share of the step grows. Those loops
+// touch each number once or twice, so they are limited by memory speed, not by arithmetic. Speeding up a part
+// of a program only helps as much as that part's share of the time (Amdahl's law): the last line above is the
+// limit, what the step would take if the products cost nothing. (The "everything else" of the two runs
+// should be about equal; a difference is noise from other work on the machine.)
 //
 // ## Exercises
-// **1. FLOPs of a matrix product.** Return the FLOPs of `[m, k] · [k, n]`.
+// **1. FLOPs of a chain of products.** `A` is `[m, k]`, `B` `[k, n]` and `C` `[n, p]`. Return the FLOPs of
+// `A·B·C` computed as `(A·B)·C`, first product first. (Computed as `A·(B·C)` it gives the same matrix for a
+// different count: which order is cheaper when `p` is 1?)
 // %% exercise
-long gemmFlops(int m, int n, int k) {
+long chainFlops(int m, int k, int n, int p) {
     // BEGIN SOLUTION
-    return 2L * m * n * k;
+    return 2L * m * k * n + 2L * m * n * p;
     // END SOLUTION
     // STUDENT: return 0; // your code here
 }
 // %%
-// Check: your count against the operations the backend performs for cg.matrixMultiply.
-void checkGemmFlops() {
-    int m = 13, k = 7, n = 5;
-    ComputationalGraph g = new ComputationalGraph();
-    Connection p = g.matrixMultiply(g.constant(Tensor.randomNormal(1, m, k)), g.constant(Tensor.randomNormal(2, k, n)));
-    MeasuredBlas counter = new MeasuredBlas(Blas.current());
-    Blas.use(counter);
-    try {
-        new SimulationContext().forward(g, p);
-    } finally {
-        Blas.use(counter.inner);
-    }
-    long got;
-    try {
-        got = gemmFlops(m, n, k);
-    } catch (Exception e) {
-        Exercises.fail("gemmFlops threw " + e);
-        return;
-    }
-    if (got == counter.flops) Exercises.pass("gemmFlops(13, 5, 7) = " + got + ", as counted");
-    else if (got * 2 == counter.flops) Exercises.fail("off by a constant factor: yours is half the count; are the additions counted as well as the multiplications?");
-    else if (got == 0) Exercises.fail("it returns 0: is the code written yet?");
-    else Exercises.fail("counted " + counter.flops + " FLOPs for [13, 7] · [7, 5], yours gives " + got + ": how many numbers does the product have, and how many operations make each one?");
-}
-checkGemmFlops();
+// Check: your count against the operations the backend performs for (A·B)·C, on random sizes.
+SpeedChecks.chainFlops((m, k, n, p) -> chainFlops(m, k, n, p));
 // %% md
 // **2. FLOPs of a training step.** For an MLP with layer sizes `layers` (e.g. 784, 256, 10) and a batch of `b`
 // examples, count the matrix-product FLOPs of one step. Forward: one product `[b, in] · [in, out]` per layer.
 // Backward, per layer: `dW = xᵀ · dY` and `dX = dY · Wᵀ` — except that the first layer needs no `dX`, because
 // its input is the data, not something we learn.
-// %% exercise
+// %% exercise points=2
 long stepFlops(int b, int[] layers) {
     // BEGIN SOLUTION
     long total = 0;
@@ -240,36 +229,5 @@ long stepFlops(int b, int[] layers) {
     // STUDENT: return 0; // your code here
 }
 // %%
-// Check: your count against a real training step of a 20-30-40-5 MLP on a batch of 7, counted at the backend.
-void checkStepFlops() {
-    int b = 7;
-    int[] layers = {20, 30, 40, 5};
-    Mlp m = Mlp.builder().layers(layers).seed(3).build();
-    double[] lv = new double[b];
-    for (int i = 0; i < b; i++) lv[i] = i % 5;
-    SimulationContext c = new SimulationContext().variableGradientsOnly(true);
-    MeasuredBlas counter = new MeasuredBlas(Blas.current());
-    Blas.use(counter);
-    try {
-        c.forward(m.graph(), Map.of(m.input(), Tensor.randomNormal(4, b, 20), m.labels(), Tensor.wrap(lv, b)), m.lossConnection());
-        c.backward(m.graph(), m.lossConnection());
-    } finally {
-        Blas.use(counter.inner);
-    }
-    long got;
-    try {
-        got = stepFlops(b, layers.clone());
-    } catch (Exception e) {
-        Exercises.fail("stepFlops threw " + e);
-        return;
-    }
-    long forward = 0;
-    for (int l = 0; l + 1 < layers.length; l++) forward += 2L * b * layers[l] * layers[l + 1];
-    if (got == counter.flops) Exercises.pass("stepFlops = " + got + ", as counted in a real step");
-    else if (got == 0) Exercises.fail("it returns 0: is the code written yet?");
-    else if (got == forward) Exercises.fail("that is the forward pass only; the backward pass has products too");
-    else if (got == 3 * forward) Exercises.fail("a little too many: one of the backward products is not needed for every layer");
-    else if (got * 2 == counter.flops) Exercises.fail("off by a constant factor: yours is half the count; are the additions counted?");
-    else Exercises.fail("counted " + counter.flops + " FLOPs, yours gives " + got + " (the forward pass alone is " + forward + "): count the backward products layer by layer");
-}
-checkStepFlops();
+// Check: your count against a real training step of a random MLP, counted at the backend.
+SpeedChecks.stepFlops((b, layers) -> stepFlops(b, layers));

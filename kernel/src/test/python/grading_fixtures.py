@@ -26,18 +26,18 @@ EXPECTED = {
     "noisy": (1, 1),         # right answers; rowMeans logs to System.err (in grading mode that is stdout)
 }
 
-WRONG_ROW_MEANS = """Exercises.TensorFunction rowMeans = x -> {
+WRONG_ROW_MEANS = """TensorFunction rowMeans = x -> {
     double[] sums = new double[x.dim(0)];
     for (int i = 0; i < x.dim(0); i++) for (int j = 0; j < x.dim(1); j++) sums[i] += x.get(i, j);
     return Tensor.vector(sums);
 };"""
 
 ROW_MEANS_BODIES = {
-    "loop": "Exercises.TensorFunction rowMeans = x -> {\n    while (true) { }\n};",
-    "exit": "Exercises.TensorFunction rowMeans = x -> {\n    System.exit(1);\n    return null;\n};",
-    "oom": ("Exercises.TensorFunction rowMeans = x -> {\n    java.util.List<long[]> all = new java.util.ArrayList<>();\n"
+    "loop": "TensorFunction rowMeans = x -> {\n    while (true) { }\n};",
+    "exit": "TensorFunction rowMeans = x -> {\n    System.exit(1);\n    return null;\n};",
+    "oom": ("TensorFunction rowMeans = x -> {\n    java.util.List<long[]> all = new java.util.ArrayList<>();\n"
             "    while (true) all.add(new long[10_000_000]);\n};"),
-    "stackoverflow": "Tensor deeper(Tensor x) { return deeper(x); }\nExercises.TensorFunction rowMeans = x -> deeper(x);",
+    "stackoverflow": "Tensor deeper(Tensor x) { return deeper(x); }\nTensorFunction rowMeans = x -> deeper(x);",
     "partial": WRONG_ROW_MEANS,
 }
 NOISY = 'System.err.println("computing row means");\n    '

@@ -1,8 +1,9 @@
 """The course through nbgrader, the classroom's autograder, and through install/grade.sh.
 
 Run by GradingTest (mvn test) with JUPYTER_PATH naming a kernel installed by install.sh and NBGRADER
-naming nbgrader (the shared runner of nbgrader 0.8.5 in CI). Notebook 01 (the tour) is the assignment;
-grading_fixtures.py builds the submissions from it.
+naming nbgrader (the shared runner of nbgrader 0.8.5 in CI). Notebook 01 (the tour) is the assignment of
+the fixture tests (grading_fixtures.py builds its submissions); WholeCourseTest grades every notebook of
+the course untouched, solved and with a typical mistake in every exercise (course_mistakes.py).
 """
 import csv
 import io
@@ -15,8 +16,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
+import course_mistakes
 import grading_fixtures as fixtures
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
@@ -103,6 +106,10 @@ class ReleaseTest(unittest.TestCase):
                 for c in nb["cells"]:
                     if {"exercise", "check"} & set(c["metadata"].get("tags", [])):
                         self.assertEqual([], c.get("outputs", []), f"{released}: an exercise or check cell has outputs")
+                    if c["metadata"].get("nbgrader", {}).get("grade"):
+                        # the check lives in the course library: one call, no reference and no verdict of its own
+                        code = [l for l in source(c).splitlines() if l.strip() and not l.strip().startswith("//")]
+                        self.assertRegex("\n".join(code), r"^[A-Z]\w*Checks\.\w+\(.*\);$", f"{released}: check cell {code}")
             entry = next(n for n in manifest["notebooks"] if n["notebook"] == t.stem)
             self.assertEqual(sum(e["points"] for e in entry["exercises"]), entry["points"])
             self.assertGreaterEqual(len(entry["exercises"]), 1, t.stem)
@@ -211,6 +218,66 @@ class GradeShTest(unittest.TestCase):
         cheat = json.loads((out / "autograded" / "cheat" / f"{fixtures.NOTEBOOK}.ipynb").read_text(encoding="utf-8"))
         release = json.loads((release_copy / f"{fixtures.NOTEBOOK}.ipynb").read_text(encoding="utf-8"))
         self.assertEqual(grade_sources(release), grade_sources(cheat), "nbgrader restores the check cells")
+
+
+class WholeCourseTest(unittest.TestCase):
+    """Every notebook released and handed in three times: untouched (0 points on every exercise), solved
+    (full points) and with a plausible mistake in every exercise (0 points, and a ✗ line naming the
+    mistake), graded through grade.sh and nbgrader in quick mode. Prints a report per notebook."""
+
+    def test_blank_scores_nothing_solved_everything_and_each_mistake_is_named(self):
+        release, subs, out = Course.tmp / "course-release", Course.tmp / "course-submissions", Course.tmp / "course-out"
+        run([PYTHON, BUILD, "--release", release])
+        manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+        for entry in manifest["notebooks"]:
+            name = entry["notebook"]
+            released = json.loads((release / entry["file"]).read_text(encoding="utf-8"))
+            answers = fixtures.solutions(json.loads((Course.built / "solutions" / entry["file"]).read_text(encoding="utf-8")))
+            for student in ("blank", "solved", "mistakes"):
+                nb = json.loads(json.dumps(released))
+                for ex in entry["exercises"]:
+                    if student != "blank":
+                        right = answers[ex["id"] + "-answer"]
+                        fixtures.answer(nb, ex["id"] + "-answer",
+                                        right if student == "solved" else course_mistakes.wrong(ex["id"], right))
+                (subs / student).mkdir(parents=True, exist_ok=True)
+                (subs / student / entry["file"]).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+        jobs = os.environ.get("DEEPTOY_GRADE_JOBS", "2")
+        start = time.monotonic()
+        r = run(["bash", ROOT / "install" / "grade.sh", subs, "--release", release, "--out", out, "--timeout", "300",
+                 "--memory", "3g", "--jobs", jobs], timeout=3600)
+        seconds = time.monotonic() - start
+        rows = list(csv.DictReader(io.StringIO((out / "grades.csv").read_text(encoding="utf-8"))))
+        got = {(row["student"], row["notebook"], row["exercise"]): row for row in rows}
+        took = {(m.group(1), m.group(2)): float(m.group(3))
+                for m in re.finditer(r"\] (\S+)/(\S+)\.ipynb: .*?, ([0-9.]+) s; elapsed", r.stderr)}
+        problems, report = [], []
+        for entry in manifest["notebooks"]:
+            name, ids = entry["notebook"], [e["id"] for e in entry["exercises"]]
+            blank = sum(float(got[("blank", name, i)]["points"]) for i in ids)
+            solved = sum(float(got[("solved", name, i)]["points"]) for i in ids)
+            wrong = sum(float(got[("mistakes", name, i)]["points"]) for i in ids)
+            named = sum(1 for i in ids if course_mistakes.MISTAKES[i][2] in got[("mistakes", name, i)]["message"])
+            report.append(f"{name:24} exercises {len(ids)}, points {entry['points']:2}: blank {blank:g}, solved {solved:g}, "
+                          f"mistakes tried {len(ids)} -> {wrong:g} points, {named} named in the hint; "
+                          + "/".join(f"{took.get((st, name), float('nan')):.0f}" for st in ("blank", "solved", "mistakes"))
+                          + " s to grade")
+            for i in ids:
+                if float(got[("blank", name, i)]["points"]) != 0:
+                    problems.append(f"{name} {i}: the untouched release scores points")
+                row = got[("solved", name, i)]
+                if float(row["points"]) != float(row["max_points"]):
+                    problems.append(f"{name} {i}: the solution scores {row['points']} of {row['max_points']}: {row['message']}")
+                row = got[("mistakes", name, i)]
+                if float(row["points"]) != 0:
+                    problems.append(f"{name} {i}: the mistake ({course_mistakes.MISTAKES[i][1].strip()!r}) scores points")
+                elif course_mistakes.MISTAKES[i][2] not in row["message"]:
+                    problems.append(f"{name} {i}: the hint for the mistake does not say '{course_mistakes.MISTAKES[i][2]}':"
+                                    f" {row['message']}")
+        print(f"\nwhole course graded: {len(manifest['notebooks'])} notebooks x 3 submissions, {len(rows) // 3} exercises,"
+              f" {manifest['points']} points, --jobs {jobs}, {seconds:.0f} s", file=sys.stderr)
+        print("\n".join(report), file=sys.stderr)
+        self.assertEqual([], problems, r.stderr[-3000:])
 
 
 def grade_sources(nb):

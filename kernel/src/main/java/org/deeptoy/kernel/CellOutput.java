@@ -54,10 +54,9 @@ final class CellOutput {
      * Grading (DEEPTOY_GRADE=1): nbgrader scores a check cell 0 for any stderr output, which a right
      * answer that logs a warning must not cost; the text still shows, as stdout.
      */
-    private final Sink errSink = new Sink(org.deeptoy.check.Course.grading()
-            ? PublishStream.StreamType.OUT : PublishStream.StreamType.ERR);
+    private final Sink errSink;
     private volatile PrintStream out = new PrintStream(outSink, true, StandardCharsets.UTF_8);
-    private volatile PrintStream err = new PrintStream(errSink, true, StandardCharsets.UTF_8);
+    private volatile PrintStream err;
     /** Whether System.out and System.err are this output's (the kernel's; not in unit tests). */
     private volatile boolean system;
 
@@ -66,7 +65,14 @@ final class CellOutput {
     }
 
     CellOutput(int limitChars) {
+        this(limitChars, false);
+    }
+
+    /** {@code grading}: stderr is sent as stdout (see {@link #errSink}). */
+    CellOutput(int limitChars, boolean grading) {
         this.limitChars = limitChars;
+        errSink = new Sink(grading ? PublishStream.StreamType.OUT : PublishStream.StreamType.ERR);
+        err = new PrintStream(errSink, true, StandardCharsets.UTF_8);
         Thread sender = new Thread(this::sendLoop, "deeptoy-output");
         sender.setDaemon(true);
         sender.start();

@@ -19,7 +19,8 @@ public final class DeepToyKernel extends BaseKernel {
     /** Held so the level set in main is not lost when the logger is garbage collected. */
     private static final java.util.logging.Logger BASEKERNEL_LOG = java.util.logging.Logger.getLogger("");
 
-    private final CellOutput output = new CellOutput();
+    /** Grading (DEEPTOY_GRADE=1, set by grade.sh and nbgrader's config) is read once, at start. */
+    private final CellOutput output = new CellOutput(CellOutput.DEFAULT_LIMIT_CHARS, isOn(System.getenv("DEEPTOY_GRADE")));
     private final KernelSession session = new KernelSession(this, output);
     private final Evaluator evaluator;
     private final Magics magics;
@@ -143,6 +144,11 @@ public final class DeepToyKernel extends BaseKernel {
             return ((CellException) e).lines();
         }
         return super.formatError(e);
+    }
+
+    /** An environment switch: 1, true, yes or on. */
+    static boolean isOn(String value) {
+        return value != null && java.util.Set.of("1", "true", "yes", "on").contains(value.trim().toLowerCase(java.util.Locale.ROOT));
     }
 
     private static String versionOf() {

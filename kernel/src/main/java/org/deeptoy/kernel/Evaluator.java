@@ -30,7 +30,7 @@ final class Evaluator implements AutoCloseable {
     /** Packages every notebook sees without imports; missing ones (not built yet) are skipped. */
     static final List<String> IMPORTS = List.of(
             "java.util.*",
-            "org.deeptoy.tensor.*", "org.deeptoy.graph.*", "org.deeptoy.ops.*", "org.deeptoy.check.*",
+            "org.deeptoy.tensor.*", "org.deeptoy.graph.*", "org.deeptoy.ops.*", "org.deeptoy.check.*", "org.deeptoy.course.*",
             "org.deeptoy.data.*", "org.deeptoy.nn.*", "org.deeptoy.optim.*",
             "static org.deeptoy.kernel.Display.*");
 
@@ -595,7 +595,7 @@ final class Evaluator implements AutoCloseable {
     /**
      * A snippet of a cell and its offset in the cell; {@code statement} when the student ended it
      * with its own semicolon, which (as a trailing ";" in IPython) keeps an expression's value
-     * from being shown: {@code Exercises.check(...);} prints its verdict without "true" below.
+     * from being shown: {@code TourChecks.rowMeans(rowMeans);} prints its verdict without "true" below.
      */
     record Piece(String source, int start, boolean statement, boolean complete) {
         Piece(String source, int start) {

@@ -243,7 +243,8 @@ final class Magics {
                 "  new SimulationContext().forward(cg), ctx.backward(cg, loss), ctx.get(conn).value()",
                 "  Mlp.builder().layers(...).build(), LinearSvm, Cnn; model.fit(dataset, new FitOptions()...)",
                 "  Datasets (Iris, MNIST, CIFAR-10), Dataset, Split, Scaler; optimizers Sgd, Adam",
-                "  GradientCheck, Exercises.check(...)                                       checking your work",
+                "  GradientCheck.check(cg, loss, feeds)                 your own op's backward against finite differences",
+                "  TourChecks.rowMeans(...), BackpropChecks..., ...     a notebook's check cells (one class per notebook)",
                 "  display(x), show(cg, ctx), updateDisplay(handle, x), clearOutput(wait)    output",
                 "Press Shift+Tab on a name for its documentation, Tab to complete.");
         return new DisplayData(text);

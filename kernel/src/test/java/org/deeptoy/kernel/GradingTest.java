@@ -30,7 +30,7 @@ class GradingTest {
         }
         Map<String, String> env = Commands.with(Commands.jupyterPath(prefix), "NBGRADER", nbgrader);
         Commands.install(prefix, "1g", env);
-        Commands.Result tests = Commands.unittest(env, Duration.ofMinutes(15), "test_grading");
+        Commands.Result tests = Commands.unittest(env, Duration.ofMinutes(60), "test_grading"); // WholeCourseTest grades 45 notebooks
         System.out.println(tests.output());
         Commands.assertPassed(tests, "test_grading.py (nbgrader's runner needs the Debian packages named in"
                 + " its header, and alembic)");

@@ -1,4 +1,4 @@
-package org.deeptoy.check;
+package org.deeptoy.course;
 
 import java.util.Locale;
 

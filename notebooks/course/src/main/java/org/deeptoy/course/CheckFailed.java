@@ -1,4 +1,4 @@
-package org.deeptoy.check;
+package org.deeptoy.course;
 
 /**
  * A failed exercise check in grading mode: its message is the check's ✗ line. Thrown only when

@@ -1,4 +1,4 @@
-package org.deeptoy.check;
+package org.deeptoy.course;
 
 import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
@@ -34,15 +34,12 @@ final class Compare {
                 case SAME -> "right";
                 case NOT_FINITE -> "your result has " + fmt(got) + " at " + where.at(index)
                         + " (check for 0/0, log(0) or exp of a large number)";
-                case ZERO -> "all your values are 0 (is the code still a placeholder?); e.g. " + fmt(want) + " is right at "
-                        + where.at(index);
-                case SIGN -> "the sign is wrong: you have " + fmt(got) + " at " + where.at(index) + " where "
-                        + fmt(want) + " is right";
-                case FACTOR -> "off by a constant factor: yours are " + fmtFactor(factor) + " the right values (e.g. "
-                        + fmt(got) + " instead of " + fmt(want) + " at " + where.at(index) + ")";
+                case ZERO -> "all your values are 0 (is the code still a placeholder?)";
+                case SIGN -> "the sign is wrong: each of your values has the opposite sign of the right one";
+                case FACTOR -> "off by a constant factor: yours are " + fmtFactor(factor) + " the right values";
                 case OFFSET -> "off by a constant: yours are the right values " + (offset > 0 ? "+ " : "- ")
-                        + fmt(Math.abs(offset)) + " (e.g. " + fmt(got) + " instead of " + fmt(want) + " at " + where.at(index) + ")";
-                case VALUES -> "at " + where.at(index) + " you have " + fmt(got) + " but " + fmt(want) + " is right";
+                        + fmt(Math.abs(offset));
+                case VALUES -> "at " + where.at(index) + " your " + fmt(got) + " is not right";
             };
         }
     }
@@ -59,7 +56,9 @@ final class Compare {
     private Compare() {}
 
     static boolean close(double got, double want) {
-        return got == want || Math.abs(got - want) <= TOLERANCE * Math.max(1, Math.max(Math.abs(got), Math.abs(want)));
+        if (got == want) return true;
+        if (!Double.isFinite(got) || !Double.isFinite(want)) return false; // inf - x <= TOLERANCE · inf would hold
+        return Math.abs(got - want) <= TOLERANCE * Math.max(1, Math.max(Math.abs(got), Math.abs(want)));
     }
 
     static Diff diff(double[] got, double[] want) {

@@ -1,0 +1,55 @@
+"""A plausible wrong answer for every exercise of the course, written the way students get it wrong.
+
+Each entry changes the teacher's answer (the lines between "// BEGIN SOLUTION" and "// END SOLUTION")
+by one mistake — a sign, a missing factor, the wrong axis, off by one, in place instead of a copy — and
+names the words the check's ✗ line must say about it. test_grading.WholeCourseTest hands every
+notebook in three times (untouched, solved, and with these mistakes) and grades it through nbgrader.
+"""
+
+# grade_id -> (the right line(s) of the teacher's answer, the student's wrong version, words of the hint)
+MISTAKES = {
+    "firstTensor": ("mine = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);", "mine = t;", "that is t from above"),
+    "rowMeans": ("        means[i] /= x.dim(1);\n", "", "you summed each row"),
+    "firstGraph": ("result = mine.multiply(mine.sum(mine.constant(2), mine.constant(3)), mine.constant(4));",
+                   "result = mine.sum(mine.constant(2), mine.multiply(mine.constant(3), mine.constant(4)));",
+                   "2 + 3 × 4 = 14"),
+    "polynomial": ("return cg.sum(cg.sum(square, linear), cg.constant(1));", "return cg.sum(square, linear);",
+                   "off by a constant"),
+    "sigmoidBackward": ("return dy * yOut * (1 - yOut);", "return yOut * (1 - yOut);", "forgot the incoming gradient"),
+    "chainRule": ("double dLdv = 2 * v;", "double dLdv = v;", "forget a factor 2"),
+    "broadcastGradient": ("double[] db = new double[dy.dim(1)];\n    for (int i = 0; i < dy.dim(0); i++) {\n"
+                          "        for (int j = 0; j < dy.dim(1); j++) {\n            db[j] += dy.get(i, j);",
+                          "double[] db = new double[dy.dim(0)];\n    for (int i = 0; i < dy.dim(0); i++) {\n"
+                          "        for (int j = 0; j < dy.dim(1); j++) {\n            db[i] += dy.get(i, j);",
+                          "(axis 1)"),
+    "sgdStep": ("value[i] -= learningRate * g[i];", "value[i] += learningRate * g[i];", "the sign is wrong"),
+    "hinge": ("if (j != label) loss +=", "loss +=", "1 too high"),
+    "sgd": ("next[i] = w[i] - lr * grad[i];", "next[i] = w[i] - grad[i];", "ignores the learning rate"),
+    "momentumStep": ("        v[i] = mu * v[i] + g[i];\n        next[i] = w[i] - eta * v[i];",
+                     "        double vi = mu * v[i] + g[i];\n        next[i] = w[i] - eta * vi;",
+                     "the velocity v stays 0"),
+    "crossEntropy": ("for (double s : scores) max = Math.max(max, s);", "max = 0;", "overflows for large scores"),
+    "gradient": ("    g[label] -= 1;\n", "", "the label's own term"),
+    "accuracy": ("return (double) right / n;", "return right;", "the number of right answers"),
+    "reluBackward": ("dx[i] = x[i] > 0 ? dy[i] : 0;", "dx[i] = x[i] > 0 ? 1 : 0;", "local derivative only"),
+    "earlyStop": ("return new int[] {best + 1, e + 1};", "return new int[] {best, e};", "count from 0"),
+    "standardize": ("var += (row[j] - mean) * (row[j] - mean) / n;", "var += (row[j] - mean) * (row[j] - mean) / (n - 1);",
+                    "√((n−1)/n)"),
+    "scores": ("double[] s = b.clone();", "double[] s = new double[k];", "lacks its bias"),
+    "bestCell": ("acc[r][c] > acc[cell[0]][cell[1]]", "acc[r][c] >= acc[cell[0]][cell[1]]", "the first one (row by row) is kept"),
+    "distancesLoop": ("d[i][j] = s;", "d[i][j] = Math.sqrt(s);", "no square root"),
+    "distances": ("return cg.subtract(cg.sum(aa, bb),", "return cg.sum(cg.sum(aa, bb),", "the wrong sign"),
+    "outputSize": ("return (in + 2 * padding - k) / stride + 1;", "return (in + 2 * padding - k) / stride;", "one too few"),
+    "im2col": ("cols[u * k + v][i * ow + j]", "cols[v * k + u][i * ow + j]", "columns are positions row by row"),
+    "batchNorm": ("* (x.get(i, j) - mean) / n;", "* (x.get(i, j) - mean) / (n - 1);", "N - 1"),
+    "chainFlops": ("return 2L * m * k * n + 2L * m * n * p;", "return 2L * k * n * p + 2L * m * k * p;", "the other order"),
+    "stepFlops": ("total += l == 0 ? 2 * one : 3 * one;", "total += 3 * one;", "one of the backward products is not needed"),
+}
+
+
+def wrong(grade_id, answer):
+    """The teacher's answer with the exercise's mistake in it (marker lines dropped)."""
+    right, mistake, _ = MISTAKES[grade_id]
+    if right not in answer:
+        raise KeyError(f"{grade_id}: the teacher's answer no longer contains {right!r}: update course_mistakes.py")
+    return answer.replace(right, mistake, 1)
