@@ -121,8 +121,16 @@ async function stored(page, opt) {
 
 async function live(page, opt) {
   await open(page, opt, opt.live);
-  // the kernel named in the notebook starts by itself; cells run when it is ready
-  log('Run > Run All Cells');
+  // the kernel named in the notebook starts by itself; cells sent before it is connected are dropped,
+  // so wait until the status bar says it is idle
+  await page.waitForFunction(() => {
+    const bar = document.querySelector('.jp-StatusBar-Widget');
+    return bar && /Java \(DeepToy\) \| Idle/.test(bar.innerText);
+  }, null, { timeout: opt.timeout }).catch(async () => {
+    const bar = await page.evaluate(() => (document.querySelector('.jp-StatusBar-Widget') || {}).innerText);
+    throw new Error(`the kernel did not become idle in ${opt.timeout / 1000} s (status bar: ${bar})`);
+  });
+  log('kernel idle; Run > Run All Cells');
   await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
   await page.locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ }).click();
   const count = await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell').count();
