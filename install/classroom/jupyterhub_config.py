@@ -75,6 +75,7 @@ c.Spawner.mem_limit = s.get("memory_per_student", "1G")
 env = {
     "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",  # the classic notebook (Debian 12)
     "DEEPTOY_DATA": s["data_dir"],  # one shared, read-only copy of the datasets
+    "MALLOC_ARENA_MAX": "2",  # within deeptoy_limits' address-space cap (glibc reserves 64 MB per arena)
 }
 if s.get("jupyter_path"):
     env["JUPYTER_PATH"] = s["jupyter_path"]  # kernelspec outside /usr/local (tests only)
