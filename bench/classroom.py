@@ -33,6 +33,7 @@ P.add_argument("--pids", help="file to append every server and kernel pid to (fo
 P.add_argument("--check", help="only run this code in each kernel and print its output (CI test)")
 P.add_argument("--prefix", default="student")
 P.add_argument("--homes", help="the students' home folders (check mode prints each kernel's ports)")
+P.add_argument("--abuse", action="store_true", help="4 of the students fork-bomb, allocate 20 GB, spin 4 threads, print endlessly")
 A = P.parse_args()
 
 lock = threading.Lock()
@@ -305,9 +306,12 @@ def main():
     print(f"notebook 02 ({len(nb02)} cells) in every kernel at once: p50 {pctl(t02, 50):.1f} s, "
           f"p95 {pctl(t02, 95):.1f} s", flush=True)
 
-    # K students train notebook 06's MLP in quick mode; the others run 1+1 every 2 s meanwhile.
-    k = min(A.training, len(live))
-    trainers, others = live[:k], live[k:]
+    # K students train notebook 06's MLP in quick mode; the others run 1+1 every 2 s meanwhile
+    # (with --abuse, while the last 4 misbehave).
+    abusers = live[-len(ABUSES):] if A.abuse else []
+    live_ok = live[:len(live) - len(abusers)]
+    k = min(A.training, len(live_ok))
+    trainers, others = live_ok[:k], live_ok[k:]
     nb06 = code_cells(os.path.join(A.notebooks, "06-mnist-mlp.ipynb"), until="test accuracy")
     done = threading.Event()
     lat, train_s, peak = [], {}, [0.0, 0.0]
@@ -339,8 +343,11 @@ def main():
             peak[0], peak[1] = max(peak[0], r), max(peak[1], q)
             done.wait(1)
 
+    contained = {}
     bg = [threading.Thread(target=run_parallel, args=(others, poke, "1+1")),
           threading.Thread(target=sample)]
+    bg += [threading.Thread(target=abuse, args=(s, kind, contained)) for s, kind in zip(abusers, ABUSES)]
+    failures_before_abuse = len(failures)
     for t in bg:
         t.start()
     trained = run_parallel(trainers, train, "training")
@@ -364,7 +371,106 @@ def main():
     print(f"wall time {time.time() - t_start:.0f} s", flush=True)
     print(f"classroom: {n} students, {len(failures)} failures, idle {per_rss:.0f} MB per student, "
           f"1+1 p95 {p95:.0f} ms while {k} train", flush=True)
+    if A.abuse:
+        for s, kind in zip(abusers, ABUSES):
+            print(f"abuser {s.name} ({kind}): {contained.get(s.name, 'not finished')}", flush=True)
+        ok = sum(1 for v in contained.values() if v.startswith("contained"))
+        print(f"classroom abuse: {n} students, {len(failures) - failures_before_abuse} failures among the others, "
+              f"1+1 p95 {p95:.0f} ms, abusers contained {ok} of {len(ABUSES)}", flush=True)
+        return 1 if failures or ok < len(ABUSES) else 0
     return 1 if failures else 0
+
+
+# --abuse: what each abuser runs, and what its cell must say when a limit stops it (None: the cell may
+# finish; the group's CPU limit must throttle it instead).
+ABUSES = ["fork bomb", "20 GB", "4 spinning threads", "endless printing"]
+ABUSE_CELLS = {
+    "fork bomb": ('for (int i = 0; i < 100_000; i++) new ProcessBuilder("sleep", "300").start();',
+                  ("error=11", "Resource temporarily unavailable", "unable to create native thread")),
+    "20 GB": ('var f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe"); f.setAccessible(true);\n'
+              'Object u = f.get(null); long size = 20L << 30; long at;\n'
+              'try { at = (long) u.getClass().getMethod("allocateMemory", long.class).invoke(u, size); }\n'
+              'catch (java.lang.reflect.InvocationTargetException e) { throw (Error) e.getCause(); }\n'
+              'u.getClass().getMethod("setMemory", long.class, long.class, byte.class).invoke(u, at, size, (byte) 1);',
+              ("OutOfMemoryError",)),
+    "4 spinning threads": ("for (int i = 0; i < 4; i++) { Thread t = new Thread(() -> { long x = 0; while (true) x++; });"
+                           " t.setDaemon(true); t.start(); }", None),
+    "endless printing": ('while (true) System.out.println("spam spam spam spam spam spam spam spam");', None),
+}
+
+
+def abuse(s, kind, contained):
+    """One abuser: its cell, what stopped it, then a clean restart of its kernel (its server for the fork bomb,
+    whose processes outlive the kernel) and 1+1."""
+    code, says = ABUSE_CELLS[kind]
+    how = ""
+    try:
+        if kind == "endless printing":
+            threading.Timer(20, lambda: api("POST", f"/user/{s.name}/api/kernels/{s.kernel_id}/interrupt", token=s.token)).start()
+        status, out = s.execute(code, timeout=90)
+        if kind == "4 spinning threads":
+            cores, throttled = cpu_use(s.name, 20)
+            if cores is not None and cores <= 1.1:
+                how = f"it used {cores:.2f} cores in 20 s (limit 1; throttled {throttled} times)"
+        elif kind == "endless printing":
+            how = "interrupted after 20 s" if status != "ok" else ""
+        elif says and any(w in out for w in says):
+            how = "the cell says: " + next(line for line in out.splitlines() if any(w in line for w in says))[:160]
+    except Exception as e:  # noqa: BLE001 - a kernel killed by the OS is a containment too, if it comes back
+        how = f"its kernel went down ({e})"
+    try:
+        if kind == "fork bomb":  # its sleeps outlive the kernel; stopping the server empties its group
+            api("DELETE", f"/hub/api/users/{s.name}/server", timeout=120)
+            deadline = time.time() + 120
+            while api("GET", f"/hub/api/users/{s.name}").get("servers") and time.time() < deadline:
+                time.sleep(1)
+            api("POST", f"/hub/api/users/{s.name}/server", timeout=180)
+            while not api("GET", f"/hub/api/users/{s.name}").get("servers", {}).get("", {}).get("ready"):
+                if time.time() > deadline + 240:
+                    raise RuntimeError("server not ready again in 240 s")
+                time.sleep(1)
+            s.open_kernel()
+        else:
+            api("POST", f"/user/{s.name}/api/kernels/{s.kernel_id}/restart", token=s.token, timeout=120)
+            status, out = s.execute("1+1", timeout=120)
+            if status != "ok" or "2" not in out:
+                raise RuntimeError(f"1+1 gave {status} {out[:100]!r}")
+        restarted = "then 1+1 worked after a restart" + (" of its server" if kind == "fork bomb" else " of its kernel")
+    except Exception as e:  # noqa: BLE001
+        restarted = f"no clean restart: {type(e).__name__}: {e}"
+    ok = bool(how) and restarted.startswith("then")
+    with lock:
+        contained[s.name] = ("contained: " if ok else "NOT contained: ") + (how or "no limit stopped it") + "; " + restarted
+
+
+def cpu_use(name, seconds):
+    """(cores the student's group used over `seconds`, times its CPU limit throttled it), from the CPU time of
+    the processes in its group (deeptoy_limits' cgroup, v2 or v1); (None, 0) without a group."""
+    for d in (f"/sys/fs/cgroup/deeptoy-students/{name}", f"/sys/fs/cgroup/cpu/deeptoy-students/{name}"):
+        if os.path.isfile(f"{d}/cgroup.procs"):
+            break
+    else:
+        return None, 0
+
+    def ticks():
+        total = 0
+        for pid in open(f"{d}/cgroup.procs").read().split():
+            try:
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime + stime, all threads
+            except (OSError, IndexError):
+                pass
+        return total
+
+    def throttled():
+        try:
+            return next(int(l.split()[1]) for l in open(f"{d}/cpu.stat") if l.startswith("nr_throttled"))
+        except (OSError, StopIteration):
+            return 0
+
+    t0, th0 = ticks(), throttled()
+    time.sleep(seconds)
+    return (ticks() - t0) / os.sysconf("SC_CLK_TCK") / seconds, throttled() - th0
 
 
 if __name__ == "__main__":

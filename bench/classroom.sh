@@ -6,25 +6,30 @@
 # python3-websocket); all run notebook 02 at once, then K train notebook 06's MLP (quick mode) while
 # the others run 1+1 every 2 s. Stops by itself; kills only the processes it started; removes its
 # temporary folder.
-#   bench/classroom.sh [STUDENTS=30] [TRAINING=4] [--check CODE] [--then COMMAND]
+#   bench/classroom.sh [STUDENTS=30] [TRAINING=4] [--check CODE] [--then COMMAND] [--accounts PREFIX] [--abuse]
 #   --check CODE: only open the kernels and run CODE in each (the CI test); --then COMMAND: run
 #   COMMAND (with HUB_URL set) while the hub is still up, e.g. a browser test; --accounts PREFIX: the
 #   students are the existing Linux accounts PREFIX01, PREFIX02, ... and their servers run as them
 #   (LocalProcessSpawner, homes /home/PREFIXnn; the privacy test in ClassroomHubTest; needs root).
-# Targets (2 cores, 24 GB): 30 students, 0 failures, idle <= 300 MB per student, 1+1 p95 <= 1 s while 4 train.
+#   --abuse: while the others work, the last 4 students fork-bomb, allocate 20 GB of native memory, spin
+#   4 threads and print without end; each must be stopped by its own limit and restart cleanly
+#   (last line: "classroom abuse: S students, F failures among the others, 1+1 p95 T ms, abusers contained A of 4").
+# Targets (2 cores, 24 GB): 30 students, 0 failures, idle <= 300 MB per student, 1+1 p95 <= 1 s while 4 train;
+# with --abuse the same for the 26 others, and 4 of 4 abusers contained.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-students=30 training=4 check="" then="" accounts="" n=0
+students=30 training=4 check="" then="" accounts="" abuse="" n=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) check="$2"; shift 2 ;;
     --then) then="$2"; shift 2 ;;
     --accounts) accounts="$2"; shift 2 ;;
+    --abuse) abuse=--abuse; shift ;;
     [0-9]*) if [ $n = 0 ]; then students="$1"; else training="$1"; fi; n=$((n + 1)); shift ;;
-    *) sed -n '2,14p' "$0"; exit 2 ;;
+    *) sed -n '2,21p' "$0"; exit 2 ;;
   esac
 done
-case "$students$training" in *[!0-9]*) sed -n '2,14p' "$0"; exit 2 ;; esac
+case "$students$training" in *[!0-9]*) sed -n '2,21p' "$0"; exit 2 ;; esac
 for tool in jupyterhub jupyterhub-singleuser configurable-http-proxy; do
   command -v "$tool" >/dev/null || { echo "classroom.sh: $tool is missing: apt-get install jupyterhub" >&2; exit 1; }
 done
@@ -93,7 +98,7 @@ hub_rss() { awk '/VmRSS/{print int($2/1024)}' "/proc/$1/status" 2>/dev/null || e
 status=0
 /usr/bin/python3 "$root/bench/classroom.py" --hub "http://127.0.0.1:$port" --token "$token" \
   --students "$students" --training "$training" --notebooks "$work/course" --pids "$work/pids" --homes "$homes" \
-  --prefix "$student_prefix" \
+  --prefix "$student_prefix" $abuse \
   ${check:+--check "$check"} | tee "$work/out.txt" || status=$?
 if [ -n "$then" ] && [ "$status" = 0 ]; then
   HUB_URL="http://127.0.0.1:$port" bash -c "$then" || status=$?
@@ -108,4 +113,8 @@ if [ "$status" != 0 ]; then
   grep -E "KernelRestarter|died|stopping|Traceback|Error|error" "$work/hub.log" | grep -v "^WARNING: " | tail -40 || true
 fi
 if [ -n "$check" ]; then exit "$status"; fi
-tail -1 "$work/out.txt" | grep '^classroom: ' || echo "classroom: $students students, run failed (status $status)"
+if [ -n "$abuse" ]; then
+  tail -1 "$work/out.txt" | grep '^classroom abuse: ' || echo "classroom abuse: $students students, run failed (status $status)"
+else
+  tail -1 "$work/out.txt" | grep '^classroom: ' || echo "classroom: $students students, run failed (status $status)"
+fi

@@ -559,8 +559,9 @@ def make_sandbox(nbgrader, kernel_files, args):
         return None
     import grade_sandbox
     heap = grade_sandbox.bytes_of(args.memory)
-    # the JVM reserves ~1.5 GB of address space beyond its heap (class space, code cache, thread stacks)
-    limits = grade_sandbox.Limits(memory=heap + (2 << 30), disk=grade_sandbox.bytes_of(args.disk))
+    # address space beyond the heap: the JVM reserves ~1.5 GB (class space, code cache, thread stacks) and
+    # OpenBLAS its buffers (heap + 2 GB made it fail in notebook 03b); 20 GB asked for still fails
+    limits = grade_sandbox.Limits(memory=heap + (6 << 30), disk=grade_sandbox.bytes_of(args.disk))
     data = os.environ.get("DEEPTOY_DATA") or (str(pathlib.Path.home() / ".deeptoy" / "datasets")
                                               if (pathlib.Path.home() / ".deeptoy" / "datasets").is_dir() else None)
     try:

@@ -51,7 +51,7 @@ your ~/.bashrc, reach other machines and print what it found into the feedback i
 
 class Limits:
     """What one notebook's grading may use. memory: bytes of address space per process (the JVM
-    reserves heap + ~1.5 GB of it idle); processes: tasks (threads count) of the sandbox's user;
+    reserves heap + ~1.5 GB of it idle, OpenBLAS its buffers); processes: tasks (threads count) of the sandbox's user;
     cpu_seconds: per process; disk: bytes of the work folder (a file may take a quarter of it, so one
     runaway file leaves nbgrader room to write its results)."""
 

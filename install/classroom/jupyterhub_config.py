@@ -84,7 +84,10 @@ c.Spawner.http_timeout = int(s.get("start_timeout", 120))
 # Exported to the server and its kernels as MEM_LIMIT (bytes): the DeepToy kernel sizes its heap from
 # it (install/launch.in). LocalProcessSpawner does not enforce it; the kernel keeps inside it.
 c.Spawner.mem_limit = s.get("memory_per_student", "1G")
-env = {"DEEPTOY_DATA": s["data_dir"]}  # one shared, read-only copy of the datasets
+env = {
+    "DEEPTOY_DATA": s["data_dir"],  # one shared, read-only copy of the datasets
+    "MALLOC_ARENA_MAX": "2",  # within deeptoy_limits' address-space cap (glibc reserves 64 MB per arena)
+}
 if hub_major < 4:
     env["JUPYTERHUB_SINGLEUSER_APP"] = "notebook.notebookapp.NotebookApp"  # the classic notebook (Debian 12)
 if s.get("jupyter_path"):

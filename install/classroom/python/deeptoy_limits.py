@@ -10,9 +10,12 @@ spawner puts each server into a group before the server runs:
   server's process enters before it execs.
 The kernels are the server's children and stay in its group; when the memory limit is reached the
 kernel's OS memory goes first (the OOM killer picks the largest process), the notebook server restarts it.
+Each process's address space is capped too (memory + 6 GB): a cell asking for 20 GB of native memory
+gets an OutOfMemoryError that says so, before the group's limit is reached.
 """
 import os
 import re
+import resource
 import shutil
 import subprocess
 
@@ -85,6 +88,11 @@ def contained(spawner_class, limits):
             def preexec():
                 if group is not None:
                     group.enter(os.getpid())  # before the server runs: nothing of it escapes the group
+                # native memory asked for far beyond the group's limit fails in the cell that asks
+                # (OutOfMemoryError) instead of the OOM killer taking the kernel; a JVM reserves ~2 GB of
+                # address space idle, OpenBLAS its buffers, glibc 64 MB per thread arena (MALLOC_ARENA_MAX keeps those few)
+                space = limits.memory + (6 << 30)
+                resource.setrlimit(resource.RLIMIT_AS, (space, space))
                 inner()
             return preexec
 

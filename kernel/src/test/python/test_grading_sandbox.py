@@ -30,7 +30,7 @@ import unittest
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 GRADE = ROOT / "install" / "grade.sh"
 NOTEBOOK = "probe"
-TIMEOUT = "10"  # seconds per cell; the sleeper costs this much
+TIMEOUT = "20"  # seconds per cell; the sleeper costs this much (10 s was too short on a machine at load 30)
 MARK = "MARK-" + secrets.token_hex(6)  # appears in every secret the test plants
 
 
@@ -75,11 +75,11 @@ def hostile(home, classmate, port):
                      % j(home / ".local" / "bin" / "ls"), "NoSuchFileException"),
         "network": ("new java.net.Socket(\"127.0.0.1\", %d).getOutputStream().write(\"%s\".getBytes());" % (port, MARK),
                     "ConnectException"),
-        # the process limit stops it (IOException: error=11), or on a busy machine the time limit first
+        # the process limit stops it (IOException: error=11, or no thread for the JVM), or on a busy machine the time limit
         "forkbomb": ("for (int i = 0; i < 10_000; i++) new ProcessBuilder(\"sleep\", \"86398\").start();",
-                     ("IOException", "interrupted")),
+                     ("IOException", "process/resource limits", "interrupted")),
         "native": ("java.util.List<java.nio.ByteBuffer> held = new java.util.ArrayList<>();\n"
-                   "try { for (int i = 0; i < 10; i++) held.add(java.nio.ByteBuffer.allocateDirect(Integer.MAX_VALUE)); }\n"
+                   "try { held.add(java.nio.ByteBuffer.allocateDirect(Integer.MAX_VALUE)); }\n"
                    "catch (OutOfMemoryError e) { System.out.println(\"direct: \" + e.getMessage()); }\n"
                    "var f = Class.forName(\"sun.misc.Unsafe\").getDeclaredField(\"theUnsafe\");\n"
                    "f.setAccessible(true);\n"
