@@ -10,7 +10,10 @@ import pathlib
 
 NOTEBOOK = "01-tour"
 
-# student -> (firstTensor, rowMeans) points
+POINTS = {"firstTensor": 1, "rowMeans": 2}  # what each exercise is worth (notebooks/src/01-tour.java)
+MAX_POINTS = float(sum(POINTS.values()))
+
+# student -> whether (firstTensor, rowMeans) are right: 1 or 0
 EXPECTED = {
     "correct": (1, 1),
     "partial": (1, 0),       # rowMeans sums instead of averaging
@@ -25,6 +28,12 @@ EXPECTED = {
     "nokernelspec": (1, 1),  # right answers, no kernelspec in the metadata
     "noisy": (1, 1),         # right answers; rowMeans logs to System.err (in grading mode that is stdout)
 }
+
+def points(student):
+    """The points a fixture student should get (a-vandal hands in right answers)."""
+    right = EXPECTED.get(student, (1, 1))
+    return float(right[0] * POINTS["firstTensor"] + right[1] * POINTS["rowMeans"])
+
 
 WRONG_ROW_MEANS = """TensorFunction rowMeans = x -> {
     double[] sums = new double[x.dim(0)];
