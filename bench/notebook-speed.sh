@@ -11,7 +11,7 @@
 # Maven Central, about 115 MB; never a dependency of the kernel, the tests or CI), run offline.
 # The kernel is installed into a temporary prefix with install/install.sh, as a student gets it.
 # DEEPTOY_BENCH_KERNEL_OPTS adds JVM options to the kernel's (e.g. "-XX:NewRatio=1"), to measure them;
-# the launcher's DEEPTOY_GC=serial|parallel picks the collector (a lone user's default: parallel).
+# the launcher's DEEPTOY_GC=g1|parallel|serial picks the collector (a lone user's default: g1).
 # The last line is `ratio deeptoy/pytorch: mlp R1, cnn R2` (medians of the rounds; below 1: DeepToy
 # is faster).
 set -euo pipefail

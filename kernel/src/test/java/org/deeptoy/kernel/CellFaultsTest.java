@@ -15,7 +15,7 @@ class CellFaultsTest {
     @Test
     void kernelSurvivesCellFaults(@TempDir Path prefix) throws Exception {
         Commands.install(prefix, "1g", Map.of());
-        Commands.Result r = Commands.unittest(Commands.jupyterPath(prefix), Duration.ofMinutes(10), "test_cell_faults");
+        Commands.Result r = Commands.unittest(Commands.jupyterPath(prefix), Duration.ofMinutes(15), "test_cell_faults");
         System.out.println(Commands.summary(r.output()));
         Commands.assertPassed(r, "test_cell_faults.py");
     }

@@ -86,7 +86,7 @@ class ProtocolFaultsTest {
     }
 
     private static void runSuite(Path prefix, List<String> tests) throws Exception {
-        Commands.Result r = Commands.unittest(Commands.jupyterPath(prefix), Duration.ofMinutes(10), tests.toArray(String[]::new));
+        Commands.Result r = Commands.unittest(Commands.jupyterPath(prefix), Duration.ofMinutes(15), tests.toArray(String[]::new));
         Commands.assertPassed(r, String.join(" ", tests));
         System.out.println(r.output().lines().filter(l -> l.startsWith("Ran ") || l.startsWith("OK")
                 || l.startsWith("Installed")).reduce("", (x, y) -> x + y + "\n"));
