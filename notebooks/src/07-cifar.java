@@ -88,7 +88,8 @@ Images.jpeg(Images.templates(svm.weights().value(), new int[] {3, 32, 32}, names
 // ## An MLP
 // A hidden layer of 512 ReLU units can combine many templates. Adam, learning rate 3·10⁻⁴ (× 0.3 every
 // 3 epochs), a little L2, and the mirrored photos again: eight epochs over 100 000 photos take about
-// one and a half minutes on two cores (longer on a busy machine); the progress bar shows the time left.
+// one and a half to three minutes on two cores (88 s and 163 s in two runs here; longer on a busy machine);
+// the progress bar shows the time left.
 // %%
 Mlp mlp = Mlp.builder().layers(3072, 512, 10).activation(Activation.RELU).l2(1e-4).seed(1).build();
 mlp.scaler(Scaler.standardize(train));

@@ -121,8 +121,8 @@ cnn.scaler(pixels);
 System.out.println(cnn);
 // %% md
 // ## Training
-// Each epoch is 782 batches of 64 photos. Three epochs take about a minute and a half on two cores when
-// nothing else runs (83–86 s over our runs; a machine shared with other work takes longer). The cell shows a
+// Each epoch is 782 batches of 64 photos. Three epochs take one and a half to two minutes on two cores when
+// nothing else runs (83–108 s over our runs; a machine shared with other work takes longer). The cell shows a
 // live progress bar and loss curve.
 // %%
 int epochs = quick ? 1 : 3;
