@@ -92,7 +92,9 @@ class ClassroomHubTest {
             assertTrue(login.contains("<form") && login.contains("password"), "the hub's login page");
             String hubOut = read(hubLog);
             assertTrue(hubOut.contains("Using Authenticator: jupyterhub.auth.PAMAuthenticator"), hubOut);
-            assertTrue(hubOut.contains("Using Spawner: jupyterhub.spawner.LocalProcessSpawner"), hubOut);
+            // LocalProcessSpawner, each student's server in a resource group of its own (deeptoy_limits)
+            assertTrue(hubOut.contains("Using Spawner: deeptoy_limits.ContainedLocalProcessSpawner"), hubOut);
+            assertTrue(hubOut.contains("DeepToy: each student's server and kernels run in"), hubOut);
         } finally {
             Commands.stop(hub, Duration.ofSeconds(20)); // SIGTERM: the hub stops its proxy
         }
