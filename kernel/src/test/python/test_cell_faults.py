@@ -436,6 +436,30 @@ OTHER_IMPORTS = ["org.deeptoy.kernel.render.*", "org.deeptoy.kernel.render.Chart
                  "static java.lang.Math.*", "static java.lang.Math.max", "static java.util.Map.entry"]
 
 
+class ImportReplacement(unittest.TestCase):
+    """import java.util.List; then import java.awt.List;: JShell replaces the first import and recompiles
+    nothing, so a variable of type List would break only at its next use. In a kernel of its own: the
+    explicit import stays in effect afterwards."""
+
+    def test_single_import_that_replaces_a_single_import_is_undone(self):
+        k = Kernel()
+        try:
+            content, out = k.run("import java.util.List;\nList<String> held = new ArrayList<>(List.of(\"ada\"));")
+            self.assertEqual(content["status"], "ok", text_of(out))
+            content, out = k.run("import java.awt.List;")
+            shown = text_of(out)
+            self.assertEqual(content["status"], "error", shown)
+            for w in ("was not applied", "variable held", "List: java.util.List and java.awt.List"):
+                self.assertIn(w, shown)
+            content, out = k.run("held.get(0) + \" \" + new ArrayList<>(List.of(7))")
+            self.assertEqual((content["status"], text_of(out).strip()), ("ok", "ada [7]"), text_of(out))
+            # java.util.List, imported by name, wins over java.awt.*: no ambiguity, nothing refused
+            content, out = k.run("import java.awt.*;\nheld.size() + Color.RED.getRed()")
+            self.assertEqual((content["status"], text_of(out).strip()), ("ok", "256"), text_of(out))
+        finally:
+            k.close()
+
+
 class Reruns(unittest.TestCase):
     """Running cells again, as a student re-runs a notebook: each run gives only the errors its code causes."""
     k = None

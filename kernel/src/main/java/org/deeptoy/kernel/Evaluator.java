@@ -264,6 +264,7 @@ final class Evaluator implements AutoCloseable {
         // an import makes JShell recompile earlier declarations, which resets their variables
         boolean isImport = piece.source.startsWith("import ");
         Map<jdk.jshell.VarSnippet, Object> before = isImport ? SessionRebuild.values(session, shell) : Map.of();
+        String meantBefore = isImport ? meaningBefore(piece.source) : null;
         List<SnippetEvent> events;
         try {
             events = shell.eval(piece.source);
@@ -275,7 +276,7 @@ final class Evaluator implements AutoCloseable {
         }
         Object value = NO_VALUE;
         try {
-            checkDependents(cell, piece, events);
+            checkDependents(cell, piece, events, meantBefore);
         } finally {
             if (isImport) {
                 SessionRebuild.restore(session, shell, before);
@@ -399,7 +400,7 @@ final class Evaluator implements AutoCloseable {
      * ambiguous) is undone, which restores them with their values, and reported; a redefinition that
      * resets variables is said on stderr.
      */
-    private void checkDependents(String cell, Piece piece, List<SnippetEvent> events) throws CellException {
+    private void checkDependents(String cell, Piece piece, List<SnippetEvent> events, String meantBefore) throws CellException {
         List<Snippet> broken = new ArrayList<>();
         List<Snippet> replaced = new ArrayList<>();
         List<String> reset = new ArrayList<>();
@@ -417,6 +418,20 @@ final class Evaluator implements AutoCloseable {
                 reset.add(describeSnippet(e.snippet()));
             }
         }
+        // import java.awt.List; after List<Integer> xs: JShell recompiles nothing, yet xs would break later
+        List<String> renamed = new ArrayList<>();
+        jdk.jshell.ImportSnippet imported = events.stream().filter(e -> e.causeSnippet() == null)
+                .map(SnippetEvent::snippet).filter(jdk.jshell.ImportSnippet.class::isInstance)
+                .map(jdk.jshell.ImportSnippet.class::cast).findFirst().orElse(null);
+        if (broken.isEmpty() && imported != null && meantBefore != null && !meantBefore.equals(imported.fullname())) {
+            java.util.regex.Pattern uses = java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(imported.name()) + "\\b");
+            shell.snippets().filter(s -> s.kind() != Snippet.Kind.IMPORT && shell.status(s).isActive()
+                    && uses.matcher(s.source()).find()).forEach(broken::add);
+            if (!broken.isEmpty()) {
+                renamed.add(imported.name() + ": " + meantBefore + " and " + imported.fullname());
+                cause = imported;
+            }
+        }
         if (!broken.isEmpty() && cause instanceof jdk.jshell.ImportSnippet imp) {
             String reason = shell.diagnostics(broken.get(0)).filter(Diag::isError)
                     .map(d -> d.getMessage(Locale.ROOT)).findFirst().orElse("");
@@ -424,7 +439,7 @@ final class Evaluator implements AutoCloseable {
             for (Snippet earlier : replaced) {
                 shell.eval(earlier.source()); // an import this one took the place of stays in effect
             }
-            List<String> clashes = clashes(imp, broken);
+            List<String> clashes = renamed.isEmpty() ? clashes(imp, broken) : renamed;
             String message = imp.source().strip() + " was not applied: it would make "
                     + String.join(", ", broken.stream().map(Evaluator::describeSnippet).toList()) + " unusable ("
                     + (clashes.isEmpty() ? reason.replace('\n', ' ').replaceAll(" +", " ") : String.join("; ", clashes))
@@ -475,6 +490,18 @@ final class Evaluator implements AutoCloseable {
             }
         }
         return clashes;
+    }
+
+    private static final java.util.regex.Pattern SINGLE_TYPE_IMPORT =
+            java.util.regex.Pattern.compile("import\\s+[\\w.]+\\.([A-Z][\\w$]*)\\s*;\\s*");
+
+    /**
+     * For a single-type import (not static), the class its simple name means in the session before
+     * it runs ("java.util.List" before import java.awt.List;), else null.
+     */
+    private String meaningBefore(String source) {
+        java.util.regex.Matcher m = SINGLE_TYPE_IMPORT.matcher(source.strip());
+        return m.matches() ? qualifiedType(m.group(1)) : null;
     }
 
     private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("\\b[A-Z][\\w$]*");
