@@ -12,8 +12,10 @@ Each notebook's nbgrader autograde and its kernel run in a sandbox of their own:
 - limits on every process (setrlimit, inherited): address space (native memory), processes,
   CPU seconds, file size; and, where grade.sh may write cgroups (root), a memory and pids cgroup
   around the whole sandbox.
-Run as root, the sandbox runs as `nobody` (root's files stay root's: a root-owned secret that happened
-to be bound could not be read). The scores come back over a pipe from grade_inside.py, after it has
+Run as root, each sandbox runs as a user id of its own that no account has (root's files stay root's:
+a root-owned secret that happened to be bound could not be read; and the process limit, which the kernel
+counts per user id, is each notebook's own: a fork bomb holding all it may does not stop the notebooks
+graded beside it). The scores come back over a pipe from grade_inside.py, after it has
 killed every other process in the sandbox, behind a token the graded code never sees.
 """
 import base64
@@ -75,7 +77,7 @@ class Sandbox:
         if not self.bwrap:
             raise SandboxError(NO_BWRAP)
         self.limits = limits
-        self.as_nobody = os.geteuid() == 0
+        self.as_stranger = os.geteuid() == 0
         self.root = pathlib.Path(tempfile.mkdtemp(prefix="deeptoy-sandbox-"))
         os.chmod(self.root, 0o755)
         kernel_dir = self.root / "jupyter" / "kernels" / "deeptoy"
@@ -97,9 +99,9 @@ class Sandbox:
         if data_dir:
             self.readonly[str(pathlib.Path(data_dir).resolve())] = str(pathlib.Path(data_dir).resolve())
         self.groups = resource_group.Groups("deeptoy-grade") if resource_group.writable() else None
-        self.unreadable = [p for p in self.readonly if self.as_nobody and not nobody_can_read(p)]
+        self.unreadable = [p for p in self.readonly if self.as_stranger and not stranger_can_read(p)]
         if self.unreadable:
-            self.as_nobody = False  # as root then (mapped; no capabilities): still sees only what is bound
+            self.as_stranger = False  # as root then (mapped; no capabilities): still sees only what is bound
         self.check()
 
     def close(self):
@@ -108,16 +110,16 @@ class Sandbox:
             self.groups.remove_all()
 
     def describe(self):
-        who = "as nobody" if self.as_nobody else "as you"
+        who = "each as a user id of its own" if self.as_stranger else "as you"
         if self.unreadable:
-            who += f" (not as nobody: nobody cannot read {self.unreadable[0]})"
+            who += f" (not as another user: others cannot read {self.unreadable[0]})"
         group = f"; {self.groups.describe()}" if self.groups else "; no cgroup (not writable: rlimits only)"
         return f"bubblewrap sandbox per notebook, {who}, no network; {self.limits.describe()}{group}"
 
     def check(self):
         """Starts an empty sandbox once, so a machine that forbids it fails here with what to do."""
         r = subprocess.run(self.command(None, ["/usr/bin/true"]), capture_output=True, text=True,
-                           preexec_fn=self.preexec(None, self.limits), timeout=60)
+                           preexec_fn=self.preexec(None, self.limits, stranger()), timeout=60)
         if r.returncode != 0:
             raise SandboxError(
                 "bubblewrap cannot make a sandbox here: " + (r.stderr.strip() or f"exit {r.returncode}") +
@@ -160,35 +162,34 @@ class Sandbox:
         cmd += ["--chdir", "/grade", "--"] + argv
         return cmd
 
-    def preexec(self, group, lim):
+    def preexec(self, group, lim, uid):
         """Runs in the child before bwrap: the limits (inherited by every process in the sandbox), the
-        cgroup, and root's step down to nobody."""
+        cgroup, and root's step down to the sandbox's own user id. The process limit counts every task
+        of the user id: as the teacher, theirs too, so the sandbox may add lim.processes to what they run."""
+        nproc = lim.processes if self.as_stranger else lim.processes + tasks_of(os.getuid())
 
         def apply():
             if group is not None:
                 group.enter(os.getpid())
             resource.setrlimit(resource.RLIMIT_AS, (lim.memory, lim.memory))
-            resource.setrlimit(resource.RLIMIT_NPROC, (lim.processes, lim.processes))
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
             resource.setrlimit(resource.RLIMIT_CPU, (lim.cpu_seconds, lim.cpu_seconds + 5))
             resource.setrlimit(resource.RLIMIT_FSIZE, (lim.disk // 4, lim.disk // 4))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            if self.as_nobody:
-                nobody = pwd.getpwnam("nobody")
-                os.setgroups([])
-                os.setgid(nobody.pw_gid)
-                os.setuid(nobody.pw_uid)
+            if self.as_stranger:
+                become(uid)
         return apply
 
     def grade(self, in_dir, nbgrader_args, wall_seconds, keep):
         """Runs nbgrader (nbgrader_args) in the course copied from in_dir; returns (files, log, problem):
         files = {relative path: bytes} for each of `keep` that nbgrader wrote."""
-        if self.as_nobody:
+        if self.as_stranger:
             for d, _, files in os.walk(in_dir):
                 os.chmod(d, 0o755)
                 for f in files:
                     os.chmod(os.path.join(d, f), 0o644)
             os.chmod(in_dir, 0o755)
-            os.chmod(pathlib.Path(in_dir).parent, 0o711)  # nobody may pass through to it, not list it
+            os.chmod(pathlib.Path(in_dir).parent, 0o711)  # others may pass through to it, not list it
         token = secrets.token_hex(16)
         request = json.dumps({"token": token, "argv": self.nbgrader + nbgrader_args, "keep": keep,
                               "disk_mb": self.limits.disk >> 20})
@@ -201,7 +202,7 @@ class Sandbox:
         try:
             errors = tempfile.TemporaryFile()  # bwrap's and grade_inside.py's own complaints
             p = subprocess.Popen(self.command(in_dir, argv), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                 stderr=errors, pass_fds=(write_end,), preexec_fn=self.preexec(group, limits),
+                                 stderr=errors, pass_fds=(write_end,), preexec_fn=self.preexec(group, limits, stranger()),
                                  start_new_session=True)
             os.close(write_end)
             p.stdin.write(request.encode())
@@ -224,15 +225,43 @@ class Sandbox:
         return files, reply["log"], problem or reply.get("problem", "")
 
 
-def nobody_can_read(path):
-    def become_nobody():
-        nobody = pwd.getpwnam("nobody")
-        os.setgroups([])
-        os.setgid(nobody.pw_gid)
-        os.setuid(nobody.pw_uid)
+STRANGERS = (0x7A000000, 1 << 24)  # user ids above any account's (first, how many)
+
+
+def stranger():
+    """A user id (and group id) of no account, drawn at random so each sandbox has its own."""
+    while True:
+        uid = STRANGERS[0] + secrets.randbelow(STRANGERS[1])
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            return uid
+
+
+def tasks_of(uid):
+    """How many tasks (threads count) the user id runs now."""
+    count = 0
+    for status in pathlib.Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("Uid", "-1 0").split()[0]) == uid:
+            count += int(fields.get("Threads", "1"))
+    return count
+
+
+def become(uid):
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+def stranger_can_read(path):
+    uid = stranger()
     test = "-d" if os.path.isdir(path) else "-r"
     return subprocess.run(["/usr/bin/test", test, path, "-a", "-r", path] + (["-a", "-x", path] if test == "-d" else []),
-                          preexec_fn=become_nobody).returncode == 0
+                          preexec_fn=lambda: become(uid)).returncode == 0
 
 
 def read_all(fd, process, seconds):

@@ -104,6 +104,11 @@ def hostile(home, classmate, port):
     }
 
 
+# The fork bomb keeps its processes a while longer, so the students graded beside it (--jobs 2, in name
+# order: localbin next) run while it holds all it may: their grading must not notice.
+HOLD = {"forkbomb": "Thread.sleep(12_000);\n"}
+
+
 def as_tuple(reason):
     return reason if isinstance(reason, tuple) else (reason,)
 
@@ -201,7 +206,7 @@ class GradingSandboxTest(unittest.TestCase):
         subs = {"correct": notebook(f"int answer = 42; // {MARK}-classmate", RIGHT_WORD),
                 "wrong": notebook("int answer = 41;", 'String word = "help";')}
         for student, (code, _) in cls.attacks.items():
-            subs[student] = notebook(code + "\n" + RIGHT, RIGHT_WORD)
+            subs[student] = notebook(code + "\n" + RIGHT, HOLD.get(student, "") + RIGHT_WORD)
         for student, nb in subs.items():
             (cls.subs / student).mkdir(parents=True)
             (cls.subs / student / f"{NOTEBOOK}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
