@@ -2,7 +2,10 @@
 the same kernel. The first pass is written back into each notebook (as build.py --execute writes it),
 the second into --second-out under the same relative path; NotebooksTest compares the two.
 
-    run_twice.py --cwd notebooks --second-out OUT/rerun --root OUT OUT/01-tour.ipynb OUT/solutions/01-tour.ipynb
+    run_twice.py --cwd notebooks --second-out OUT/rerun --root OUT OUT/solutions/01-tour.ipynb --once OUT/01-tour.ipynb
+
+Notebooks named with --once run once (a student version shares every cell but the answers with its
+solutions, whose second run stands for both).
 
 Exits 1 when a cell of a first pass produced an error (as build.py --execute does).
 """
@@ -48,15 +51,17 @@ def started(nb, args, name, attempts=3):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("notebooks", nargs="+", type=pathlib.Path)
+    ap.add_argument("notebooks", nargs="*", type=pathlib.Path, help="run twice")
+    ap.add_argument("--once", action="append", default=[], type=pathlib.Path, help="run this notebook once")
     ap.add_argument("--root", type=pathlib.Path, required=True, help="the notebooks' paths are named relative to it")
     ap.add_argument("--second-out", type=pathlib.Path, required=True, help="where the second passes go")
     ap.add_argument("--cwd", required=True, help="the kernel's working directory")
     ap.add_argument("--timeout", type=int, default=1200, help="seconds a cell may take")
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()
     failures = []
     totals = [0.0, 0.0]
-    for path in args.notebooks:
+    for path in args.notebooks + args.once:
+        twice = path not in args.once
         name = str(path.relative_to(args.root))
         nb = nbformat.read(path, as_version=4)
         client = started(nb, args, name)
@@ -67,21 +72,25 @@ def main():
             run_all(client, nb)
             first = time.monotonic() - start
             nbformat.write(nb, path)
-            second_nb = copy.deepcopy(nb)
-            client.nb = second_nb
-            start = time.monotonic()
-            run_all(client, second_nb)
-            second = time.monotonic() - start
-        target = args.second_out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(second_nb, target)
+            second = 0.0
+            if twice:
+                second_nb = copy.deepcopy(nb)
+                client.nb = second_nb
+                start = time.monotonic()
+                run_all(client, second_nb)
+                second = time.monotonic() - start
+        if twice:
+            target = args.second_out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(second_nb, target)
         totals[0] += first
         totals[1] += second
         failures += errors(nb, name)
-        print(f"  {name}: first run {first:.1f} s, second run in the same kernel {second:.1f} s", flush=True)
+        print(f"  {name}: first run {first:.1f} s" + (f", second run in the same kernel {second:.1f} s" if twice else ""),
+              flush=True)
     for f in failures:
         print("ERROR", f, file=sys.stderr)
-    print(f"{len(args.notebooks)} notebooks run twice: first runs {totals[0]:.0f} s, second runs {totals[1]:.0f} s;"
+    print(f"{len(args.notebooks) + len(args.once)} notebooks run, {len(args.notebooks)} twice: first runs {totals[0]:.0f} s, second runs {totals[1]:.0f} s;"
           f" {len(failures)} cells of first runs with errors")
     sys.exit(1 if failures else 0)
 

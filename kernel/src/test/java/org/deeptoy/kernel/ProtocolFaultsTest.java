@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The protocol and JDK reliability suite (src/test/python/test_protocol_faults.py) against the
  * kernel as install.sh installs it: once with the default java (Debian's 17), once with a JDK 25
  * found under /usr/lib/jvm (or DEEPTOY_JDK25), where the cell-fault suite (test_cell_faults.py) runs
- * too. Without a JDK 25 the second run is skipped with a
+ * too, but for its memory tests. Without a JDK 25 the second run is skipped with a
  * plain message, and fails when CI=true.
  */
 class ProtocolFaultsTest {
@@ -53,8 +53,10 @@ class ProtocolFaultsTest {
         // the install checks do not depend on the kernel's JDK: they ran in the first pass
         runSuite(prefix, List.of(SUITE + ".ProtocolFaults", SUITE + ".ExitFaults",
                 SUITE + ".ShutdownStillExits"));
-        // and the cell-fault suite (CellFaultsTest runs it on the default java)
-        runSuite(prefix, List.of("test_cell_faults"));
+        // and the cell-fault suite (CellFaultsTest runs it on the default java), but for its memory tests:
+        // they measure the launcher's collector settings (the same flags on every JDK) over three minutes
+        runSuite(prefix, List.of("test_cell_faults.CellFaults", "test_cell_faults.ImportReplacement",
+                "test_cell_faults.Reruns"));
     }
 
     /** A JDK whose release file says JAVA_VERSION="25..." (DEEPTOY_JDK25 first). */
