@@ -8,7 +8,7 @@ SSH key, planted solutions, a .bashrc and ~/.local/bin; each hostile submission 
 the sandbox each attack fails, so that exercise scores 0 with the reason, the other exercise and the
 other students are graded as usual, and the teacher's files are byte-identical afterwards. The same
 reading and .bashrc submissions graded with --no-sandbox succeed, which shows the sandbox is what
-stopped them.
+stopped them. BusyTeacherTest starts a sandbox as a teacher already running 300 tasks.
 """
 import csv
 import hashlib
@@ -25,10 +25,12 @@ import subprocess
 import tempfile
 import threading
 import time
+import sys
 import unittest
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 GRADE = ROOT / "install" / "grade.sh"
+sys.path.insert(0, str(GRADE.parent))
 NOTEBOOK = "probe"
 TIMEOUT = "20"  # seconds per cell; the sleeper costs this much (10 s was too short on a machine at load 30)
 MARK = "MARK-" + secrets.token_hex(6)  # appears in every secret the test plants
@@ -275,6 +277,51 @@ class GradingSandboxTest(unittest.TestCase):
         # the sandbox's cost, from the same notebook graded both ways in this run (a busy machine: indicative)
         with_box, without = seconds_per_notebook(self.graded.stderr).get("correct"), seconds_per_notebook(run.stderr).get("correct")
         print(f"\ngrading sandbox: 'correct' took {with_box} s in the sandbox, {without} s without (2 at a time)")
+
+
+BUSY_TEACHER = """
+import os, subprocess, sys, threading
+sys.path.insert(0, sys.argv[1])
+import grade_sandbox
+stop = threading.Event()
+for _ in range(300):  # a browser and a notebook server run as many
+    threading.Thread(target=stop.wait, daemon=True).start()
+box = grade_sandbox.Sandbox.__new__(grade_sandbox.Sandbox)
+box.bwrap, box.limits, box.as_stranger, box.readonly, box.data_dir = "bwrap", grade_sandbox.Limits(4 << 30), False, {}, None
+r = subprocess.run(box.command(None, ["/usr/bin/true"]), capture_output=True, text=True,
+                   preexec_fn=box.preexec(None, box.limits, os.getuid()))
+print(grade_sandbox.tasks_of(os.getuid()), r.returncode, r.stderr.strip())
+"""
+
+
+class BusyTeacherTest(unittest.TestCase):
+    """Run as the teacher (not root), the sandbox's process limit counts the teacher's own tasks too: with
+    300 of them running, a sandbox still starts (a flat limit of 256 made it fail to fork)."""
+
+    def test_a_teacher_running_300_tasks_can_still_grade(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root, to run as a user id of no account (setpriv)")
+        import grade_sandbox
+        uid = grade_sandbox.stranger()
+        # a copy the stranger can read (the checkout may sit in a folder only root can enter)
+        copy = pathlib.Path(tempfile.mkdtemp(prefix="deeptoy-busy-teacher-"))
+        try:
+            copy.chmod(0o755)
+            shutil.copy(GRADE.parent / "grade_sandbox.py", copy)
+            (copy / "classroom").mkdir()
+            shutil.copytree(GRADE.parent / "classroom" / "python", copy / "classroom" / "python")
+            for d in [copy] + [p for p in copy.rglob("*") if p.is_dir()]:
+                d.chmod(0o755)
+            for f in (p for p in copy.rglob("*") if p.is_file()):
+                f.chmod(0o644)
+            r = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "/usr/bin/python3", "-c",
+                                BUSY_TEACHER, str(copy)], capture_output=True, text=True, timeout=120, cwd="/")
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
+        self.assertEqual(0, r.returncode, r.stderr)
+        tasks, code, said = r.stdout.split(" ", 2)
+        self.assertGreater(int(tasks), 300, r.stdout)
+        self.assertEqual("0", code, f"the sandbox did not start for a teacher running {tasks} tasks: {said}")
 
 
 if __name__ == "__main__":
