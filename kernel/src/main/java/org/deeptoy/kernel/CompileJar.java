@@ -51,7 +51,7 @@ final class CompileJar {
 
     /**
      * The compile jar beside a kernel jar, if install.sh made one; else the kernel jar itself (a kernel
-     * run from the build's classes or without it compiles against everything, as before).
+     * run from the build's classes or without it compiles against its whole class path).
      */
     static String beside(String kernelClassPath) {
         if (kernelClassPath == null || kernelClassPath.contains(java.io.File.pathSeparator)

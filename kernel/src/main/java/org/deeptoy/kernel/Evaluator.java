@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.function.Function;
 
 import jdk.jshell.Diag;
-import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
@@ -846,9 +845,5 @@ final class Evaluator implements AutoCloseable {
     @Override
     public void close() {
         shell.close();
-    }
-
-    static String describe(Throwable e) {
-        return e instanceof EvalException ? ((EvalException) e).getExceptionClassName() : e.getClass().getName();
     }
 }

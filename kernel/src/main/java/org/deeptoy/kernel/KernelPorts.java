@@ -13,7 +13,7 @@ import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 /**
  * The ports of the connection file, checked before the kernel spends seconds starting: a port another
  * process took between Jupyter choosing it and the kernel binding it (30 kernels starting at once on
- * a class server make that likely) used to leave the kernel hanging silently. Now it exits at once
+ * a class server make that likely) would leave the kernel hanging silently. The kernel exits at once
  * with one line naming the port, and Jupyter's restarter starts it again on new random ports (it
  * does so only for a kernel that dies within seconds of its start).
  */

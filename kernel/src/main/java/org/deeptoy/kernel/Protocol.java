@@ -30,8 +30,8 @@ import io.github.spencerpark.jupyter.messages.request.ShutdownRequest;
 /**
  * The Jupyter messaging protocol on top of basekernel, closing its gaps: replies carry
  * {@code status}, the implementation is DeepToy's, the shell loop waits for messages in ZMQ's poller
- * instead of sleeping 50 ms between looks, {@code silent}/{@code store_history}/{@code stop_on_error} are honoured and history
- * requests are answered.
+ * (basekernel's sleeps 50 ms between looks), {@code silent}/{@code store_history}/{@code stop_on_error}
+ * are honoured and history requests are answered.
  */
 final class Protocol {
     /** The shell and control loops wait this long for a message before looking whether they were closed. */
@@ -39,7 +39,7 @@ final class Protocol {
 
     private final DeepToyKernel kernel;
     private final JupyterConnection connection;
-    private final History history = new History();
+    private final InputHistory history = new InputHistory();
     private final AtomicInteger executionCount = new AtomicInteger();
     /** Execute requests sent before this time are aborted (stop_on_error); null when not aborting. */
     private volatile Date abortSentBefore;

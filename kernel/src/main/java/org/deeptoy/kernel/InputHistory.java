@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** This session's executed cells (input and text output), for history requests. */
-final class History {
+/** The cells this kernel ran, with their text output, for history requests (a training run's history is {@link org.deeptoy.nn.History}). */
+final class InputHistory {
     private final List<String> inputs = new ArrayList<>();
     private final List<String> outputs = new ArrayList<>();
 
