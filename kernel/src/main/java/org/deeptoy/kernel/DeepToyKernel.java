@@ -41,6 +41,10 @@ public final class DeepToyKernel extends BaseKernel {
 
     /** Grading (DEEPTOY_GRADE=1, set by grade.sh and nbgrader's config) is read once, at start. */
     private final CellOutput output = new CellOutput(CellOutput.DEFAULT_LIMIT_CHARS, isOn(System.getenv("DEEPTOY_GRADE")));
+    /** What cells see without imports: the engine's packages and the display API. */
+    static final List<String> IMPORTS = java.util.stream.Stream.concat(Evaluator.ENGINE_IMPORTS.stream(),
+            java.util.stream.Stream.of("static " + Display.class.getName() + ".*")).toList();
+
     private final KernelSession session = new KernelSession();
     private final DisplayOutput displays = new DisplayOutput(getRenderer(), output);
     private final Evaluator evaluator;
@@ -61,7 +65,7 @@ public final class DeepToyKernel extends BaseKernel {
             .build();
 
     DeepToyKernel() {
-        evaluator = new Evaluator(session);
+        evaluator = new Evaluator(session, IMPORTS);
         magics = new Magics(evaluator);
         // a display handle as the last value was shown by display(); an Out[n] would repeat it
         evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : displays.render(v));

@@ -26,12 +26,14 @@ public final class Evaluator implements AutoCloseable {
     /** Returned by {@link #eval} when the cell's last snippet is not an expression. */
     public static final Object NO_VALUE = new Object();
 
-    /** Packages every notebook sees without imports; missing ones (not built yet) are skipped. */
-    static final List<String> IMPORTS = List.of(
+    /**
+     * The engine's packages, which every notebook sees without imports (the kernel adds its display
+     * API); missing ones (not built yet) are skipped.
+     */
+    public static final List<String> ENGINE_IMPORTS = List.of(
             "java.util.*",
             "org.deeptoy.tensor.*", "org.deeptoy.graph.*", "org.deeptoy.ops.*", "org.deeptoy.check.*", "org.deeptoy.course.*",
-            "org.deeptoy.data.*", "org.deeptoy.nn.*", "org.deeptoy.optim.*",
-            "static org.deeptoy.kernel.Display.*");
+            "org.deeptoy.data.*", "org.deeptoy.nn.*", "org.deeptoy.optim.*");
 
     private static final Set<Snippet.SubKind> VALUE_KINDS = Set.of(
             Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND, Snippet.SubKind.VAR_VALUE_SUBKIND,
@@ -62,14 +64,17 @@ public final class Evaluator implements AutoCloseable {
 
     /** The kernel's state this evaluator's cells share (their engine, value, thread). */
     private final KernelSession session;
+    /** What every session of this evaluator imports at its start (import statements without "import"). */
+    private final List<String> imports;
 
-    /** An evaluator of its own, outside a kernel: values render as text, displays are not sent. */
+    /** An evaluator of its own, outside a kernel, with the engine's imports: values render as text. */
     Evaluator() {
-        this(new KernelSession());
+        this(new KernelSession(), ENGINE_IMPORTS);
     }
 
-    public Evaluator(KernelSession session) {
+    public Evaluator(KernelSession session, List<String> imports) {
         this.session = session;
+        this.imports = List.copyOf(imports);
         JavadocSources.install();
         shell = newShell();
         analysis = shell.sourceCodeAnalysis();
@@ -96,7 +101,7 @@ public final class Evaluator implements AutoCloseable {
             }
             JShell s = b.build();
             s.addToClasspath(runtime);
-            for (String imp : IMPORTS) {
+            for (String imp : imports) {
                 s.eval("import " + imp + ";");
             }
             return s;
