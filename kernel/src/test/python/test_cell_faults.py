@@ -423,7 +423,7 @@ class CellFaults(unittest.TestCase):
         self.fault("%help", "%maven", "%vars", "ComputationalGraph", status="ok")
 
 
-# The imports JShell's own tool starts with (its DEFAULT startup), the kernel's (Evaluator.IMPORTS), and
+# The imports JShell's own tool starts with (its DEFAULT startup), the kernel's (DeepToyKernel.IMPORTS), and
 # others the course uses: each already in effect or harmless, so running it again changes nothing.
 JSHELL_DEFAULT_IMPORTS = ["java.io.*", "java.math.*", "java.net.*", "java.nio.file.*", "java.util.*",
                           "java.util.concurrent.*", "java.util.function.*", "java.util.prefs.*",

@@ -266,8 +266,4 @@ public final class ModelFile {
         if (csv == null || csv.isEmpty()) return new int[0];
         return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
     }
-
-    static String csv(int[] a) {
-        return Arrays.stream(a).mapToObj(String::valueOf).reduce((p, q) -> p + "," + q).orElse("");
-    }
 }

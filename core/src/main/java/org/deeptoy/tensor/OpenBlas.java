@@ -144,9 +144,9 @@ public final class OpenBlas implements Blas {
 
     /**
      * Writes x[0..size) rounded to float into native memory, a chunk at a time: the rounding loop runs on
-     * an array (fast at every JIT level) and each chunk goes over in one bulk copy. Putting value by value
-     * into the direct buffer was as fast once fully compiled, but 4x slower than the old copies under C1,
-     * where a class's kernels run for long on a busy server (bench/README).
+     * an array (fast at every JIT level) and each chunk goes over in one bulk copy. Values put one by one
+     * into the direct buffer are slow under C1, where a class's kernels run for long on a busy server
+     * (bench/README).
      */
     private static void putRounded(double[] x, int size, FloatPointer p, float[] chunk) {
         FloatBuffer to = p.asBuffer();

@@ -11,8 +11,28 @@ import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import org.deeptoy.kernel.display.DisplayHandle;
+import org.deeptoy.kernel.display.DisplayOutput;
+import org.deeptoy.kernel.display.LiveTraining;
+import org.deeptoy.kernel.display.Renderers;
+import org.deeptoy.kernel.jshell.CellException;
+import org.deeptoy.kernel.jshell.CompileJar;
+import org.deeptoy.kernel.jshell.ErrorFormat;
+import org.deeptoy.kernel.jshell.Evaluator;
+import org.deeptoy.kernel.jshell.KernelSession;
+import org.deeptoy.kernel.jshell.Magics;
+import org.deeptoy.kernel.wire.CellInput;
+import org.deeptoy.kernel.wire.CellOutput;
+import org.deeptoy.kernel.wire.KernelPorts;
+import org.deeptoy.kernel.wire.ParentWatch;
+import org.deeptoy.kernel.wire.Protocol;
 
-/** The DeepToy Jupyter kernel: Java cells on JShell's local engine with the engine preloaded. */
+/**
+ * The DeepToy Jupyter kernel: Java cells on JShell's local engine with the engine preloaded. It puts
+ * the packages together, each imported one way only: {@code wire} (the Jupyter protocol) runs cells
+ * through this class; {@code jshell} evaluates them; {@code display} renders values and sends them
+ * to the cell's output; {@code render} draws the engine's objects.
+ */
 public final class DeepToyKernel extends BaseKernel {
     static final String NAME = "deeptoy";
     static final String VERSION = versionOf();
@@ -21,7 +41,12 @@ public final class DeepToyKernel extends BaseKernel {
 
     /** Grading (DEEPTOY_GRADE=1, set by grade.sh and nbgrader's config) is read once, at start. */
     private final CellOutput output = new CellOutput(CellOutput.DEFAULT_LIMIT_CHARS, isOn(System.getenv("DEEPTOY_GRADE")));
-    private final KernelSession session = new KernelSession(this, output);
+    /** What cells see without imports: the engine's packages and the display API. */
+    static final List<String> IMPORTS = java.util.stream.Stream.concat(Evaluator.ENGINE_IMPORTS.stream(),
+            java.util.stream.Stream.of("static " + Display.class.getName() + ".*")).toList();
+
+    private final KernelSession session = new KernelSession();
+    private final DisplayOutput displays = new DisplayOutput(getRenderer(), output);
     private final Evaluator evaluator;
     private final Magics magics;
     private final CellInput stdin = new CellInput();
@@ -40,21 +65,13 @@ public final class DeepToyKernel extends BaseKernel {
             .build();
 
     DeepToyKernel() {
-        evaluator = new Evaluator(session);
+        evaluator = new Evaluator(session, IMPORTS);
         magics = new Magics(evaluator);
         // a display handle as the last value was shown by display(); an Out[n] would repeat it
-        evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : Display.render(this, v));
-        session.makeCurrent();
+        evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : displays.render(v));
+        Display.install(displays);
         Renderers.registerAll(getRenderer());
-        session.lendDisplay(LiveTraining::new);
-    }
-
-    CellOutput output() {
-        return output;
-    }
-
-    CellInput stdin() {
-        return stdin;
+        session.lendDisplay(() -> new LiveTraining(displays));
     }
 
     /** From now on System.out, System.err and System.in are the notebook's. */
@@ -146,6 +163,16 @@ public final class DeepToyKernel extends BaseKernel {
         return super.formatError(e);
     }
 
+    /** What a failed cell shows: a cell's error as the evaluator wrote it, anything else with its stack. */
+    static Protocol.Failure failure(Throwable e) {
+        if (e instanceof CellException) {
+            CellException c = (CellException) e;
+            return new Protocol.Failure(c.name(), c.getMessage(), c.lines());
+        }
+        return new Protocol.Failure(e.getClass().getSimpleName(), String.valueOf(e.getMessage()),
+                ErrorFormat.runtimeError(e, ErrorFormat.NO_SNIPPETS));
+    }
+
     /** An environment switch: 1, true, yes or on. */
     static boolean isOn(String value) {
         return value != null && java.util.Set.of("1", "true", "yes", "on").contains(value.trim().toLowerCase(java.util.Locale.ROOT));
@@ -195,7 +222,8 @@ public final class DeepToyKernel extends BaseKernel {
                 + ProcessHandle.current().pid() + " stopping"), "deeptoy-exit-note"));
         kernel.warmUp();
         kernel.takeSystemStreams();
-        new Protocol(kernel, connection).install();
+        new Protocol(kernel, new Protocol.Implementation(NAME, VERSION), kernel.output, kernel.stdin,
+                DeepToyKernel::failure, connection).install();
         try {
             connection.connect();
         } catch (RuntimeException e) { // a port taken since the check above (ZMQException)

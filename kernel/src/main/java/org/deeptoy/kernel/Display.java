@@ -1,29 +1,27 @@
 package org.deeptoy.kernel;
 
-import java.util.UUID;
-
-import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
-import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
-import io.github.spencerpark.jupyter.messages.publish.PublishClearOutput;
-import io.github.spencerpark.jupyter.messages.publish.PublishDisplayData;
-import io.github.spencerpark.jupyter.messages.publish.PublishUpdateDisplayData;
 import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.SimulationContext;
+import org.deeptoy.kernel.display.DisplayHandle;
+import org.deeptoy.kernel.display.DisplayOutput;
+import org.deeptoy.kernel.display.GraphView;
 
 /**
- * {@code display(obj)} and {@code updateDisplay(id, obj)} for notebook cells (statically imported
- * at start). They reach the kernel through {@link KernelSession#current()}, the kernel's single
- * static entry point; outside a kernel (e.g. in unit tests) they render but send nothing.
+ * {@code display(obj)}, {@code show(cg, ctx)}, {@code updateDisplay(id, obj)} and
+ * {@code clearOutput(wait)} for notebook cells (statically imported at start). Cells cannot be
+ * handed an object, so this is the kernel's single static entry point: the {@link DisplayOutput}
+ * the kernel installs. Outside a kernel (e.g. in unit tests) values render as text and nothing is sent.
  */
 public final class Display {
+    private static volatile DisplayOutput current = DisplayOutput.none();
+
     private Display() {
     }
 
-    /** Where displays go, in order with the cell's printed text; null outside a kernel. */
-    private static CellOutput output() {
-        KernelSession s = KernelSession.current();
-        return s == null ? null : s.output();
+    /** Makes {@code output} the one cells' displays go to. */
+    static void install(DisplayOutput output) {
+        current = output;
     }
 
     /**
@@ -31,14 +29,7 @@ public final class Display {
      * (as a cell's last value, the handle itself shows nothing).
      */
     public static DisplayHandle display(Object obj) {
-        String id = UUID.randomUUID().toString();
-        DisplayData data = render(obj);
-        data.setDisplayId(id);
-        CellOutput out = output();
-        if (out != null) {
-            out.publish(new PublishDisplayData(data));
-        }
-        return new DisplayHandle(id);
+        return current.display(obj);
     }
 
     /**
@@ -61,12 +52,7 @@ public final class Display {
 
     /** Replaces the output shown by {@link #display} under {@code id} with {@code obj}. */
     public static void updateDisplay(String id, Object obj) {
-        DisplayData data = render(obj);
-        data.setDisplayId(id);
-        CellOutput out = output();
-        if (out != null) {
-            out.publish(new PublishUpdateDisplayData(data));
-        }
+        current.updateDisplay(id, obj);
     }
 
     /**
@@ -74,39 +60,11 @@ public final class Display {
      * which avoids flicker in loops that redraw.
      */
     public static void clearOutput(boolean wait) {
-        CellOutput out = output();
-        if (out != null) {
-            out.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
-        }
+        current.clearOutput(wait);
     }
 
     /** The MIME bundle of {@code obj}, always with text/plain. */
     public static DisplayData render(Object obj) {
-        KernelSession s = KernelSession.current();
-        return render(s == null ? null : s.kernel(), obj);
+        return current.render(obj);
     }
-
-    /** The MIME bundle of {@code obj} made by {@code k}'s renderers (as text if k is null). */
-    static DisplayData render(BaseKernel k, Object obj) {
-        if (obj instanceof DisplayData) {
-            return new DisplayData((DisplayData) obj);
-        }
-        if (k == null || obj == null) {
-            // basekernel's renderer throws on null; a student's unfinished `return null` must show as null
-            return new DisplayData(String.valueOf(obj));
-        }
-        DisplayData data = k.getRenderer().render(obj);
-        Object text = data.getData(MIMEType.TEXT_PLAIN);
-        if (text == null) {
-            data.putText("null"); // a toString() that returns null
-        } else if (text.toString().length() > MAX_TEXT) {
-            String s = text.toString();
-            data.putText(s.substring(0, MAX_TEXT) + "\n… " + CellOutput.size(s.length() - MAX_TEXT)
-                    + " more not shown (the value's text is " + CellOutput.size(s.length()) + ")");
-        }
-        return data;
-    }
-
-    /** Longest text/plain shown for one value; more would make the notebook unusable. */
-    static final int MAX_TEXT = 100_000;
 }

@@ -1,0 +1,230 @@
+package org.deeptoy.kernel.wire;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import io.github.spencerpark.jupyter.channels.JupyterConnection;
+import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
+import io.github.spencerpark.jupyter.kernel.BaseKernel;
+import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
+import io.github.spencerpark.jupyter.kernel.LanguageInfo;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import io.github.spencerpark.jupyter.messages.HMACGenerator;
+import io.github.spencerpark.jupyter.messages.Header;
+import io.github.spencerpark.jupyter.messages.Message;
+import io.github.spencerpark.jupyter.messages.MessageType;
+import io.github.spencerpark.jupyter.messages.publish.PublishError;
+import io.github.spencerpark.jupyter.messages.publish.PublishExecuteInput;
+import io.github.spencerpark.jupyter.messages.publish.PublishExecuteResult;
+import io.github.spencerpark.jupyter.messages.reply.ErrorReply;
+import io.github.spencerpark.jupyter.messages.reply.ExecuteReply;
+import io.github.spencerpark.jupyter.messages.request.ExecuteRequest;
+import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
+import io.github.spencerpark.jupyter.messages.request.ShutdownRequest;
+
+/**
+ * The Jupyter messaging protocol on top of basekernel, closing its gaps: replies carry
+ * {@code status}, the implementation is DeepToy's, the shell loop waits for messages in ZMQ's poller
+ * (basekernel's sleeps 50 ms between looks), {@code silent}/{@code store_history}/{@code stop_on_error}
+ * are honoured and history requests are answered.
+ */
+public final class Protocol {
+    /** What a failed cell shows: the error's name, its message and the lines of its traceback. */
+    public record Failure(String name, String message, List<String> lines) {
+    }
+
+    /** The kernel's implementation name and version, as kernel_info_reply reports them. */
+    public record Implementation(String name, String version) {
+    }
+
+    /** The shell and control loops wait this long for a message before looking whether they were closed. */
+    private static final long POLL_MS = 100;
+
+    private final BaseKernel kernel;
+    private final Implementation implementation;
+    private final CellOutput output;
+    private final CellInput stdin;
+    private final Function<Throwable, Failure> failures;
+    private final JupyterConnection connection;
+    private final InputHistory history = new InputHistory();
+    private final AtomicInteger executionCount = new AtomicInteger();
+    /** Execute requests sent before this time are aborted (stop_on_error); null when not aborting. */
+    private volatile Date abortSentBefore;
+
+    /**
+     * Serves {@code kernel} on {@code connection}: its cells print to {@code output} and read
+     * {@code stdin}; what a cell throws is shown as {@code failures} makes it.
+     */
+    public Protocol(BaseKernel kernel, Implementation implementation, CellOutput output, CellInput stdin,
+                    Function<Throwable, Failure> failures, JupyterConnection connection) {
+        this.kernel = kernel;
+        this.implementation = implementation;
+        this.output = output;
+        this.stdin = stdin;
+        this.failures = failures;
+        this.connection = connection;
+    }
+
+    /**
+     * A connection whose shell, control and stdin channels survive forged and malformed messages
+     * (see GuardedShellChannel) and whose shell and control loops wake as a message arrives.
+     */
+    public static JupyterConnection connect(KernelConnectionProperties props) throws Exception {
+        JupyterConnection conn = new JupyterConnection(props);
+        org.zeromq.ZMQ.Context ctx = BasekernelAdapter.context(conn);
+        HMACGenerator hmac = props.createHMACGenerator();
+        PrintStream log = System.err; // the kernel's own stderr: cells swap System.err later
+        BasekernelAdapter.replaceChannels(conn,
+                new GuardedShellChannel(ctx, hmac, false, conn, POLL_MS, log),
+                new GuardedShellChannel(ctx, hmac, true, conn, POLL_MS, log),
+                new GuardedStdinChannel(ctx, hmac, log));
+        return conn;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void install() {
+        kernel.becomeHandlerForConnection(connection);
+        stdin.bind(BasekernelAdapter.stdin(connection), BasekernelAdapter.contextOf(connection));
+        connection.setHandler(MessageType.EXECUTE_REQUEST, this::execute);
+        connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, msg) -> {
+            env.setBusyDeferIdle();
+            Map<String, Object> info = ok();
+            info.put("protocol_version", Header.PROTOCOL_VERISON);
+            info.put("implementation", implementation.name());
+            info.put("implementation_version", implementation.version());
+            info.put("language_info", languageInfo(kernel.getLanguageInfo()));
+            info.put("banner", kernel.getBanner());
+            info.put("help_links", List.of());
+            reply(env, MessageType.KERNEL_INFO_REPLY, info);
+        });
+        connection.setHandler(MessageType.INTERRUPT_REQUEST, (env, msg) -> {
+            kernel.interrupt();
+            reply(env, MessageType.INTERRUPT_REPLY, ok());
+        });
+        connection.setHandler(MessageType.SHUTDOWN_REQUEST, (env, msg) -> {
+            boolean restart = msg.getContent().isRestart();
+            Map<String, Object> content = ok();
+            content.put("restart", restart);
+            kernel.onShutdown(restart);
+            reply(env, MessageType.SHUTDOWN_REPLY, content);
+            env.markForShutdown();
+        });
+        connection.setHandler(MessageType.HISTORY_REQUEST, (env, msg) -> {
+            env.setBusyDeferIdle();
+            HistoryRequest req = msg.getContent();
+            List<List<Object>> entries;
+            if (req instanceof HistoryRequest.Tail) {
+                entries = history.tail(((HistoryRequest.Tail) req).getMaxReturnLength(), req.includeOutput());
+            } else if (req instanceof HistoryRequest.Range) {
+                HistoryRequest.Range r = (HistoryRequest.Range) req;
+                entries = history.range(r.getStart(), r.getStop(), req.includeOutput());
+            } else {
+                HistoryRequest.Search s = (HistoryRequest.Search) req;
+                entries = history.search(s.getPattern(), s.getMaxReturnLength(), s.filterUnique(), req.includeOutput());
+            }
+            Map<String, Object> content = ok();
+            content.put("history", entries);
+            reply(env, MessageType.HISTORY_REPLY, content);
+        });
+        MessageType commInfoRequest = MessageType.getType("comm_info_request");
+        MessageType commInfoReply = MessageType.getType("comm_info_reply");
+        connection.setHandler(commInfoRequest, (env, msg) -> {
+            env.setBusyDeferIdle();
+            Map<String, Object> content = ok();
+            content.put("comms", Map.of());
+            reply(env, commInfoReply, content);
+        });
+    }
+
+    private static Map<String, Object> ok() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        return m;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void reply(ShellReplyEnvironment env, MessageType type, Map<String, Object> content) {
+        env.reply(new Message(env.getContext(), type, content));
+    }
+
+    static Map<String, Object> languageInfo(LanguageInfo language) {
+        Map<String, Object> lang = new LinkedHashMap<>();
+        lang.put("name", language.getName());
+        lang.put("version", language.getVersion());
+        lang.put("mimetype", language.getMimetype());
+        lang.put("file_extension", language.getFileExtension());
+        lang.put("pygments_lexer", language.getPygmentsLexer());
+        lang.put("codemirror_mode", language.getCodemirrorMode());
+        return lang;
+    }
+
+    /** When the client sent the request; basekernel's own parser rejects microsecond timestamps. */
+    private static Date sentAt(Message<?> msg) {
+        try {
+            return Date.from(java.time.Instant.parse(msg.getHeader().getTimestamp().getDateString()));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void execute(ShellReplyEnvironment env, Message<ExecuteRequest> msg) {
+        ExecuteRequest req = msg.getContent();
+        env.setBusyDeferIdle();
+        Date abortBefore = abortSentBefore;
+        Date sent = sentAt(msg);
+        if (abortBefore != null && sent != null && sent.before(abortBefore)) {
+            Map<String, Object> content = new LinkedHashMap<>();
+            content.put("status", "aborted");
+            content.put("execution_count", executionCount.get());
+            reply(env, MessageType.EXECUTE_REPLY, content);
+            return;
+        }
+        abortSentBefore = null;
+        boolean silent = req.isSilent();
+        boolean store = req.shouldStoreHistory() && !silent;
+        int count = store ? executionCount.incrementAndGet() : executionCount.get();
+        if (store) {
+            history.add(req.getCode());
+        }
+        if (!silent) {
+            env.publish(new PublishExecuteInput(req.getCode(), count));
+        }
+        output.startCell(env);
+        stdin.startCell(env, req.isStdinEnabled());
+        try {
+            DisplayData out = kernel.eval(req.getCode());
+            output.endCell();
+            if (out != null && store) {
+                history.setLastOutput(String.valueOf(out.getData(MIMEType.TEXT_PLAIN)));
+            }
+            if (out != null && !silent) {
+                env.publish(new PublishExecuteResult(count, out));
+            }
+            env.reply(new ExecuteReply(count, Map.of()));
+        } catch (Throwable e) {
+            output.endCell();
+            Failure failure = failures.apply(e);
+            String name = failure.name();
+            String message = failure.message();
+            List<String> lines = failure.lines();
+            if (!silent) {
+                env.publish(new PublishError(name, message, lines));
+            }
+            ErrorReply error = new ErrorReply(name, message, lines);
+            error.setExecutionCount(count);
+            env.replyError(ExecuteReply.MESSAGE_TYPE.error(), error);
+            if (req.shouldStopOnError()) {
+                abortSentBefore = new Date();
+            }
+        } finally {
+            stdin.endCell();
+        }
+    }
+}
