@@ -93,7 +93,9 @@ cnn.graph()
 // ## Training
 // Adam, learning rate 0.001 (× 0.3 after 2 epochs), batches of 64. A convolution costs more than a dense
 // layer of the same parameter count, because every weight is used at every position: four epochs over
-// 60 000 digits take one and a half to two minutes on two cores (92 s and 111 s in two runs here).
+// 60 000 digits take one and a half to two minutes on two cores (92 s, 111 s and 116 s in runs here). A busy
+// machine takes longer: one run while the machine was shared with many other jobs took 12:39, with the
+// same results.
 // %%
 int epochs = quick ? 1 : 4;
 History h = cnn.fit(train, new FitOptions().epochs(epochs).batchSize(64)
@@ -124,7 +126,8 @@ Tensor featureMaps = new SimulationContext().forward(fg).value(maps).reshape(16,
 Images.grid(featureMaps, 8, null, Images.Options.defaults().scaling(Images.Scaling.PER_IMAGE).zoom(3))
 // %% md
 // Where the 86 mistakes fall: the confusion matrix counts, for each true digit (row), how often the
-// network predicted each digit (column); right answers are on the diagonal.
+// network predicted each digit (column). The right answers on the diagonal are blue; the mistakes off it
+// are red, on a scale of their own, darkest for the most frequent one.
 // %%
 Charts.confusionMatrix(cnn.confusionMatrix(test), test.classNames())
 // %% md
