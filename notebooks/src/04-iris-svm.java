@@ -90,8 +90,11 @@ ctx.gradient(scores)
 // standardised (mean 0, variance 1, measured on the training set only), which lets one learning rate suit
 // all four. The recipe: λ = 0.01, SGD with momentum 0.9, learning rate 0.01, batches of 16, 200 epochs (a
 // fraction of a second).
-// Under the cell, `fit` draws a progress bar and one loss chart: the loss of every batch (pale) and its mean
-// over each epoch (dark).
+// Under the cell, `fit` draws a progress bar and one loss chart. The dark line is the mean loss of each
+// epoch. The pale "batch loss" line follows the single batches, averaged over groups of consecutive
+// batches so that the chart draws at most 400 points: 105 training flowers make 7 batches per epoch (six of
+// 16 and a last one of 9), 1400 batches in 200 epochs, so each pale point is the mean of 4 batches. The
+// "loss" in the progress line is the loss of the last batch alone, so it jumps more than either line.
 // %%
 Split split = iris.split(0.3, 1);
 LinearSvm svm = LinearSvm.builder().inputs(4).classes(3).l2(1e-2).seed(1).build();
@@ -101,8 +104,9 @@ History h = svm.fit(split.train(), new FitOptions().epochs(epochs).batchSize(16)
         .optimizer(new Sgd(0.01).momentum(0.9)).seed(1).verbose(false));
 System.out.println(svm + ", " + split.train().size() + " training flowers, " + epochs + " epochs");
 // %% md
-// The loss falls fast and then flattens (the batch losses scatter around the mean, as each batch holds
-// other flowers): most flowers meet their margins, and the remaining loss comes
+// The loss falls fast and then flattens near 0.2 (the batch losses scatter around the mean, as each batch
+// holds other flowers; the progress line's 0.232 is the last batch of 9 flowers alone): most flowers meet
+// their margins, and the remaining loss comes
 // from the few *versicolor* / *virginica* that overlap. Now the flowers it never saw:
 // %%
 double svmAccuracy = svm.score(split.test());

@@ -67,26 +67,55 @@ var optimizers = new LinkedHashMap<String, Optimizer>();
 optimizers.put("SGD η=0.018", new Sgd(0.018));
 optimizers.put("momentum η=0.005", new Sgd(0.005).momentum(0.9));
 optimizers.put("Adam η=0.2", new Adam(0.2));
-XYChart paths = new XYChartBuilder().width(640).height(360).title("80 steps in the valley").xAxisTitle("w₁").yAxisTitle("w₂").build();
+// Equal scales on both axes (at 760 × 374 pixels a unit of w₁ and a unit of w₂ are both 115 pixels long), so
+// that the valley looks as narrow as it is, and grey contours of the loss: each ellipse joins the points
+// where L is 0.125, 0.5, 2, 8 or 32.
+XYChart paths = new XYChartBuilder().width(760).height(374).title("80 steps in the valley").xAxisTitle("w₁").yAxisTitle("w₂").build();
+for (double level : new double[] {0.125, 0.5, 2, 8, 32}) {
+    double[] c1 = new double[361], c2 = new double[361];
+    for (int i = 0; i <= 360; i++) {
+        c1[i] = Math.sqrt(2 * level) * Math.cos(Math.toRadians(i));
+        c2[i] = Math.sqrt(2 * level / 100) * Math.sin(Math.toRadians(i));
+    }
+    var contour = paths.addSeries("L = " + level, c1, c2);
+    contour.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+    contour.setLineColor(new java.awt.Color(0xbbbbbb));
+    contour.setLineWidth(1f);
+    contour.setShowInLegend(false);
+}
 var losses = new LinkedHashMap<String, double[]>();
+// The colours of the loss chart below (Charts.curves), so each optimizer keeps its colour.
+var colours = new ArrayDeque<>(List.of(new java.awt.Color(0x1f77b4), new java.awt.Color(0xff7f0e), new java.awt.Color(0x2ca02c)));
 for (var e : optimizers.entrySet()) {
     double[][] p = walk(e.getValue(), 80);
-    paths.addSeries(e.getKey(), p[0], p[1]).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+    var path = paths.addSeries(e.getKey(), p[0], p[1]);
+    path.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+    java.awt.Color colour = colours.pop();
+    path.setLineColor(colour);
+    path.setMarkerColor(colour);
     losses.put(e.getKey(), p[2]);
     System.out.println(String.format("%-17s final loss %.2e at w = (%.3f, %.3f)", e.getKey(), p[2][80], p[0][80], p[1][80]));
 }
+paths.getStyler().setXAxisMin(-4.5).setXAxisMax(1.0).setYAxisMin(-1.0).setYAxisMax(1.1);
+paths.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+paths.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
 paths.getStyler().setMarkerSize(4);
 paths.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
 paths
 // %% md
+// The grey ellipses are contours of the loss, from L = 0.125 around the minimum to L = 32, with both axes on
+// the same scale: each ellipse is 10 times as wide as it is tall, the narrow valley, and a step across it
+// changes the loss far more than a step of the same length along it.
 // SGD first zigzags across the steep direction (each step overshoots by 80 %), then creeps along the flat
 // one: its learning rate is capped by the steep direction, so along `w₁` each step removes only 1.8 % of the
 // distance, and after 80 steps it is still far from the minimum. Momentum swings across the valley too, but
 // its velocity builds up along it and carries it to the minimum. Adam moves both coordinates at about the
 // same rate whatever their gradients' size, so it heads diagonally for the middle, overshoots the minimum
-// and turns back. The loss per step, on a log scale:
+// and turns back. The loss per step, on a log scale (step 0 is the start, L = 58):
 // %%
-XYChart lossChart = Charts.curves("Loss per step", "step", "loss", losses);
+double[] stepNumbers = new double[81]; // step 0 is the start
+for (int t = 0; t <= 80; t++) stepNumbers[t] = t;
+XYChart lossChart = Charts.curves("Loss per step", "step", "loss", stepNumbers, losses);
 lossChart.getStyler().setYAxisLogarithmic(true);
 lossChart
 // %% md

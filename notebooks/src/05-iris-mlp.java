@@ -62,9 +62,12 @@ mlp.graph()
 // Training uses Adam (a per-weight adaptive step) with learning rate 0.01, batches of 16, and the same
 // standardisation as the SVM (a fraction of a second). To watch it learn without touching the test
 // flowers, `validationSplit(0.2)` holds out a fifth of the training flowers and scores them after every
-// epoch; the model trains on the other 84. The live chart's pale "batch loss" line is the loss of the
-// batches averaged in groups (the chart draws at most 400 points), its dark line the mean per
-// epoch; the progress line under it shows the loss of the last batch alone, which jumps from batch to batch.
+// epoch; the model trains on the other 84. The live chart is drawn as in notebook 4: the dark line is the
+// mean loss per epoch; the pale "batch loss" line is the loss of the batches averaged over groups of
+// consecutive batches (at most 400 points: here 6 batches × 100 epochs = 600 batches, so pairs); the
+// progress line under it shows the loss of the last batch alone. That batch holds the 4 flowers left over
+// after five batches of 16, so one badly scored flower moves it a lot: 0.5071 at the end of this run, while
+// the epoch means end near 0.25.
 // %%
 mlp.scaler(Scaler.standardize(split.train()));
 int epochs = quick ? 60 : 100;

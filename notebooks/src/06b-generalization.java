@@ -103,7 +103,9 @@ System.out.println(String.format("dropout (p = 0.5): training accuracy %.4f, val
         dropoutHistory.last().accuracy(), dropoutHistory.last().validationAccuracy()));
 // %% md
 // ## Cure 3: early stopping
-// Validation accuracy peaks and then drifts while training accuracy keeps rising. Early stopping keeps a
+// In the runs above validation accuracy stops rising after ten to fifteen epochs and then only wobbles
+// around 0.90, while training accuracy has reached 1: the later epochs cost time and teach nothing that
+// carries over (on other data they often make validation accuracy fall). Early stopping keeps a
 // copy of the weights whenever validation accuracy beats its best so far, stops once `patience` epochs in a
 // row have not beaten it, and puts the best copy back. `fit` does it with `.earlyStopping(patience)`:
 // %%
@@ -140,9 +142,16 @@ System.out.println(String.format("best validation accuracy: %s (%.4f)", names[be
 Table.create("1000 training digits", StringColumn.create("model", names), DoubleColumn.create("training accuracy", trainAcc),
         DoubleColumn.create("validation accuracy", valAcc))
 // %% md
-// On 1000 digits the cures differ by a point or so, and which one wins can change with the seed: with so
-// little data, validation accuracy itself is noisy. The model with the best validation accuracy is the one
-// we keep, and only now does the test set speak, once:
+// The training accuracies in the table are the finished models scored on the 1000 training digits in
+// inference mode: all 1000 right. The 0.9990 printed for dropout above is `fit`'s own figure for its last
+// epoch, measured on each batch as it was seen, before that batch's update and with dropout switching half
+// the hidden units off: one digit of 1000 wrong under those conditions.
+//
+// On 1000 digits the four runs end within half a point of each other (validation 0.9033 to 0.9082). Here
+// the validation curves only level off, they do not fall, so early stopping saves epochs but not accuracy:
+// it kept epoch 15 (0.9057), and the dropout run that went on to epoch 40 ended a little higher (0.9082).
+// Which run wins can change with the seed: with so little data, validation accuracy itself is noisy. The
+// model with the best validation accuracy is the one we keep, and only now does the test set speak, once:
 // %%
 System.out.println(String.format("test accuracy of the chosen model: %.4f (%s, 10 000 test digits)",
         models[best].score(mnist.test()), names[best]));

@@ -81,7 +81,8 @@ VectorizationChecks.distances((cg, a, b) -> distances(cg, a, b));
 // %% md
 // ## Timed
 // Both versions on the photos above. The loop version works on `double[][]` copies of `A` and `B`; the
-// tensor version runs the graph. In full mode the loop version takes about a quarter of a minute.
+// tensor version runs the graph. In full mode the loop version takes 5 to 16 s in our runs (longer on a busy
+// machine).
 // %%
 double[][] rowsOf(Tensor t) {
     double[][] r = new double[t.dim(0)][];
@@ -110,13 +111,22 @@ if (Arrays.equals(tensorD.shape(), new int[] {a.length, b.length})) {
 }
 // %% md
 // Both give the same 2.5 million distances (they differ by about 10⁻¹⁰, rounding in a different order).
-// When this notebook was stored, the loops took 16.0 s and the tensor version 2.4 s: 7 times faster, on a
-// machine busy with two other trainings, so the figures move from run to run. The work is the same, about
-// 7.7 billion multiply-adds; the difference is how it is done. The loop does one multiply-add at a time in
-// an order that reads `b` row after row for every `a_i`; the matrix product runs BLAS, which works on small
-// blocks that stay in the CPU's cache, does several multiply-adds per instruction (SIMD) and uses both cores.
-// The same holds for every layer of a network: `fit` spends its time in a few matrix products, never in
-// loops over single numbers.
+// When this notebook was stored, the loops took 5.5 s and the tensor version 0.9 s: 6 times faster (an
+// earlier run on a busier machine took 16.0 s and 2.4 s); the figures move from run to run. The work is the
+// same, about 7.7 billion multiply-adds, 15 billion floating-point operations (FLOP) counting two per
+// multiply-add: the loop ran at about 2.8 GFLOP/s (billions per second), the tensor version at about 17.
+// The loop does one multiply-add at a time, in an order that reads `b` row after row for every `a_i`; the
+// matrix product runs OpenBLAS, which works on small blocks that stay in the CPU's cache and does several
+// multiply-adds per instruction (SIMD).
+//
+// 17 GFLOP/s is still far below what OpenBLAS can do: notebook 9 measures the product alone at up to about
+// 95 GFLOP/s (and the pure-Java EJML backend at about 5). The time above is the whole graph, run once:
+// squaring and summing the 17 million numbers of `A` and `B`, transposing `B` (a copy of 15 million
+// numbers), copying the operands into native memory for OpenBLAS, all in code the JVM compiles the first
+// time it runs, with no warm-up and no repetition; notebook 9 shows how to measure a speed fairly. (The
+// kernel gives OpenBLAS every core when it runs for you alone, one core under JupyterHub, where many
+// kernels share the machine.) The lesson holds all the same for every layer of a network: `fit` spends
+// its time in a few matrix products, never in loops over single numbers.
 //
 // ## A use: the nearest neighbour
 // Each test photo gets the class of its nearest training photo (the smallest `D[i][j]` in its row, found as
@@ -130,6 +140,6 @@ for (int i = 0; i < nearest.length; i++) if (known.labels()[nearest[i]] == asked
 System.out.printf("nearest neighbour accuracy on %d test photos: %.3f (chance 0.10)%n", asked.size(), (double) right / asked.size());
 // %% md
 // 0.274 on 500 test photos (chance 0.10): a nearest neighbour in raw pixels finds photos with similar
-// colours and layout, not the same object, and it is below the linear SVM of notebook 7 (about 0.40),
+// colours and layout, not the same object, and it is below the linear SVM of notebook 7 (0.41),
 // although it keeps all 5000 training photos instead of ten templates. Comparing a test photo with every
 // training photo also gets slower as the training set grows; the SVM's cost does not.

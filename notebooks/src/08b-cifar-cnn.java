@@ -111,6 +111,12 @@ Charts.curves("Training loss (mean of 20 batches)", "batches / 20", "loss", loss
 // Three blocks of `conv 3 × 3 → relu → batch norm → max-pool`, with 16, 32 and 64 filters: the photo
 // shrinks 32 → 16 → 8 → 4 while the channels grow, then a dense layer of 128 units and the 10 scores.
 // Inputs are standardised per colour channel. Adam at 0.002, the learning rate × 0.3 after each 2 epochs.
+//
+// Batch norm sits after the relu here, and before it in the MLP above (`x·W1 + b1 → batch norm → relu`).
+// Both placements are in use: the batch norm paper normalised the sums before the non-linearity; many
+// later networks normalise after it, so the next layer gets inputs of mean 0 and variance 1. Which trains
+// better varies from network to network. `Cnn.builder()` puts batch norm where `.batchNorm()` is called,
+// after the conv and its relu; `Mlp.builder().batchNorm(true)` puts it before each activation.
 // %%
 Cnn cnn = Cnn.builder().input(3, 32, 32)
         .conv(16, 3).batchNorm().pool(2)
@@ -145,7 +151,11 @@ Table.create("CIFAR-10, 10 000 test photos", StringColumn.create("model", "linea
 // %% md
 // ## Looking inside: the first layer's filters
 // The 16 filters `K1` `[16, 3, 3, 3]` of the first conv layer, each a 3 × 3 patch of red, green and blue
-// weights, drawn as a colour picture (each stretched from its own smallest to largest weight; grey = 0):
+// weights, drawn as a colour picture. Each filter is stretched on its own, one scale for its 27 weights:
+// its smallest weight gives that colour channel nothing, its largest full brightness. So a pixel's hue says
+// which colours that pixel weighs more than the others (green: the green weight above the red and blue
+// ones), and a grey pixel has three equal weights, whatever their value; where a weight of 0 falls between
+// dark and bright differs from filter to filter.
 // %%
 Tensor k1 = cnn.graph().find("K1").value();
 System.out.println("K1 " + Arrays.toString(k1.shape()));

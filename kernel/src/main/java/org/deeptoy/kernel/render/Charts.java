@@ -32,6 +32,8 @@ public final class Charts {
     public static final int WIDTH = 640, HEIGHT = 400;
 
     /** Matplotlib's "tab10": distinct, and familiar to anyone who has seen a Python notebook. */
+    /** The darkest red of a confusion matrix: its most frequent mistake. */
+    static final Color MISTAKE_RED = new Color(0xcb181d);
     static final Color[] PALETTE = {
             new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
             new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
@@ -216,7 +218,9 @@ public final class Charts {
 
     /**
      * A confusion matrix as a PNG heat map: rows are true classes, columns predicted ones, each cell
-     * shows its count, shaded by the share of its row (so rare classes stay readable).
+     * shows its count. The diagonal (right answers) is blue, shaded by the share of its row; the cells
+     * off it (mistakes) have a red scale of their own, up to the largest mistake count, so that a good
+     * classifier's few mistakes show instead of fading beside a diagonal of thousands.
      */
     public static byte[] confusionMatrix(int[][] counts, List<String> names) {
         int k = names.size();
@@ -238,15 +242,16 @@ public final class Charts {
         int cell = k <= 10 ? 46 : Math.max(22, 460 / k);
         // Column names fit under their cells (digits) or are turned to read upwards (words).
         boolean turn = longest > cell - 4;
-        int left = 40 + longest + 10, top = 56, bottom = (turn ? longest : fm.getHeight()) + 36;
+        int left = 40 + longest + 10, top = 66, bottom = (turn ? longest : fm.getHeight()) + 36;
         int width = left + k * cell + 30, height = top + k * cell + bottom;
         BufferedImage img = Canvas.image(width, height);
         Graphics2D g = Canvas.graphics(img);
-        int total = 0, correct = 0;
+        int total = 0, correct = 0, mostMistakes = 0;
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
                 total += counts[i][j];
                 if (i == j) correct += counts[i][j];
+                else mostMistakes = Math.max(mostMistakes, counts[i][j]);
             }
         }
         g.setColor(new Color(0x222222));
@@ -254,13 +259,18 @@ public final class Charts {
         String title = "Confusion matrix" + (total > 0 ? String.format(java.util.Locale.ROOT, " · accuracy %.1f%% of %d",
                 100.0 * correct / total, total) : "");
         g.drawString(title, left, 24);
+        g.setFont(label);
+        g.setColor(new Color(0x555555));
+        g.drawString("blue: right answers · red: mistakes, darkest = " + mostMistakes, left, 46);
         Font cellFont = new Font(Font.SANS_SERIF, Font.PLAIN, cell >= 40 ? 13 : 10);
         for (int i = 0; i < k; i++) {
             int rowSum = 0;
             for (int v : counts[i]) rowSum += v;
             for (int j = 0; j < k; j++) {
-                double share = rowSum == 0 ? 0 : (double) counts[i][j] / rowSum;
-                Color fill = blend(new Color(0xf7fbff), new Color(0x08306b), Math.sqrt(share));
+                double depth = i == j ? (rowSum == 0 ? 0 : Math.sqrt((double) counts[i][j] / rowSum))
+                        : counts[i][j] == 0 ? 0 : 0.12 + 0.88 * counts[i][j] / mostMistakes; // any mistake is tinted
+                Color fill = i == j ? blend(new Color(0xf7fbff), new Color(0x08306b), depth)
+                        : blend(Color.WHITE, MISTAKE_RED, depth);
                 int x = left + j * cell, y = top + i * cell;
                 g.setColor(fill);
                 g.fillRect(x, y, cell, cell);
@@ -269,11 +279,16 @@ public final class Charts {
                     g.setFont(cellFont);
                     FontMetrics cm = g.getFontMetrics();
                     if (cm.stringWidth(s) < cell - 2) {
-                        g.setColor(Math.sqrt(share) > 0.55 ? Color.WHITE : new Color(0x333333));
+                        g.setColor(depth > 0.55 ? Color.WHITE : counts[i][j] == 0 ? new Color(0xaaaaaa) : new Color(0x333333));
                         g.drawString(s, x + (cell - cm.stringWidth(s)) / 2, y + (cell + cm.getAscent() - cm.getDescent()) / 2);
                     }
                 }
             }
+        }
+        g.setColor(new Color(0xe4e4e4)); // cell borders, so that rows and columns of zeros stay readable
+        for (int i = 1; i < k; i++) {
+            g.drawLine(left, top + i * cell, left + k * cell, top + i * cell);
+            g.drawLine(left + i * cell, top, left + i * cell, top + k * cell);
         }
         g.setColor(new Color(0xbbbbbb));
         g.setStroke(new BasicStroke(1f));

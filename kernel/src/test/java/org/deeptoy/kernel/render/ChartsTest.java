@@ -157,6 +157,8 @@ class ChartsTest {
         Samples.write("mnist-confusion.png", png);
         BufferedImage img = ImagesTest.decode(png);
         assertTrue(img.getWidth() > 10 * 46 && img.getHeight() > 10 * 46, img.getWidth() + "x" + img.getHeight());
+        // The most frequent mistake is drawn in the darkest red, however large the diagonal.
+        assertTrue(count(img, Charts.MISTAKE_RED) > 46 * 46 / 2, "the largest off-diagonal cell is dark red");
 
         List<String> cifar = List.of(Datasets.cifarNames());
         int[][] c10 = new int[10][10];
