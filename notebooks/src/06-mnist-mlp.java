@@ -55,7 +55,7 @@ mlp.graph()
 // options; the edge pixels fill the gap). A 7 one pixel further left is still a 7, so the network sees
 // slightly different digits in every epoch and learns their shapes rather than their exact pixels.
 // Eight epochs over 60 000 images took 24–32 s of training in our runs on two cores (the line under the
-// chart; a machine busy with other work takes longer: 616 s once, with the same results). The network then
+// chart; on a class server where others train too it takes longer, with the same results). The network then
 // gets 0.9878 of the 10 000 test digits right (122 wrong); without the moves
 // the same network needed ten epochs for 0.9857 when this notebook was written. The progress bar shows the
 // epoch, the batch and the time left; the chart shows the loss of every batch (pale) and its mean per

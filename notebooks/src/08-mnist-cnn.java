@@ -94,8 +94,7 @@ cnn.graph()
 // Adam, learning rate 0.001 (× 0.3 after 2 epochs), batches of 64. A convolution costs more than a dense
 // layer of the same parameter count, because every weight is used at every position: four epochs over
 // 60 000 digits take one and a half to two minutes on two cores (92 s to 119 s in our runs; the progress
-// line shows this run's). A busy machine takes longer: one run while the machine was shared with many other
-// jobs took 12:39, with the same results.
+// line shows this run's). On a class server where others train too it takes longer, with the same results.
 // %%
 int epochs = quick ? 1 : 4;
 History h = cnn.fit(train, new FitOptions().epochs(epochs).batchSize(64)
