@@ -93,8 +93,9 @@ gemmChart
 // Both compute exactly the same `2·n³` operations; the difference is how many they finish per clock cycle.
 // - **SIMD and FMA.** A modern x86 core has vector units: one AVX2 *fused multiply-add* instruction does 4
 //   double multiplications and 4 additions at once, and a core can issue two per cycle: 16 FLOPs per cycle,
-//   about 50 GFLOP/s per core at 3 GHz (AVX-512 doubles that, and the table above used every core of the
-//   machine, so it can show more than 50). OpenBLAS's inner kernels are written by hand in assembly for each CPU family.
+//   about 50 GFLOP/s per core at 3 GHz (CPUs with two AVX-512 units per core double that). Working alone, the
+//   kernel gives OpenBLAS every core: the stored run had two, so its ceiling was about 100 GFLOP/s, and
+//   OpenBLAS reached 95 at n = 512. OpenBLAS's inner kernels are written by hand in assembly for each CPU family.
 //   The JVM's JIT vectorises simple loops only sometimes, and not the ones in a general matrix product.
 // - **Caches.** Reading a number from main memory costs ~100 cycles. OpenBLAS cuts the matrices into blocks
 //   that fit the L1/L2 caches and reuses each loaded number many times (a matrix product does `2n³` FLOPs on
