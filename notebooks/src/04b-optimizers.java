@@ -120,8 +120,12 @@ lossChart.getStyler().setYAxisLogarithmic(true);
 lossChart
 // %% md
 // ## The learning rate
-// The learning rate matters more than the choice of rule. Three runs of plain SGD on 5000 MNIST digits (an
-// MLP 784-128-10 with leaky-ReLU units), differing only in `η`:
+// The learning rate matters more than the choice of rule. Three runs of plain SGD on 5000 MNIST digits,
+// differing only in `η`. MNIST is the data set of notebook 6: handwritten digits, 28 × 28 grey pixels each,
+// so 784 numbers per image and 10 classes. The model is a small version of notebook 5's multi-layer
+// perceptron (MLP): a layer `h = leakyReLU(x·W₁ + b₁)` of 128 hidden units (leaky ReLU passes positive
+// values and scales negative ones by a small factor), then 10 class scores `h·W₂ + b₂` with the softmax
+// cross-entropy of notebook 3b. Here it is only something with a realistic loss surface to descend:
 // %%
 Split mnist = Datasets.mnist();
 Dataset digits = mnist.train().stratifiedFirst(quick ? 2000 : 5000);
