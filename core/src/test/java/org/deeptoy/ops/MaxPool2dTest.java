@@ -116,6 +116,28 @@ class MaxPool2dTest {
     }
 
     @Test
+    void trainingRoutesGradientsAsTheScanDoesIncludingTiesSignedZerosAndInfinities() {
+        // in training the forward notes each window's argmax; it must pick what the scan picks
+        double[] special = {-0.0, 0.0, 0.0, 1.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+        java.util.Random r = new java.util.Random(4);
+        for (int size : new int[] {2, 3}) {
+            for (int stride : new int[] {1, 2, 3}) {
+                double[] d = new double[2 * 3 * 7 * 8];
+                for (int i = 0; i < d.length; i++) d[i] = r.nextInt(3) == 0 ? special[r.nextInt(special.length)] : r.nextGaussian();
+                Tensor x = Tensor.of(d, 2, 3, 7, 8);
+                ComputationalGraph cg = new ComputationalGraph();
+                Connection in = cg.variable(x, "x");
+                Connection y = cg.maxPool2d(in, size, stride);
+                Tensor dy = Tensor.randomUniform(5, 1, 2, 2, 3, (7 - size) / stride + 1, (8 - size) / stride + 1);
+                Connection loss = cg.reduceSum(cg.multiply(y, cg.constant(dy)));
+                Tensor scanned = new SimulationContext().checkFinite(false).forward(cg, loss).backward(cg, loss).gradient(in);
+                Tensor kept = new SimulationContext().training(true).checkFinite(false).forward(cg, loss).backward(cg, loss).gradient(in);
+                assertArrayEquals(scanned.toArray(), kept.toArray(), "size " + size + " stride " + stride);
+            }
+        }
+    }
+
+    @Test
     void twoByTwoWindowsAgreeWithAPlainScanIncludingSignedZerosAndNaN() {
         // size 2 has its own unrolled forward: compare it with a row-major scan of each window
         double[] special = {Double.NaN, -0.0, 0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
