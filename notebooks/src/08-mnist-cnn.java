@@ -16,8 +16,8 @@ import org.deeptoy.kernel.render.*;
 
 boolean quick = Course.quick();
 Split mnist = Datasets.mnist();
-Dataset train = quick ? mnist.train().first(8000) : mnist.train();
-Dataset test = mnist.test();
+Dataset train = quick ? mnist.train().first(3000) : mnist.train();
+Dataset test = quick ? mnist.test().first(2000) : mnist.test();
 System.out.println(train + "\n" + test);
 // %% md
 // ## Convolution

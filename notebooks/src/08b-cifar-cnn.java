@@ -18,8 +18,8 @@ import tech.tablesaw.api.*;
 
 boolean quick = Course.quick();
 Split cifar = Datasets.cifar10();
-Dataset train = quick ? cifar.train().first(3000) : cifar.train();
-Dataset test = quick ? cifar.test().first(1000) : cifar.test();
+Dataset train = quick ? cifar.train().first(1000) : cifar.train();
+Dataset test = quick ? cifar.test().first(500) : cifar.test();
 List<String> names = test.classNames();
 System.out.println(train + "\n" + test);
 // %% md
@@ -70,7 +70,7 @@ show(tiny.graph(), inferenceRun);
 // batch norm after each conv and the dense layer. Both train for two epochs on 10 000 photos with Adam at a
 // high learning rate (0.003). The chart shows the loss of every batch, averaged over 20 batches:
 // %%
-Dataset few = quick ? train.first(2000) : train.first(10000);
+Dataset few = quick ? train.first(1000) : train.first(10000);
 Scaler pixels = Scaler.standardizePerChannel(train);
 Cnn small(boolean norm) {
     Cnn.Builder b = Cnn.builder().input(3, 32, 32).classes(10).seed(1).conv(16, 3);
