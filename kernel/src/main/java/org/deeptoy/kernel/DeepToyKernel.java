@@ -16,6 +16,7 @@ import org.deeptoy.kernel.display.DisplayOutput;
 import org.deeptoy.kernel.display.LiveTraining;
 import org.deeptoy.kernel.display.Renderers;
 import org.deeptoy.kernel.jshell.CellException;
+import org.deeptoy.kernel.jshell.CellResult;
 import org.deeptoy.kernel.jshell.CompileJar;
 import org.deeptoy.kernel.jshell.ErrorFormat;
 import org.deeptoy.kernel.jshell.Evaluator;
@@ -100,10 +101,13 @@ public final class DeepToyKernel extends BaseKernel {
         return evalJava(code);
     }
 
-    private DisplayData evalJava(String code) throws Exception {
-        Object value = evaluator.eval(code);
-        Object shown = evaluator.rendered();
-        return value == Evaluator.NO_VALUE || !(shown instanceof DisplayData) ? null : (DisplayData) shown;
+    /** The cell's Out (null when it has none); its error is thrown, as basekernel's {@code eval} reports one. */
+    private DisplayData evalJava(String code) throws CellException {
+        CellResult result = evaluator.eval(code);
+        if (result instanceof CellResult.Failed failed) {
+            throw failed.error();
+        }
+        return result instanceof CellResult.Value v && v.shown() instanceof DisplayData shown ? shown : null;
     }
 
     @Override

@@ -23,9 +23,6 @@ import jdk.jshell.UnresolvedReferenceException;
  * in this JVM so results are live objects. Errors are reported in terms of the cell's lines.
  */
 public final class Evaluator implements AutoCloseable {
-    /** Returned by {@link #eval} when the cell's last snippet is not an expression. */
-    public static final Object NO_VALUE = new Object();
-
     /**
      * The engine's packages, which every notebook sees without imports (the kernel adds its display
      * API); missing ones (not built yet) are skipped.
@@ -57,7 +54,6 @@ public final class Evaluator implements AutoCloseable {
     /** Set by {@link #stop}; the running cell ends with an "Interrupted" error. */
     private volatile boolean interrupted;
     private Function<Object, Object> renderer;
-    private Object rendered;
     private int recycled;
     /** Jars and folders added by %maven and %classpath, for a rebuilt session. */
     private final List<String> classpath = new ArrayList<>();
@@ -193,36 +189,35 @@ public final class Evaluator implements AutoCloseable {
     }
 
     /**
-     * Runs a cell.
-     *
-     * @return the value of the last snippet if it is an expression, else {@link #NO_VALUE}
-     * @throws CellException a compile or runtime error, formatted for the student
+     * Runs a cell: its last snippet's value if that is an expression (rendered by the
+     * {@link #setRenderer renderer}), no value, or its compile or runtime error, formatted for the student.
      */
-    public Object eval(String cell) throws CellException {
+    public CellResult eval(String cell) {
         snippetLines.clear();
         waiting.clear();
         interrupted = false;
-        rendered = null;
         session.cancel(false);
         List<Piece> pieces = split(cell);
         try {
             return evalPieces(cell, pieces);
         } catch (CellException e) {
             noteWaiting();
-            if (!broken) {
-                throw e;
-            }
-            List<String> lines = new ArrayList<>(e.lines());
-            lines.add("");
-            lines.add(ErrorFormat.bold("JShell could not compile anything after this snippet") + " (a known JShell "
-                    + "limit: \"too many constants\").");
-            lines.addAll(rebuild());
-            throw new CellException(e.name(), e.getMessage(), lines);
+            return new CellResult.Failed(broken ? rebuiltAfter(e) : e);
         }
     }
 
-    private Object evalPieces(String cell, List<Piece> pieces) throws CellException {
-        Object value = NO_VALUE;
+    /** The error after which JShell could compile nothing more, with the report of the session that replaces it. */
+    private CellException rebuiltAfter(CellException e) {
+        List<String> lines = new ArrayList<>(e.lines());
+        lines.add("");
+        lines.add(ErrorFormat.bold("JShell could not compile anything after this snippet") + " (a known JShell "
+                + "limit: \"too many constants\").");
+        lines.addAll(rebuild());
+        return new CellException(e.name(), e.getMessage(), lines);
+    }
+
+    private CellResult evalPieces(String cell, List<Piece> pieces) throws CellException {
+        CellResult value = CellResult.NO_VALUE;
         for (int i = 0; i < pieces.size(); i++) {
             Piece piece = pieces.get(i);
             if (interrupted) {
@@ -251,19 +246,14 @@ public final class Evaluator implements AutoCloseable {
 
     /**
      * How the cell's value is shown (run in the cell's thread, so Kernel > Interrupt reaches an
-     * endless toString); {@link #rendered()} returns what it made for the last cell.
+     * endless toString); the cell's {@link CellResult.Value} carries what it made.
      */
     public void setRenderer(Function<Object, Object> render) {
         renderer = render;
     }
 
-    /** The rendering of the last cell's value (see {@link #setRenderer}), or null. */
-    public Object rendered() {
-        return rendered;
-    }
-
-    private Object evalPiece(String cell, Piece piece, Function<Object, Object> render) throws CellException {
-        session.clearLastValue();
+    private CellResult evalPiece(String cell, Piece piece, Function<Object, Object> render) throws CellException {
+        session.clearValue();
         session.renderNext(render);
         // an import makes JShell recompile earlier declarations, which resets their variables
         boolean isImport = piece.source.startsWith("import ");
@@ -278,7 +268,7 @@ public final class Evaluator implements AutoCloseable {
         if (interrupted) {
             throw interruptedAt(cell, piece);
         }
-        Object value = NO_VALUE;
+        CellResult value = CellResult.NO_VALUE;
         try {
             checkDependents(cell, piece, events, meantBefore);
         } finally {
@@ -329,12 +319,14 @@ public final class Evaluator implements AutoCloseable {
                         lines);
             }
             if (VALUE_KINDS.contains(snippet.subKind()) && event.value() != null && !piece.statement()) {
-                value = session.lastValue();
-                Throwable failed = session.renderError();
-                if (render != null && failed != null) {
-                    throw renderFailed(value, failed);
+                KernelSession.SnippetValue v = session.value();
+                if (v == null) {
+                    v = new KernelSession.SnippetValue(null, null, null);
                 }
-                rendered = render == null ? null : session.rendered();
+                if (render != null && v.renderError() != null) {
+                    throw renderFailed(v.value(), v.renderError());
+                }
+                value = new CellResult.Value(v.value(), v.shown());
             }
         }
         return value;
