@@ -17,11 +17,13 @@ import org.deeptoy.kernel.display.LiveTraining;
 import org.deeptoy.kernel.display.Renderers;
 import org.deeptoy.kernel.jshell.CellException;
 import org.deeptoy.kernel.jshell.CellResult;
+import org.deeptoy.kernel.jshell.CodeInsight;
 import org.deeptoy.kernel.jshell.CompileJar;
 import org.deeptoy.kernel.jshell.ErrorFormat;
 import org.deeptoy.kernel.jshell.Evaluator;
 import org.deeptoy.kernel.jshell.KernelSession;
 import org.deeptoy.kernel.jshell.Magics;
+import org.deeptoy.kernel.jshell.NotebookShell;
 import org.deeptoy.kernel.wire.CellInput;
 import org.deeptoy.kernel.wire.CellOutput;
 import org.deeptoy.kernel.wire.KernelPorts;
@@ -43,12 +45,14 @@ public final class DeepToyKernel extends BaseKernel {
     /** Grading (DEEPTOY_GRADE=1, set by grade.sh and nbgrader's config) is read once, at start. */
     private final CellOutput output = new CellOutput(CellOutput.DEFAULT_LIMIT_CHARS, isOn(System.getenv("DEEPTOY_GRADE")));
     /** What cells see without imports: the engine's packages and the display API. */
-    static final List<String> IMPORTS = java.util.stream.Stream.concat(Evaluator.ENGINE_IMPORTS.stream(),
+    static final List<String> IMPORTS = java.util.stream.Stream.concat(NotebookShell.ENGINE_IMPORTS.stream(),
             java.util.stream.Stream.of("static " + Display.class.getName() + ".*")).toList();
 
     private final KernelSession session = new KernelSession();
     private final DisplayOutput displays = new DisplayOutput(getRenderer(), output);
+    private final NotebookShell shell;
     private final Evaluator evaluator;
+    private final CodeInsight insight;
     private final Magics magics;
     private final CellInput stdin = new CellInput();
     /**
@@ -66,8 +70,10 @@ public final class DeepToyKernel extends BaseKernel {
             .build();
 
     DeepToyKernel() {
-        evaluator = new Evaluator(session, IMPORTS);
-        magics = new Magics(evaluator);
+        shell = new NotebookShell(session, IMPORTS);
+        evaluator = new Evaluator(shell);
+        insight = new CodeInsight(shell);
+        magics = new Magics(shell);
         // a display handle as the last value was shown by display(); an Out[n] would repeat it
         evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : displays.render(v));
         Display.install(displays);
@@ -88,13 +94,13 @@ public final class DeepToyKernel extends BaseKernel {
         Thread renderers = new Thread(org.deeptoy.kernel.render.WarmUp::all, "deeptoy-render-warmup");
         renderers.setDaemon(true);
         renderers.start();
-        evaluator.warmUp();
+        shell.warmUp();
     }
 
     @Override
     public DisplayData eval(String code) throws Exception {
         org.deeptoy.kernel.render.WarmUp.awaitTablesaw(); // see there: a class-initialisation deadlock
-        evaluator.recycleIfWorn();
+        shell.recycleIfWorn();
         if (Magics.present(code)) {
             return magics.run(code, this::evalJava);
         }
@@ -134,19 +140,19 @@ public final class DeepToyKernel extends BaseKernel {
 
     @Override
     public ReplacementOptions complete(String code, int at) {
-        Evaluator.Completion c = evaluator.complete(code, at);
+        CodeInsight.Completion c = insight.complete(code, at);
         return new ReplacementOptions(c.options(), c.start(), c.end());
     }
 
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
-        String doc = evaluator.documentation(code, at);
+        String doc = insight.documentation(code, at);
         return doc.isEmpty() ? null : new DisplayData(doc);
     }
 
     @Override
     public String isComplete(String code) {
-        return evaluator.isComplete(code);
+        return insight.isComplete(code);
     }
 
     @Override
@@ -156,7 +162,7 @@ public final class DeepToyKernel extends BaseKernel {
 
     @Override
     public void onShutdown(boolean restarting) {
-        evaluator.close();
+        shell.close();
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.deeptoy.nn.TrainingListener;
 /**
  * The state one kernel's cells share: the engine running them and what the running snippet leaves
  * for the kernel (its thread, and its value with that value's rendering). Made by the kernel and passed
- * through constructors to the {@link Evaluator} and JShell's engine ({@link LiveExecutionControl}).
+ * through constructors to the {@link NotebookShell}, the {@link Evaluator} and JShell's engine ({@link LiveExecutionControl}).
  */
 public final class KernelSession {
     /** The engine of the current JShell (each JShell makes its own; a rebuilt session has a new one). */

@@ -21,13 +21,13 @@ class EvaluatorTest {
 
     @AfterAll
     static void stop() {
-        evaluator.close();
+        evaluator.shell().close();
     }
 
     @Test
     void cellIsSplitIntoSnippetsWithTheirOffsets() {
         String cell = "int a = 1;\n\nint b = a + 1;\nb";
-        List<Evaluator.Piece> pieces = evaluator.split(cell);
+        List<CellSplitter.Piece> pieces = CellSplitter.split(evaluator.shell().analysis(), cell);
         assertEquals(3, pieces.size());
         assertEquals(cell.indexOf("int b"), pieces.get(1).start());
         assertEquals(cell.lastIndexOf('b'), pieces.get(2).start());
@@ -45,7 +45,7 @@ class EvaluatorTest {
         assertEquals(CellResult.NO_VALUE, evaluator.eval("int n = 2;\nMath.max(n, 3);"));
         assertEquals(3, evaluator.eval("int m = 2;\nMath.max(m, 3)").value());
         assertEquals(CellResult.NO_VALUE, evaluator.eval("Math.max(1, 3); // a comment after it"));
-        assertEquals(')', Evaluator.lastCodeChar("f(\"a;\", ';') /* x; */ // y;"));
+        assertEquals(')', CellSplitter.lastCodeChar("f(\"a;\", ';') /* x; */ // y;"));
     }
 
     @Test
@@ -68,7 +68,7 @@ class EvaluatorTest {
                 "Object lock = new Object();\nsynchronized (lock) { lock.wait(); }",
                 "while (true) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }")) {
             Thread stopper = new Thread(() -> {
-                while (evaluator.session().running() == null) {
+                while (evaluator.shell().session().running() == null) {
                     Thread.onSpinWait();
                 }
                 evaluator.stop();
@@ -91,12 +91,12 @@ class EvaluatorTest {
 
     @Test
     void inspectShowsDeepToyJavadoc() throws Exception {
-        String cls = evaluator.documentation("ComputationalGraph", "ComputationalGraph".length());
+        String cls = new CodeInsight(evaluator.shell()).documentation("ComputationalGraph", "ComputationalGraph".length());
         assertTrue(cls.contains("Building the graph computes nothing"), cls);
         assertTrue(cls.contains("SimulationContext runs it"), "{@link} unwrapped: " + cls);
         evaluator.eval("var cgDoc = new ComputationalGraph();").value();
         String code = "cgDoc.matrixMultiply(";
-        String method = evaluator.documentation(code, code.length());
+        String method = new CodeInsight(evaluator.shell()).documentation(code, code.length());
         assertTrue(method.contains("matrixMultiply(Connection a, Connection b)"), method);
         assertTrue(method.contains("Matrix product of a [m, k] and b [k, n]"), method);
     }
@@ -111,9 +111,9 @@ class EvaluatorTest {
 
     @Test
     void incompleteCodeAsksForIndentAndBrokenCodeIsInvalid() {
-        assertEquals("complete", evaluator.isComplete("int x = 1;"));
-        assertEquals("    ", evaluator.isComplete("for (int i = 0; i < 2; i++) {"));
-        assertEquals("invalid", evaluator.isComplete("int x = 1 +* 2;)"));
+        assertEquals("complete", new CodeInsight(evaluator.shell()).isComplete("int x = 1;"));
+        assertEquals("    ", new CodeInsight(evaluator.shell()).isComplete("for (int i = 0; i < 2; i++) {"));
+        assertEquals("invalid", new CodeInsight(evaluator.shell()).isComplete("int x = 1 +* 2;)"));
     }
 
     @Test
@@ -123,7 +123,7 @@ class EvaluatorTest {
             e.eval("List<String> names = new ArrayList<>(List.of(\"a\"));\nint kept = 5;\nrecord P(int x) {}\n"
                     + "P p = new P(3);\nint twice(int v) { return 2 * v; }").value();
             Object names = e.eval("names").value();
-            List<String> report = e.rebuild();
+            List<String> report = e.shell().rebuild();
             assertTrue(report.get(0).contains("2 variables were carried"), String.join("\n", report));
             assertTrue(String.join("\n", report).contains("p"), String.join("\n", report));
             assertEquals(names, e.eval("names").value());
@@ -132,7 +132,7 @@ class EvaluatorTest {
             assertEquals(3, e.eval("p.x()").value());
             assertEquals(8, e.eval("twice(4)").value());
         } finally {
-            e.close();
+            e.shell().close();
         }
     }
 
@@ -141,12 +141,12 @@ class EvaluatorTest {
         Evaluator e = new Evaluator();
         try {
             assertEquals(CellResult.NO_VALUE, e.eval("class Fa { Fb b; }"));
-            List<String> report = e.rebuild();
+            List<String> report = e.shell().rebuild();
             assertTrue(!String.join("\n", report).contains("could not be restored"), String.join("\n", report));
             e.eval("class Fb { Fa a; }").value();
             assertEquals(true, e.eval("new Fb().a == null && new Fa().b == null").value());
         } finally {
-            e.close();
+            e.shell().close();
         }
     }
 
@@ -157,7 +157,7 @@ class EvaluatorTest {
             e.eval("record Pt(int a) {}\nvar pt = new Pt(1);").value();
             java.lang.ref.WeakReference<ClassLoader> old = new java.lang.ref.WeakReference<>(
                     e.eval("pt").value().getClass().getClassLoader());
-            e.rebuild();
+            e.shell().rebuild();
             e.eval("int after = 1;").value();
             e.eval("after + pt.a()").value();
             for (int i = 0; i < 10 && old.get() != null; i++) {
@@ -166,7 +166,7 @@ class EvaluatorTest {
             }
             assertTrue(old.get() == null, "the old JShell's class loader is still reachable");
         } finally {
-            e.close();
+            e.shell().close();
         }
     }
 }
