@@ -13,7 +13,7 @@ import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import org.deeptoy.kernel.display.DisplayHandle;
 import org.deeptoy.kernel.display.DisplayOutput;
-import org.deeptoy.kernel.display.LiveTraining;
+import org.deeptoy.kernel.display.LiveTrainingDisplay;
 import org.deeptoy.kernel.display.Renderers;
 import org.deeptoy.kernel.jshell.CellException;
 import org.deeptoy.kernel.jshell.CellResult;
@@ -78,7 +78,7 @@ public final class DeepToyKernel extends BaseKernel {
         evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : displays.render(v));
         Display.install(displays);
         Renderers.registerAll(getRenderer());
-        session.lendDisplay(() -> new LiveTraining(displays));
+        session.lendDisplay(() -> new LiveTrainingDisplay(displays));
     }
 
     /** From now on System.out, System.err and System.in are the notebook's. */
