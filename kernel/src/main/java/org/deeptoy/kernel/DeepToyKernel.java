@@ -165,14 +165,6 @@ public final class DeepToyKernel extends BaseKernel {
         shell.close();
     }
 
-    @Override
-    public List<String> formatError(Exception e) {
-        if (e instanceof CellException) {
-            return ((CellException) e).lines();
-        }
-        return super.formatError(e);
-    }
-
     /** What a failed cell shows: a cell's error as the evaluator wrote it, anything else with its stack. */
     static Protocol.Failure failure(Throwable e) {
         if (e instanceof CellException) {
