@@ -82,7 +82,7 @@ public class Classifier {
 
     /**
      * Trains on {@code train}: each epoch shuffles it (seeded), runs forward and backward on each
-     * mini-batch in training mode and lets the optimizer update the variables (see {@link Trainer}).
+     * mini-batch in training mode and lets the optimizer update the variables (see {@link FitLoop}).
      * Stops cleanly between batches when the thread is interrupted (the kernel's interrupt button);
      * stops with an error when the loss stops being a finite number; with
      * {@link FitOptions#earlyStopping} stops when validation accuracy stops improving and keeps the
@@ -108,7 +108,7 @@ public class Classifier {
         }
         Optimizer opt = o.optimizer != null ? o.optimizer : defaultOptimizer.get();
         history = new History(toString());
-        return new Trainer(this, o, opt, listeners(o), history).run(train, validation);
+        return new FitLoop(this, o, opt, listeners(o), history).run(train, validation);
     }
 
     /**

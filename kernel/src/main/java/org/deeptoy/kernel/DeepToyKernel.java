@@ -13,14 +13,17 @@ import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import org.deeptoy.kernel.display.DisplayHandle;
 import org.deeptoy.kernel.display.DisplayOutput;
-import org.deeptoy.kernel.display.LiveTraining;
+import org.deeptoy.kernel.display.LiveTrainingDisplay;
 import org.deeptoy.kernel.display.Renderers;
 import org.deeptoy.kernel.jshell.CellException;
+import org.deeptoy.kernel.jshell.CellResult;
+import org.deeptoy.kernel.jshell.CodeInsight;
 import org.deeptoy.kernel.jshell.CompileJar;
 import org.deeptoy.kernel.jshell.ErrorFormat;
 import org.deeptoy.kernel.jshell.Evaluator;
 import org.deeptoy.kernel.jshell.KernelSession;
 import org.deeptoy.kernel.jshell.Magics;
+import org.deeptoy.kernel.jshell.NotebookShell;
 import org.deeptoy.kernel.wire.CellInput;
 import org.deeptoy.kernel.wire.CellOutput;
 import org.deeptoy.kernel.wire.KernelPorts;
@@ -42,12 +45,14 @@ public final class DeepToyKernel extends BaseKernel {
     /** Grading (DEEPTOY_GRADE=1, set by grade.sh and nbgrader's config) is read once, at start. */
     private final CellOutput output = new CellOutput(CellOutput.DEFAULT_LIMIT_CHARS, isOn(System.getenv("DEEPTOY_GRADE")));
     /** What cells see without imports: the engine's packages and the display API. */
-    static final List<String> IMPORTS = java.util.stream.Stream.concat(Evaluator.ENGINE_IMPORTS.stream(),
+    static final List<String> IMPORTS = java.util.stream.Stream.concat(NotebookShell.ENGINE_IMPORTS.stream(),
             java.util.stream.Stream.of("static " + Display.class.getName() + ".*")).toList();
 
     private final KernelSession session = new KernelSession();
     private final DisplayOutput displays = new DisplayOutput(getRenderer(), output);
+    private final NotebookShell shell;
     private final Evaluator evaluator;
+    private final CodeInsight insight;
     private final Magics magics;
     private final CellInput stdin = new CellInput();
     /**
@@ -65,13 +70,15 @@ public final class DeepToyKernel extends BaseKernel {
             .build();
 
     DeepToyKernel() {
-        evaluator = new Evaluator(session, IMPORTS);
-        magics = new Magics(evaluator);
+        shell = new NotebookShell(session, IMPORTS);
+        evaluator = new Evaluator(shell);
+        insight = new CodeInsight(shell);
+        magics = new Magics(shell);
         // a display handle as the last value was shown by display(); an Out[n] would repeat it
         evaluator.setRenderer(v -> v instanceof DisplayHandle ? null : displays.render(v));
         Display.install(displays);
         Renderers.registerAll(getRenderer());
-        session.lendDisplay(() -> new LiveTraining(displays));
+        session.lendDisplay(() -> new LiveTrainingDisplay(displays));
     }
 
     /** From now on System.out, System.err and System.in are the notebook's. */
@@ -87,23 +94,26 @@ public final class DeepToyKernel extends BaseKernel {
         Thread renderers = new Thread(org.deeptoy.kernel.render.WarmUp::all, "deeptoy-render-warmup");
         renderers.setDaemon(true);
         renderers.start();
-        evaluator.warmUp();
+        shell.warmUp();
     }
 
     @Override
     public DisplayData eval(String code) throws Exception {
         org.deeptoy.kernel.render.WarmUp.awaitTablesaw(); // see there: a class-initialisation deadlock
-        evaluator.recycleIfWorn();
+        shell.recycleIfWorn();
         if (Magics.present(code)) {
             return magics.run(code, this::evalJava);
         }
         return evalJava(code);
     }
 
-    private DisplayData evalJava(String code) throws Exception {
-        Object value = evaluator.eval(code);
-        Object shown = evaluator.rendered();
-        return value == Evaluator.NO_VALUE || !(shown instanceof DisplayData) ? null : (DisplayData) shown;
+    /** The cell's Out (null when it has none); its error is thrown, as basekernel's {@code eval} reports one. */
+    private DisplayData evalJava(String code) throws CellException {
+        CellResult result = evaluator.eval(code);
+        if (result instanceof CellResult.Failed failed) {
+            throw failed.error();
+        }
+        return result instanceof CellResult.Value v && v.shown() instanceof DisplayData shown ? shown : null;
     }
 
     @Override
@@ -130,19 +140,19 @@ public final class DeepToyKernel extends BaseKernel {
 
     @Override
     public ReplacementOptions complete(String code, int at) {
-        Evaluator.Completion c = evaluator.complete(code, at);
+        CodeInsight.Completion c = insight.complete(code, at);
         return new ReplacementOptions(c.options(), c.start(), c.end());
     }
 
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
-        String doc = evaluator.documentation(code, at);
+        String doc = insight.documentation(code, at);
         return doc.isEmpty() ? null : new DisplayData(doc);
     }
 
     @Override
     public String isComplete(String code) {
-        return evaluator.isComplete(code);
+        return insight.isComplete(code);
     }
 
     @Override
@@ -152,15 +162,7 @@ public final class DeepToyKernel extends BaseKernel {
 
     @Override
     public void onShutdown(boolean restarting) {
-        evaluator.close();
-    }
-
-    @Override
-    public List<String> formatError(Exception e) {
-        if (e instanceof CellException) {
-            return ((CellException) e).lines();
-        }
-        return super.formatError(e);
+        shell.close();
     }
 
     /** What a failed cell shows: a cell's error as the evaluator wrote it, anything else with its stack. */

@@ -7,9 +7,9 @@ import java.util.function.Supplier;
 import org.deeptoy.nn.TrainingListener;
 
 /**
- * The state one kernel's cells share: the engine running them and what the running cell leaves
- * for the kernel (its thread, its value and that value's rendering). Made by the kernel and passed
- * through constructors to the {@link Evaluator} and JShell's engine ({@link LiveExecutionControl}).
+ * The state one kernel's cells share: the engine running them and what the running snippet leaves
+ * for the kernel (its thread, and its value with that value's rendering). Made by the kernel and passed
+ * through constructors to the {@link NotebookShell}, the {@link Evaluator} and JShell's engine ({@link LiveExecutionControl}).
  */
 public final class KernelSession {
     /** The engine of the current JShell (each JShell makes its own; a rebuilt session has a new one). */
@@ -19,9 +19,11 @@ public final class KernelSession {
     /** Set when the cell was interrupted: snippets compiled after that do not start. */
     private volatile boolean cancelled;
     private volatile Function<Object, Object> renderer;
-    private volatile Object lastValue;
-    private volatile Object rendered;
-    private volatile Throwable renderError;
+    /**
+     * What the last snippet's code returned, left by its thread (JShell's engine hands the kernel
+     * only a string), or null.
+     */
+    private volatile SnippetValue value;
     private volatile BiConsumer<Thread, Throwable> threadFailures;
     /** The live training display lent to every cell's code (see {@link org.deeptoy.nn.LiveDisplay}), or null. */
     private volatile Supplier<? extends TrainingListener> display;
@@ -108,42 +110,25 @@ public final class KernelSession {
         return r;
     }
 
-    Object lastValue() {
-        return lastValue;
+    /**
+     * A snippet's value and, when {@link #renderNext} asked for it, its rendering or what rendering
+     * it threw (null when it did not throw).
+     */
+    record SnippetValue(Object value, Object shown, Throwable renderError) {
     }
 
-    /** Forgets the last snippet's value (before the next one runs). */
-    void clearLastValue() {
-        lastValue = null;
+    /** Forgets the last snippet's value: the next snippet's is not known yet. */
+    void clearValue() {
+        value = null;
     }
 
-    /** A snippet starts: its value, rendering and rendering error are not known yet. */
-    void startSnippet() {
-        lastValue = null;
-        rendered = null;
-        renderError = null;
+    void value(SnippetValue v) {
+        value = v;
     }
 
-    void lastValue(Object value) {
-        lastValue = value;
-    }
-
-    /** The rendering of the last value, when asked for with {@link #renderNext}. */
-    Object rendered() {
-        return rendered;
-    }
-
-    void rendered(Object r) {
-        rendered = r;
-    }
-
-    /** What rendering the last value threw, or null. */
-    Throwable renderError() {
-        return renderError;
-    }
-
-    void renderError(Throwable t) {
-        renderError = t;
+    /** The last snippet's value, or null if its code returned nothing (a declaration) or did not run. */
+    SnippetValue value() {
+        return value;
     }
 
     /** Where exceptions of threads a cell started are reported (thread, exception). */

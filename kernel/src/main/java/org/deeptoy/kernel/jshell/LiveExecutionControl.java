@@ -80,7 +80,7 @@ final class LiveExecutionControl extends LocalExecutionControl {
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         pending = doitMethod;
-        session.startSnippet();
+        session.clearValue();
         INVOKING.set(this);
         try {
             return super.invoke(CAPTURE);
@@ -108,16 +108,18 @@ final class LiveExecutionControl extends LocalExecutionControl {
                     return; // interrupted while this snippet compiled: the cell ends without running it
                 }
                 Object value = LiveDisplay.during(session.lentDisplay(), session.fitWatch(), () -> doit.invoke(null));
-                session.lastValue(value);
+                Object shown = null;
+                Throwable renderError = null;
                 if (render != null) {
                     try {
-                        session.rendered(render.apply(value));
+                        shown = render.apply(value);
                     } catch (ThreadDeath td) {
                         throw td;
                     } catch (Throwable t) {
-                        session.renderError(t);
+                        renderError = t;
                     }
                 }
+                session.value(new KernelSession.SnippetValue(value, shown, renderError));
             } catch (InvocationTargetException e) {
                 failure[0] = readable(e.getCause());
             } catch (Throwable t) {

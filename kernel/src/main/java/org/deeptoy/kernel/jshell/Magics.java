@@ -24,11 +24,11 @@ public final class Magics {
         DisplayData run(String code) throws Exception;
     }
 
-    private final Evaluator evaluator;
+    private final NotebookShell shell;
     private final List<String> added = new ArrayList<>();
 
-    public Magics(Evaluator evaluator) {
-        this.evaluator = evaluator;
+    public Magics(NotebookShell shell) {
+        this.shell = shell;
     }
 
     /** Whether the cell uses a magic at all (else it is plain Java). */
@@ -141,7 +141,7 @@ public final class Magics {
     private void addToClasspath(Path entry) {
         String p = entry.toAbsolutePath().toString();
         if (!added.contains(p)) {
-            evaluator.addToClasspath(p);
+            shell.addToClasspath(p);
             added.add(p);
         }
     }
@@ -177,8 +177,8 @@ public final class Magics {
         StringBuilder text = new StringBuilder();
         StringBuilder html = new StringBuilder("<table><thead><tr><th style=\"text-align:left\">name</th>"
                 + "<th style=\"text-align:left\">type</th><th style=\"text-align:left\">value</th></tr></thead><tbody>");
-        List<Evaluator.Variable> vars = evaluator.variables();
-        for (Evaluator.Variable v : vars) {
+        List<NotebookShell.Variable> vars = shell.variables();
+        for (NotebookShell.Variable v : vars) {
             String value = describe(v.value());
             text.append(v.name()).append(" : ").append(v.type()).append(value.isEmpty() ? "" : " = " + value).append('\n');
             html.append("<tr><td><code>").append(escape(v.name())).append("</code></td><td><code>")

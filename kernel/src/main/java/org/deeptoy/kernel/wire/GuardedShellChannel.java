@@ -25,9 +25,9 @@ import org.zeromq.ZMQ;
  * A shell or control channel whose loop never dies: basekernel's {@code ShellChannel} loop reads
  * with {@code JupyterSocket.readMessage}, which throws on a bad signature or malformed JSON outside
  * its handler's {@code try}, ending the thread while the heartbeat still answers. Here each ZMQ
- * message is read whole and checked ({@link WireMessages}); a bad one is dropped with one line on
- * the kernel's stderr, or answered with an error reply when its header can be read; a handler's
- * exception becomes an error reply.
+ * message is read whole and checked ({@link WireMessages}) and handed to the handler {@link Protocol}
+ * put on the connection for its type; a bad one is dropped with one line on the kernel's stderr, or
+ * answered with an error reply when its header can be read; a handler's exception becomes an error reply.
  */
 final class GuardedShellChannel extends ShellChannel {
     private final JupyterConnection connection;

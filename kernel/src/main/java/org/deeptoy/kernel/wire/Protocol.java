@@ -14,6 +14,8 @@ import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.kernel.LanguageInfo;
+import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
+import io.github.spencerpark.jupyter.kernel.comm.CommManager;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import io.github.spencerpark.jupyter.messages.HMACGenerator;
@@ -23,14 +25,26 @@ import io.github.spencerpark.jupyter.messages.MessageType;
 import io.github.spencerpark.jupyter.messages.publish.PublishError;
 import io.github.spencerpark.jupyter.messages.publish.PublishExecuteInput;
 import io.github.spencerpark.jupyter.messages.publish.PublishExecuteResult;
+import io.github.spencerpark.jupyter.messages.reply.CompleteReply;
 import io.github.spencerpark.jupyter.messages.reply.ErrorReply;
 import io.github.spencerpark.jupyter.messages.reply.ExecuteReply;
+import io.github.spencerpark.jupyter.messages.reply.InspectReply;
+import io.github.spencerpark.jupyter.messages.reply.IsCompleteReply;
+import io.github.spencerpark.jupyter.messages.request.CommInfoRequest;
+import io.github.spencerpark.jupyter.messages.request.CompleteRequest;
 import io.github.spencerpark.jupyter.messages.request.ExecuteRequest;
 import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
+import io.github.spencerpark.jupyter.messages.request.InspectRequest;
+import io.github.spencerpark.jupyter.messages.request.InterruptRequest;
+import io.github.spencerpark.jupyter.messages.request.IsCompleteRequest;
+import io.github.spencerpark.jupyter.messages.request.KernelInfoRequest;
 import io.github.spencerpark.jupyter.messages.request.ShutdownRequest;
 
 /**
- * The Jupyter messaging protocol on top of basekernel, closing its gaps: replies carry
+ * The Jupyter messaging protocol: the one table that maps each message type the kernel answers to
+ * its handler ({@link #install}), as ipykernel's kernelbase does; the language side is the
+ * {@link BaseKernel} it serves ({@code eval}, {@code complete}, {@code inspect}, {@code isComplete},
+ * {@code interrupt}, {@code onShutdown}). On top of basekernel, it closes its gaps: replies carry
  * {@code status}, the implementation is DeepToy's, the shell loop waits for messages in ZMQ's poller
  * (basekernel's sleeps 50 ms between looks), {@code silent}/{@code store_history}/{@code stop_on_error}
  * are honoured and history requests are answered.
@@ -88,59 +102,125 @@ public final class Protocol {
         return conn;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /**
+     * Puts this protocol's handlers on the connection, one for each message type the kernel answers:
+     * the whole table is here (basekernel's own handlers are not installed), and the guarded shell
+     * and control channels dispatch to it.
+     */
     public void install() {
-        kernel.becomeHandlerForConnection(connection);
+        CommManager comms = kernel.getCommManager();
+        comms.setIOPubChannel(connection.getIOPub());
         stdin.bind(BasekernelAdapter.stdin(connection), BasekernelAdapter.contextOf(connection));
         connection.setHandler(MessageType.EXECUTE_REQUEST, this::execute);
-        connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, msg) -> {
-            env.setBusyDeferIdle();
-            Map<String, Object> info = ok();
-            info.put("protocol_version", Header.PROTOCOL_VERISON);
-            info.put("implementation", implementation.name());
-            info.put("implementation_version", implementation.version());
-            info.put("language_info", languageInfo(kernel.getLanguageInfo()));
-            info.put("banner", kernel.getBanner());
-            info.put("help_links", List.of());
-            reply(env, MessageType.KERNEL_INFO_REPLY, info);
-        });
-        connection.setHandler(MessageType.INTERRUPT_REQUEST, (env, msg) -> {
-            kernel.interrupt();
-            reply(env, MessageType.INTERRUPT_REPLY, ok());
-        });
-        connection.setHandler(MessageType.SHUTDOWN_REQUEST, (env, msg) -> {
-            boolean restart = msg.getContent().isRestart();
-            Map<String, Object> content = ok();
-            content.put("restart", restart);
-            kernel.onShutdown(restart);
-            reply(env, MessageType.SHUTDOWN_REPLY, content);
-            env.markForShutdown();
-        });
-        connection.setHandler(MessageType.HISTORY_REQUEST, (env, msg) -> {
-            env.setBusyDeferIdle();
-            HistoryRequest req = msg.getContent();
-            List<List<Object>> entries;
-            if (req instanceof HistoryRequest.Tail) {
-                entries = history.tail(((HistoryRequest.Tail) req).getMaxReturnLength(), req.includeOutput());
-            } else if (req instanceof HistoryRequest.Range) {
-                HistoryRequest.Range r = (HistoryRequest.Range) req;
-                entries = history.range(r.getStart(), r.getStop(), req.includeOutput());
-            } else {
-                HistoryRequest.Search s = (HistoryRequest.Search) req;
-                entries = history.search(s.getPattern(), s.getMaxReturnLength(), s.filterUnique(), req.includeOutput());
-            }
-            Map<String, Object> content = ok();
-            content.put("history", entries);
-            reply(env, MessageType.HISTORY_REPLY, content);
-        });
-        MessageType commInfoRequest = MessageType.getType("comm_info_request");
-        MessageType commInfoReply = MessageType.getType("comm_info_reply");
-        connection.setHandler(commInfoRequest, (env, msg) -> {
-            env.setBusyDeferIdle();
-            Map<String, Object> content = ok();
-            content.put("comms", Map.of());
-            reply(env, commInfoReply, content);
-        });
+        connection.setHandler(MessageType.INSPECT_REQUEST, this::inspect);
+        connection.setHandler(MessageType.COMPLETE_REQUEST, this::complete);
+        connection.setHandler(MessageType.IS_COMPLETE_REQUEST, this::isComplete);
+        connection.setHandler(MessageType.HISTORY_REQUEST, this::history);
+        connection.setHandler(MessageType.KERNEL_INFO_REQUEST, this::kernelInfo);
+        connection.setHandler(MessageType.INTERRUPT_REQUEST, this::interrupt);
+        connection.setHandler(MessageType.SHUTDOWN_REQUEST, this::shutdown);
+        connection.setHandler(MessageType.COMM_INFO_REQUEST, this::commInfo);
+        connection.setHandler(MessageType.COMM_OPEN_COMMAND, comms::handleCommOpenCommand);
+        connection.setHandler(MessageType.COMM_MSG_COMMAND, comms::handleCommMsgCommand);
+        connection.setHandler(MessageType.COMM_CLOSE_COMMAND, comms::handleCommCloseCommand);
+    }
+
+    private void kernelInfo(ShellReplyEnvironment env, Message<KernelInfoRequest> msg) {
+        env.setBusyDeferIdle();
+        Map<String, Object> info = ok();
+        info.put("protocol_version", Header.PROTOCOL_VERISON);
+        info.put("implementation", implementation.name());
+        info.put("implementation_version", implementation.version());
+        info.put("language_info", languageInfo(kernel.getLanguageInfo()));
+        info.put("banner", kernel.getBanner());
+        info.put("help_links", List.of());
+        reply(env, MessageType.KERNEL_INFO_REPLY, info);
+    }
+
+    private void interrupt(ShellReplyEnvironment env, Message<InterruptRequest> msg) {
+        kernel.interrupt();
+        reply(env, MessageType.INTERRUPT_REPLY, ok());
+    }
+
+    private void shutdown(ShellReplyEnvironment env, Message<ShutdownRequest> msg) {
+        boolean restart = msg.getContent().isRestart();
+        Map<String, Object> content = ok();
+        content.put("restart", restart);
+        kernel.onShutdown(restart);
+        reply(env, MessageType.SHUTDOWN_REPLY, content);
+        env.markForShutdown();
+    }
+
+    private void history(ShellReplyEnvironment env, Message<HistoryRequest> msg) {
+        env.setBusyDeferIdle();
+        HistoryRequest req = msg.getContent();
+        List<List<Object>> entries;
+        if (req instanceof HistoryRequest.Tail) {
+            entries = history.tail(((HistoryRequest.Tail) req).getMaxReturnLength(), req.includeOutput());
+        } else if (req instanceof HistoryRequest.Range) {
+            HistoryRequest.Range r = (HistoryRequest.Range) req;
+            entries = history.range(r.getStart(), r.getStop(), req.includeOutput());
+        } else {
+            HistoryRequest.Search s = (HistoryRequest.Search) req;
+            entries = history.search(s.getPattern(), s.getMaxReturnLength(), s.filterUnique(), req.includeOutput());
+        }
+        Map<String, Object> content = ok();
+        content.put("history", entries);
+        reply(env, MessageType.HISTORY_REPLY, content);
+    }
+
+    private void commInfo(ShellReplyEnvironment env, Message<CommInfoRequest> msg) {
+        env.setBusyDeferIdle();
+        Map<String, Object> content = ok();
+        content.put("comms", Map.of());
+        reply(env, MessageType.getType("comm_info_reply"), content);
+    }
+
+    /** Shift+Tab: what the kernel knows about the code at the cursor. */
+    private void inspect(ShellReplyEnvironment env, Message<InspectRequest> msg) {
+        InspectRequest req = msg.getContent();
+        env.setBusyDeferIdle();
+        try {
+            DisplayData found = kernel.inspect(req.getCode(), req.getCursorPos(), req.getDetailLevel() > 0);
+            env.reply(new InspectReply(found != null, DisplayData.emptyIfNull(found)));
+        } catch (Exception e) {
+            env.replyError(InspectReply.MESSAGE_TYPE.error(), ErrorReply.of(e));
+        }
+    }
+
+    /** Tab: what may replace the code before the cursor. */
+    private void complete(ShellReplyEnvironment env, Message<CompleteRequest> msg) {
+        CompleteRequest req = msg.getContent();
+        env.setBusyDeferIdle();
+        try {
+            ReplacementOptions options = kernel.complete(req.getCode(), req.getCursorPos());
+            env.reply(options == null
+                    ? new CompleteReply(List.of(), req.getCursorPos(), req.getCursorPos(), Map.of())
+                    : new CompleteReply(options.getReplacements(), options.getSourceStart(), options.getSourceEnd(), Map.of()));
+        } catch (Exception e) {
+            env.replyError(CompleteReply.MESSAGE_TYPE.error(), ErrorReply.of(e));
+        }
+    }
+
+    /** Whether the console may run the code on Enter, or which indent the next line takes. */
+    private void isComplete(ShellReplyEnvironment env, Message<IsCompleteRequest> msg) {
+        env.setBusyDeferIdle();
+        String status = kernel.isComplete(msg.getContent().getCode());
+        IsCompleteReply reply;
+        switch (status) {
+            case "complete":
+                reply = IsCompleteReply.VALID_CODE;
+                break;
+            case "invalid":
+                reply = IsCompleteReply.INVALID_CODE;
+                break;
+            case "unknown":
+                reply = IsCompleteReply.UNKNOWN;
+                break;
+            default:
+                reply = IsCompleteReply.getIncompleteReplyWithIndent(status);
+        }
+        env.reply(reply);
     }
 
     private static Map<String, Object> ok() {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 class LiveTrainingTest {
     /** Records what the listener shows and updates. */
-    static final class Recorder implements LiveTraining.Sink {
+    static final class Recorder implements LiveTrainingDisplay.Sink {
         final List<String> shown = new ArrayList<>();
         final List<DisplayData> shownData = new ArrayList<>();
         final List<String> updatedIds = new ArrayList<>();
@@ -54,7 +54,7 @@ class LiveTrainingTest {
                 new double[] {1, 1}), new int[] {0, 1, 1, 0}, List.of("0", "1"));
     }
 
-    static History fit(LiveTraining live, int epochs) {
+    static History fit(LiveTrainingDisplay live, int epochs) {
         Mlp mlp = Mlp.builder().layers(2, 4, 2).seed(1).build();
         return mlp.fit(xor(), new FitOptions().epochs(epochs).batchSize(2).verbose(false).seed(1).listener(live));
     }
@@ -62,7 +62,7 @@ class LiveTrainingTest {
     @Test
     void showsBarAndChartOnceThenSendsOnlyTheFinalStateWhenTimeStandsStill() throws Exception {
         Recorder r = new Recorder();
-        fit(new LiveTraining(r, () -> 0L), 5);
+        fit(new LiveTrainingDisplay(r, () -> 0L), 5);
         assertEquals(List.of("d0", "d1"), r.shown);
         assertEquals(List.of("d0", "d1"), r.updatedIds, "throttled: only the final bar and chart");
         String first = String.valueOf(r.shownData.get(0).getData(MIMEType.TEXT_PLAIN));
@@ -80,7 +80,7 @@ class LiveTrainingTest {
         Recorder r = new Recorder();
         AtomicLong now = new AtomicLong();
         // every call to the clock is 100 ms later: the bar may update every 2nd batch, the chart every 5th
-        fit(new LiveTraining(r, () -> now.addAndGet(100_000_000L)), 10); // 20 batches
+        fit(new LiveTrainingDisplay(r, () -> now.addAndGet(100_000_000L)), 10); // 20 batches
         long bars = r.updatedIds.stream().filter("d0"::equals).count();
         long charts = r.updatedIds.stream().filter("d1"::equals).count();
         assertEquals(10 + 1, bars, r.updatedIds::toString);
@@ -89,7 +89,7 @@ class LiveTrainingTest {
 
     @Test
     void historyIsDrawnAsLossAndAccuracyPanels() throws Exception {
-        History h = fit(new LiveTraining(new Recorder(), () -> 0L), 30);
+        History h = fit(new LiveTrainingDisplay(new Recorder(), () -> 0L), 30);
         Renderer renderer = new Renderer();
         Renderers.registerAll(renderer);
         DisplayData data = renderer.render(h);

@@ -3,12 +3,12 @@ package org.deeptoy.kernel.render;
 import java.util.Locale;
 
 /**
- * The live view of a training run as pure functions of plain numbers: a progress bar in HTML
- * (with a text/plain twin) and a {@link Throttle} that keeps display updates to a few a second.
+ * A training run's progress bar as pure functions of plain numbers: HTML (with a text/plain twin),
+ * and a {@link Throttle} that keeps display updates to a few a second.
  * The kernel sends the results with {@code update_display_data}.
  */
-public final class TrainingView {
-    private TrainingView() {}
+public final class ProgressBar {
+    private ProgressBar() {}
 
     /**
      * Where training stands; epochs and batches count from 1, and {@code batch} is the number of

@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import org.deeptoy.kernel.render.Charts;
 import org.deeptoy.kernel.render.TrainingCharts;
-import org.deeptoy.kernel.render.TrainingView;
+import org.deeptoy.kernel.render.ProgressBar;
 import org.deeptoy.nn.History;
 import org.deeptoy.nn.TrainingListener;
 
@@ -20,7 +20,7 @@ import org.deeptoy.nn.TrainingListener;
  * and twice for the chart (a PNG costs tens of milliseconds); the final state is always sent, so
  * the saved notebook keeps it. Installed for every fit by the kernel.
  */
-public final class LiveTraining implements TrainingListener {
+public final class LiveTrainingDisplay implements TrainingListener {
     /** Where the outputs go: the kernel's display messages, or a recorder in tests. */
     interface Sink {
         String show(DisplayData data);
@@ -45,17 +45,17 @@ public final class LiveTraining implements TrainingListener {
 
     private final Sink sink;
     private final LongSupplier clock;
-    private final TrainingView.Throttle barThrottle = new TrainingView.Throttle(5);
-    private final TrainingView.Throttle chartThrottle = new TrainingView.Throttle(2);
+    private final ProgressBar.Throttle barThrottle = new ProgressBar.Throttle(5);
+    private final ProgressBar.Throttle chartThrottle = new ProgressBar.Throttle(2);
     private String bar, chart;
     private Progress last;
 
     /** A live view shown through {@code out}, the kernel's displays. */
-    public LiveTraining(DisplayOutput out) {
+    public LiveTrainingDisplay(DisplayOutput out) {
         this(of(out), System::nanoTime);
     }
 
-    LiveTraining(Sink sink, LongSupplier clock) {
+    LiveTrainingDisplay(Sink sink, LongSupplier clock) {
         this.sink = sink;
         this.clock = clock;
     }
@@ -86,10 +86,10 @@ public final class LiveTraining implements TrainingListener {
     }
 
     static DisplayData progress(Progress p, String stopped) {
-        TrainingView.Progress v = new TrainingView.Progress(p.epoch(), p.epochs(), p.batch(), p.batches(), p.loss(),
+        ProgressBar.Progress v = new ProgressBar.Progress(p.epoch(), p.epochs(), p.batch(), p.batches(), p.loss(),
                 p.elapsedSeconds());
-        String text = TrainingView.text(v);
-        String html = TrainingView.html(v);
+        String text = ProgressBar.text(v);
+        String html = ProgressBar.html(v);
         if (stopped != null) {
             text += "\n" + stopped;
             html += "<div style=\"font-family:monospace;font-size:13px;color:#b71c1c\">"

@@ -19,14 +19,14 @@ import java.util.Random;
  * of them). Stops between batches on an interrupt, with advice on a loss that is no longer a
  * number, and, with early stopping, when validation accuracy stops improving.
  */
-final class Trainer {
+final class FitLoop {
     private final Classifier model;
     private final FitOptions o;
     private final Optimizer opt;
     private final List<TrainingListener> listeners;
     private final History history;
 
-    Trainer(Classifier model, FitOptions o, Optimizer opt, List<TrainingListener> listeners, History history) {
+    FitLoop(Classifier model, FitOptions o, Optimizer opt, List<TrainingListener> listeners, History history) {
         this.model = model;
         this.o = o;
         this.opt = opt;
