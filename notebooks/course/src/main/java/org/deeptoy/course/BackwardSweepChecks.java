@@ -2,7 +2,6 @@ package org.deeptoy.course;
 
 import static org.deeptoy.course.Check.*;
 
-import org.deeptoy.course.Compare.Diff;
 import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.Node;
@@ -177,16 +176,16 @@ public final class BackwardSweepChecks {
                     + " (the minus of gradient descent belongs to the update, not to the gradient)";
         }
         if (previous != null && (same(grad, sum(want, previous))
-                || same(grad, buggySweep(Bug.NO_CLEARING, c.loss, order, ctx, previous)))) {
-            return "your gradients are the sum of this pass's and the previous pass's: grad still held the last pass's"
-                    + " gradients; clear it when a pass starts";
+                || same(grad, SweepBugs.result(SweepBugs.Bug.NO_CLEARING, c.loss, order, ctx, previous)))) {
+            return "this pass's gradients carry the previous pass's: grad still held them when the pass started, and"
+                    + " shares were added onto them; clear it when a pass starts";
         }
-        if (same(grad, buggySweep(Bug.OVERWRITE, c.loss, order, ctx, Map.of()))
-                || same(grad, buggySweep(Bug.KEEP_FIRST, c.loss, order, ctx, Map.of()))) {
-            return "a value used by two operations keeps only one of its two contributions: when a gradient reaches a"
-                    + " value that already has one, add it to what is there (no accumulation)";
+        if (same(grad, SweepBugs.result(SweepBugs.Bug.OVERWRITE, c.loss, order, ctx, Map.of()))
+                || same(grad, SweepBugs.result(SweepBugs.Bug.KEEP_FIRST, c.loss, order, ctx, Map.of()))) {
+            return "a value used in several places keeps only one of its shares: when a share reaches a value that"
+                    + " already has a gradient, add it to what is there (no accumulation)";
         }
-        if (same(grad, buggySweep(Bug.FORWARD_ORDER, c.loss, order, ctx, Map.of()))) {
+        if (same(grad, SweepBugs.result(SweepBugs.Bug.FORWARD_ORDER, c.loss, order, ctx, Map.of()))) {
             return "only the loss's own operation passed a gradient back: your sweep walks the order from the leaves to"
                     + " the loss, when no gradient has arrived yet; walk it in reverse topological order";
         }
@@ -225,60 +224,6 @@ public final class BackwardSweepChecks {
         Map<Connection, Tensor> s = new HashMap<>(a);
         b.forEach((c, t) -> s.merge(c, t, Tensor::plus));
         return s;
-    }
-
-    // ---- the classic bugs, for the hints and for the notebook to show ---------------------------------
-
-    /** A sweep with one classic bug (notebook 3c shows what the check says about each). */
-    public enum Bug {
-        /** a gradient arriving at a value replaces the one there instead of adding to it */
-        OVERWRITE,
-        /** a gradient arriving at a value that has one is dropped */
-        KEEP_FIRST,
-        /** the table is not cleared when a pass starts, so the last pass's gradients stay in it */
-        NO_CLEARING,
-        /** the order walked from the leaves to the loss (nodes without a gradient yet skipped) */
-        FORWARD_ORDER
-    }
-
-    /** A sweep with the given bug, to run through {@link #whatTheCheckSays}. */
-    public static Sweep withBug(Bug bug) {
-        return (loss, order, ctx, grad) -> {
-            Map<Connection, Tensor> result = buggySweep(bug, loss, order, ctx, bug == Bug.NO_CLEARING ? grad : Map.of());
-            grad.clear();
-            grad.putAll(result);
-        };
-    }
-
-    /**
-     * The line the backward sweep's check prints for this sweep ({@code ✓ ...} or {@code ✗ ...}), without
-     * failing in grading mode: for showing what the check says about a sweep.
-     */
-    public static String whatTheCheckSays(Sweep f) {
-        String problem = sweepProblem(f, cases());
-        return problem == null ? "✓ right on every case" : "✗ " + problem;
-    }
-
-    /** The sweep with the bug, starting from a table holding {@code start} (the last pass's, for NO_CLEARING). */
-    private static Map<Connection, Tensor> buggySweep(Bug bug, Connection loss, List<Node> order, SimulationContext ctx,
-                                                      Map<Connection, Tensor> start) {
-        Map<Connection, Tensor> grad = new HashMap<>(start);
-        grad.put(loss, Tensor.ones(ctx.value(loss).shape()));
-        for (int i = 0; i < order.size(); i++) {
-            Node node = order.get(bug == Bug.FORWARD_ORDER ? i : order.size() - 1 - i);
-            Tensor dy = grad.get(node.output());
-            if (dy == null) continue;
-            Tensor[] dx = ctx.inputGradients(node, dy);
-            for (int k = 0; k < dx.length; k++) {
-                Connection in = node.inputs().get(k);
-                switch (bug) {
-                    case OVERWRITE -> grad.put(in, dx[k]);
-                    case KEEP_FIRST -> grad.putIfAbsent(in, dx[k]);
-                    default -> grad.merge(in, dx[k], Tensor::plus);
-                }
-            }
-        }
-        return grad;
     }
 
     // ---- random graphs --------------------------------------------------------------------------------

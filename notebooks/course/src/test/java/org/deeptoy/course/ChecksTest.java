@@ -267,11 +267,11 @@ class ChecksTest {
             ctx.backward(loss.graph(), loss);
             for (Connection c : Check.behind(loss)) grad.put(c, ctx.gradient(c));
         }));
-        for (BackwardSweepChecks.Bug bug : BackwardSweepChecks.Bug.values()) {
-            String says = BackwardSweepChecks.whatTheCheckSays(BackwardSweepChecks.withBug(bug));
+        for (SweepBugs.Bug bug : SweepBugs.Bug.values()) {
+            String says = SweepBugs.whatTheCheckSays(SweepBugs.sweep(bug));
             assertTrue(says.startsWith("✗ "), bug + ": " + says);
         }
-        assertTrue(BackwardSweepChecks.whatTheCheckSays(sweep("")).startsWith("✓"));
+        assertTrue(SweepBugs.whatTheCheckSays(sweep("")).startsWith("✓"));
     }
 
     // ---- notebook 8b ----
