@@ -196,28 +196,29 @@ for (var bug : SweepBugs.Bug.values()) {
 //
 // ## Exercises
 //
-// **Exercise 1: a topological order.** Return the operations `loss` depends on, each once, each after
-// the operations that compute its inputs, by a depth-first walk from the loss: `c.producer()` is the
-// operation computing a connection `c` (null for variables, inputs and constants), `node.inputs()` its
-// inputs. Do not use `cg.nodes()`: the check's graphs hold an operation the loss does not use. You may
-// write a helper method in the same cell (e.g. a recursive `visit`).
+// **Exercise 1: a topological order.** `topologicalOrder(loss)` lists the operations `loss` depends on,
+// each once, each after the operations that compute its inputs, by the depth-first walk described above.
+// Complete its step `visit(c, placed, order)`: `c.producer()` is the operation computing a connection `c`
+// (null for variables, inputs and constants), `node.inputs()` its inputs, and `placed` remembers the
+// operations already in `order`. The check's graphs hold values used several times and an operation the
+// loss does not use.
 
 // %% exercise points=2
 List<Node> topologicalOrder(Connection loss) {
     List<Node> order = new ArrayList<>();
-    // BEGIN SOLUTION
     visit(loss, new HashSet<>(), order);
     return order;
 }
 
+/** Places the operation computing c, and before it everything it depends on, into order, each once. */
 void visit(Connection c, Set<Node> placed, List<Node> order) {
+    // BEGIN SOLUTION
     Node node = c.producer();
     if (node == null || !placed.add(node)) return;  // a leaf, or placed already
     for (Connection input : node.inputs()) visit(input, placed, order);
     order.add(node);
     // END SOLUTION
     // STUDENT: // your code here
-    // STUDENT: return order;
 }
 
 // %%
