@@ -46,6 +46,8 @@ MISTAKES = {
                      "the velocity v stays 0"),
     "crossEntropy": ("for (double s : scores) max = Math.max(max, s);", "max = 0;", "overflows for large scores"),
     "gradient": ("    g[label] -= 1;\n", "", "the label's own term"),
+    "softplus": ("dx[i] = g[i] / (1 + Math.exp(-x[i]));", "dx[i] = 1 / (1 + Math.exp(-x[i]));",
+                 "forgot the incoming gradient dy"),
     "accuracy": ("return (double) right / n;", "return right;", "the number of right answers"),
     "reluBackward": ("dx[i] = x[i] > 0 ? dy[i] : 0;", "dx[i] = x[i] > 0 ? 1 : 0;", "local derivative only"),
     "earlyStop": ("return new int[] {best + 1, e + 1};", "return new int[] {best, e};", "count from 0"),

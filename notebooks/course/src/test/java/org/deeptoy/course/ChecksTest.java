@@ -274,6 +274,47 @@ class ChecksTest {
         assertTrue(SweepBugs.whatTheCheckSays(sweep("")).startsWith("✓"));
     }
 
+    // ---- notebook 5b: your own op ----
+
+    /** Softplus as a student writes it, with one of the typical mistakes when asked. */
+    private static final class Softplus extends Node {
+        private final String mistake;
+
+        Softplus(String mistake) {
+            super("softplus");
+            this.mistake = mistake;
+        }
+
+        @Override
+        protected Tensor forward(Tensor[] in) {
+            double[] x = in[0].data(), y = new double[x.length];
+            for (int i = 0; i < x.length; i++) y[i] = mistake.equals("exp") ? Math.exp(x[i]) : Math.log1p(Math.exp(x[i]));
+            return Tensor.wrap(y, in[0].shape());
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] in, Tensor out, Tensor dy, boolean[] need) {
+            double[] x = in[0].data(), g = dy.data(), dx = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                double s = 1 / (1 + Math.exp(-x[i]));
+                dx[i] = mistake.equals("no dy") ? s : mistake.equals("y") ? g[i] * out.data()[i] : g[i] * s;
+            }
+            return new Tensor[] {Tensor.wrap(dx, in[0].shape())};
+        }
+    }
+
+    @Test
+    void softplusAcceptsTheOpAndExplainsForwardAndBackwardMistakes() {
+        verdict(true, () -> OwnOpChecks.softplus(() -> new Softplus("")));
+        rejects("forgot the incoming gradient dy", () -> OwnOpChecks.softplus(() -> new Softplus("no dy")));
+        rejects("multiplies dy by y", () -> OwnOpChecks.softplus(() -> new Softplus("y")));
+        rejects("your forward gives eˣ", () -> OwnOpChecks.softplus(() -> new Softplus("exp")));
+        Softplus shared = new Softplus("");
+        ComputationalGraph other = new ComputationalGraph();
+        other.add(shared, null, other.input("x"));
+        rejects("make a new node each time", () -> OwnOpChecks.softplus(() -> shared));
+    }
+
     // ---- notebook 8b ----
 
     @Test
