@@ -139,7 +139,7 @@ show(cg, ctx);
 // %% md
 // ## The classic bugs
 //
-// Each bug below is one line away from a right sweep, and each gives gradients that look like numbers.
+// Each bug below is a line or two away from a right sweep, and each gives gradients that look like numbers.
 // `SweepBugs.sweep(bug)` is a sweep with that bug (its code stays hidden: writing the sweep is your
 // exercise). Each runs twice into one table on our example, as two steps of a training loop would, and
 // its `dL/dw` is compared with the engine's; then the backward sweep's check runs it on its own random
