@@ -3,10 +3,12 @@
 Each entry changes the teacher's answer (the lines between "// BEGIN SOLUTION" and "// END SOLUTION")
 by one mistake — a sign, a missing factor, the wrong axis, off by one, in place instead of a copy — and
 names the words the check's ✗ line must say about it. test_grading.WholeCourseTest hands every
-notebook in three times (untouched, solved, and with these mistakes) and grades it through nbgrader.
+notebook in three times (untouched, solved, and with these mistakes) and grades it through nbgrader;
+an exercise with a list of mistakes is handed in once more for each further one.
 """
 
-# grade_id -> (the right line(s) of the teacher's answer, the student's wrong version, words of the hint)
+# grade_id -> (the right line(s) of the teacher's answer, the student's wrong version, words of the hint),
+# or a list of these for an exercise with several classic mistakes
 MISTAKES = {
     "firstTensor": ("mine = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);", "mine = t;", "that is t from above"),
     "rowMeans": ("        means[i] /= x.dim(1);\n", "", "you summed each row"),
@@ -22,6 +24,20 @@ MISTAKES = {
                           "double[] db = new double[dy.dim(0)];\n    for (int i = 0; i < dy.dim(0); i++) {\n"
                           "        for (int j = 0; j < dy.dim(1); j++) {\n            db[i] += dy.get(i, j);",
                           "(axis 1)"),
+    "topologicalOrder": [
+        ("    for (Connection input : node.inputs()) visit(input, placed, order);\n    order.add(node);",
+         "    order.add(node);\n    for (Connection input : node.inputs()) visit(input, placed, order);", "comes before"),
+        ("if (node == null || !placed.add(node)) return;", "if (node == null) return;", "appears more than once"),
+    ],
+    "backwardSweep": [
+        ("grad.merge(node.inputs().get(k), shares[k], Tensor::plus);", "grad.put(node.inputs().get(k), shares[k]);",
+         "(no accumulation)"),
+        ("    grad.clear();\n", "", "clear it when a pass starts"),
+        ("for (int i = order.size() - 1; i >= 0; i--) {", "for (int i = 0; i < order.size(); i++) {",
+         "reverse topological order"),
+        ("grad.put(loss, Tensor.ones(ctx.value(loss).shape()));", "grad.put(loss, Tensor.full(-1, ctx.value(loss).shape()));",
+         "the wrong sign"),
+    ],
     "sgdStep": ("value[i] -= learningRate * g[i];", "value[i] += learningRate * g[i];", "the sign is wrong"),
     "hinge": ("if (j != label) loss +=", "loss +=", "1 too high"),
     "sgd": ("next[i] = w[i] - lr * grad[i];", "next[i] = w[i] - grad[i];", "ignores the learning rate"),
@@ -30,6 +46,8 @@ MISTAKES = {
                      "the velocity v stays 0"),
     "crossEntropy": ("for (double s : scores) max = Math.max(max, s);", "max = 0;", "overflows for large scores"),
     "gradient": ("    g[label] -= 1;\n", "", "the label's own term"),
+    "softplus": ("dx[i] = g[i] / (1 + Math.exp(-x[i]));", "dx[i] = 1 / (1 + Math.exp(-x[i]));",
+                 "forgot the incoming gradient dy"),
     "accuracy": ("return (double) right / n;", "return right;", "the number of right answers"),
     "reluBackward": ("dx[i] = x[i] > 0 ? dy[i] : 0;", "dx[i] = x[i] > 0 ? 1 : 0;", "local derivative only"),
     "earlyStop": ("return new int[] {best + 1, e + 1};", "return new int[] {best, e};", "count from 0"),
@@ -47,9 +65,15 @@ MISTAKES = {
 }
 
 
-def wrong(grade_id, answer):
-    """The teacher's answer with the exercise's mistake in it (marker lines dropped)."""
-    right, mistake, _ = MISTAKES[grade_id]
+def mistakes(grade_id):
+    """The exercise's mistakes: [(right, wrong, words of the hint)]."""
+    m = MISTAKES[grade_id]
+    return m if isinstance(m, list) else [m]
+
+
+def wrong(grade_id, answer, k=0):
+    """The teacher's answer with the exercise's k-th mistake in it (marker lines dropped)."""
+    right, mistake, _ = mistakes(grade_id)[k]
     if right not in answer:
         raise KeyError(f"{grade_id}: the teacher's answer no longer contains {right!r}: update course_mistakes.py")
     return answer.replace(right, mistake, 1)

@@ -223,7 +223,8 @@ class GradeShTest(unittest.TestCase):
 class WholeCourseTest(unittest.TestCase):
     """Every notebook released and handed in three times: untouched (0 points on every exercise), solved
     (full points) and with a plausible mistake in every exercise (0 points, and a ✗ line naming the
-    mistake), graded through grade.sh and nbgrader in quick mode. Prints a report per notebook."""
+    mistake; an exercise with several classic mistakes is handed in once more for each further one),
+    graded through grade.sh and nbgrader in quick mode. Prints a report per notebook."""
 
     def test_blank_scores_nothing_solved_everything_and_each_mistake_is_named(self):
         release, subs, out = Course.tmp / "course-release", Course.tmp / "course-submissions", Course.tmp / "course-out"
@@ -234,13 +235,16 @@ class WholeCourseTest(unittest.TestCase):
             name = entry["notebook"]
             released = json.loads((release / entry["file"]).read_text(encoding="utf-8"))
             answers = fixtures.solutions(json.loads((Course.built / "solutions" / entry["file"]).read_text(encoding="utf-8")))
-            for student in ("blank", "solved", "mistakes"):
+            # "mistakes" has every exercise's first mistake, "mistakes-2" the second of those that have one, ...
+            more = max(len(course_mistakes.mistakes(ex["id"])) for ex in entry["exercises"])
+            for student in ["blank", "solved", "mistakes"] + [f"mistakes-{k + 1}" for k in range(1, more)]:
+                k = int(student.split("-")[1]) - 1 if student.startswith("mistakes-") else 0
                 nb = json.loads(json.dumps(released))
                 for ex in entry["exercises"]:
                     if student != "blank":
                         right = answers[ex["id"] + "-answer"]
-                        fixtures.answer(nb, ex["id"] + "-answer",
-                                        right if student == "solved" else course_mistakes.wrong(ex["id"], right))
+                        mistaken = student != "solved" and k < len(course_mistakes.mistakes(ex["id"]))
+                        fixtures.answer(nb, ex["id"] + "-answer", course_mistakes.wrong(ex["id"], right, k) if mistaken else right)
                 (subs / student).mkdir(parents=True, exist_ok=True)
                 (subs / student / entry["file"]).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
         jobs = os.environ.get("DEEPTOY_GRADE_JOBS", "2")
@@ -257,10 +261,12 @@ class WholeCourseTest(unittest.TestCase):
             name, ids = entry["notebook"], [e["id"] for e in entry["exercises"]]
             blank = sum(float(got[("blank", name, i)]["points"]) for i in ids)
             solved = sum(float(got[("solved", name, i)]["points"]) for i in ids)
-            wrong = sum(float(got[("mistakes", name, i)]["points"]) for i in ids)
-            named = sum(1 for i in ids if course_mistakes.MISTAKES[i][2] in got[("mistakes", name, i)]["message"])
+            tried = [(i, k, "mistakes" if k == 0 else f"mistakes-{k + 1}") for i in ids
+                     for k in range(len(course_mistakes.mistakes(i)))]
+            wrong = sum(float(got[(student, name, i)]["points"]) for i, _, student in tried)
+            named = sum(1 for i, k, student in tried if course_mistakes.mistakes(i)[k][2] in got[(student, name, i)]["message"])
             report.append(f"{name:24} exercises {len(ids)}, points {entry['points']:2}: blank {blank:g}, solved {solved:g}, "
-                          f"mistakes tried {len(ids)} -> {wrong:g} points, {named} named in the hint; "
+                          f"mistakes tried {len(tried)} -> {wrong:g} points, {named} named in the hint; "
                           + "/".join(f"{took.get((st, name), float('nan')):.0f}" for st in ("blank", "solved", "mistakes"))
                           + " s to grade")
             for i in ids:
@@ -269,13 +275,15 @@ class WholeCourseTest(unittest.TestCase):
                 row = got[("solved", name, i)]
                 if float(row["points"]) != float(row["max_points"]):
                     problems.append(f"{name} {i}: the solution scores {row['points']} of {row['max_points']}: {row['message']}")
-                row = got[("mistakes", name, i)]
+            for i, k, student in tried:
+                _, mistake, words = course_mistakes.mistakes(i)[k]
+                row = got[(student, name, i)]
                 if float(row["points"]) != 0:
-                    problems.append(f"{name} {i}: the mistake ({course_mistakes.MISTAKES[i][1].strip()!r}) scores points")
-                elif course_mistakes.MISTAKES[i][2] not in row["message"]:
-                    problems.append(f"{name} {i}: the hint for the mistake does not say '{course_mistakes.MISTAKES[i][2]}':"
-                                    f" {row['message']}")
-        print(f"\nwhole course graded: {len(manifest['notebooks'])} notebooks x 3 submissions, {len(rows) // 3} exercises,"
+                    problems.append(f"{name} {i}: the mistake ({mistake.strip()!r}) scores points")
+                elif words not in row["message"]:
+                    problems.append(f"{name} {i}: the hint for the mistake does not say '{words}': {row['message']}")
+        print(f"\nwhole course graded: {len(manifest['notebooks'])} notebooks x 3 submissions (and one more per further"
+              f" mistake of an exercise), {sum(len(n['exercises']) for n in manifest['notebooks'])} exercises,"
               f" {manifest['points']} points, --jobs {jobs}, {seconds:.0f} s", file=sys.stderr)
         print("\n".join(report), file=sys.stderr)
         self.assertEqual([], problems, r.stderr[-3000:])

@@ -13,6 +13,10 @@ import java.util.stream.Collectors;
  *
  * <p>The engine, not the op, adds gradients into each input (so an input used twice gets both
  * contributions) and sums a gradient returned in a broadcast shape back to the input's shape.
+ *
+ * <p>An op of one's own is written the same way, e.g. in a notebook cell (notebook 5b): a class that
+ * calls {@code super("name")} and overrides the two abstract methods, added to a graph with
+ * {@link ComputationalGraph#add(Node, String, Connection...)}, a new node each time.
  */
 public abstract class Node {
     private final String op;

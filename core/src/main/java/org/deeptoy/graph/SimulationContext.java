@@ -222,25 +222,67 @@ public final class SimulationContext {
                 any |= need[k];
             }
             if (!any) continue;
-            Tensor[] x = inputValues(node);
-            Tensor[] dx;
-            try {
-                dx = node.backward(x, values.get(node.output()), dy, need, pass);
-            } catch (DeepToyException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new DeepToyException(node.describe() + " (backward): " + e.getMessage(), e);
-            }
-            if (dx == null || dx.length != need.length) {
-                throw new DeepToyException(node.describe() + " (backward): returned "
-                        + (dx == null ? "null" : dx.length + " gradients") + " for " + need.length + " inputs; return one "
-                        + "Tensor per input (null where need[i] is false)");
-            }
+            Tensor[] dx = localGradients(node, dy, need);
             for (int k = 0; k < need.length; k++) {
-                if (!need[k] || dx[k] == null) continue;
-                accumulate(node, in.get(k), x[k], dx[k]);
+                if (dx[k] != null) accumulate(in.get(k), dx[k]);
             }
         }
+    }
+
+    /**
+     * One operation's local rule, the step {@link #backward} repeats from the loss back: given
+     * {@code dy} = dL/dy for the node's output, returns dL/dx for each of its inputs, in the input's
+     * shape (a gradient of an input that forward broadcast is summed back), from this context's
+     * forward values. An input no gradient flows to (labels) gets zeros. The sweep around it (the order,
+     * dL/dL = 1, adding up what reaches a value from several uses) is the caller's.
+     */
+    public Tensor[] inputGradients(Node node, Tensor dy) {
+        if (node == null) throw new DeepToyException("inputGradients: the node is null");
+        Connection y = node.output();
+        if (y == null) throw new DeepToyException("inputGradients(" + node.op() + "): this node is in no graph");
+        if (!values.containsKey(y)) {
+            throw new DeepToyException("inputGradients(" + node.describe() + "): " + y.label() + " has no value in this"
+                    + " context; run ctx.forward(cg, ...) first");
+        }
+        if (dy == null) {
+            throw new DeepToyException("inputGradients(" + node.describe() + "): dy, the gradient of " + y.label()
+                    + ", is null. A value's gradient is complete only once every operation that reads it has passed"
+                    + " its share back, so walk the operations from the loss back to the leaves (reverse topological order)");
+        }
+        int[] shape = values.get(y).shape();
+        if (!Arrays.equals(dy.shape(), shape)) {
+            throw new DeepToyException("inputGradients(" + node.describe() + "): dy has shape " + Shapes.toString(dy.shape())
+                    + " but " + y.label() + " has shape " + Shapes.toString(shape) + "; dL/dy has the shape of y");
+        }
+        boolean[] need = new boolean[node.inputs().size()];
+        Arrays.fill(need, true);
+        Tensor[] dx = localGradients(node, dy, need);
+        Tensor[] x = inputValues(node);
+        for (int k = 0; k < dx.length; k++) if (dx[k] == null) dx[k] = Tensor.zeros(x[k].shape());
+        return dx;
+    }
+
+    /** The node's backward for the inputs in {@code need}, each summed to its input's shape; null where none flows. */
+    private Tensor[] localGradients(Node node, Tensor dy, boolean[] need) {
+        Tensor[] x = inputValues(node);
+        Tensor[] dx;
+        try {
+            dx = node.backward(x, values.get(node.output()), dy, need, pass);
+        } catch (DeepToyException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new DeepToyException(node.describe() + " (backward): " + e.getMessage(), e);
+        }
+        if (dx == null || dx.length != need.length) {
+            throw new DeepToyException(node.describe() + " (backward): returned "
+                    + (dx == null ? "null" : dx.length + " gradients") + " for " + need.length + " inputs; return one "
+                    + "Tensor per input (null where need[i] is false)");
+        }
+        Tensor[] shaped = new Tensor[dx.length];
+        for (int k = 0; k < dx.length; k++) {
+            if (need[k] && dx[k] != null) shaped[k] = toInputShape(node, node.inputs().get(k), x[k], dx[k]);
+        }
+        return shaped;
     }
 
     /** The value and gradient of a connection in this context. */
@@ -274,24 +316,19 @@ public final class SimulationContext {
         return x;
     }
 
-    private void accumulate(Node node, Connection input, Tensor x, Tensor dx) {
-        if (!Arrays.equals(dx.shape(), x.shape())) {
-            if (!Shapes.broadcastsTo(x.shape(), dx.shape())) {
-                throw new DeepToyException(node.describe() + " (backward): returned a gradient of shape "
-                        + Shapes.toString(dx.shape()) + " for " + input.label() + " of shape " + Shapes.toString(x.shape())
-                        + "; a gradient has its input's shape (or the output's, when forward broadcast the input)");
-            }
-            dx = Shapes.sumTo(dx, x.shape());
+    private static Tensor toInputShape(Node node, Connection input, Tensor x, Tensor dx) {
+        if (Arrays.equals(dx.shape(), x.shape())) return dx;
+        if (!Shapes.broadcastsTo(x.shape(), dx.shape())) {
+            throw new DeepToyException(node.describe() + " (backward): returned a gradient of shape "
+                    + Shapes.toString(dx.shape()) + " for " + input.label() + " of shape " + Shapes.toString(x.shape())
+                    + "; a gradient has its input's shape (or the output's, when forward broadcast the input)");
         }
-        Tensor old = gradients.get(input);
-        if (old == null) {
-            gradients.put(input, dx);
-        } else {
-            // Gradients add up: a connection used twice receives both contributions.
-            double[] o = old.data(), d = dx.data(), sum = new double[o.length];
-            for (int i = 0; i < sum.length; i++) sum[i] = o[i] + d[i];
-            gradients.put(input, Tensor.wrap(sum, x.shape()));
-        }
+        return Shapes.sumTo(dx, x.shape());
+    }
+
+    private void accumulate(Connection input, Tensor dx) {
+        // Gradients add up: a connection used twice receives both contributions.
+        gradients.merge(input, dx, Tensor::plus);
     }
 
     private static void checkFinite(Node node, Tensor[] x, Tensor y) {

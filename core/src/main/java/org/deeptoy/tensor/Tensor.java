@@ -225,6 +225,20 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * {@code this + other}, element by element, as a new tensor; the shapes must be the same (adding
+     * gradients: {@code grad.merge(c, g, Tensor::plus)}). Broadcasting sums are graph ops ({@code cg.sum}).
+     */
+    public Tensor plus(Tensor other) {
+        if (!Arrays.equals(shape, other.shape)) {
+            throw new IllegalArgumentException("plus: shapes " + Shapes.toString(shape) + " and "
+                    + Shapes.toString(other.shape) + " differ; Tensor.plus adds tensors of the same shape");
+        }
+        double[] s = new double[data.length];
+        for (int i = 0; i < s.length; i++) s[i] = data[i] + other.data[i];
+        return new Tensor(s, shape.clone());
+    }
+
     public double sum() {
         double s = 0;
         for (double v : data) s += v;

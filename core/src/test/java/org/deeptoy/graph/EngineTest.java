@@ -247,4 +247,69 @@ class EngineTest {
         assertTrue(all.get(net.x).hasGradient());
         assertClose(Tensor.zeros(2, 64), only.gradient(net.x), 0);
     }
+
+    /** A sweep written with inputGradients (the notebooks' exercise) gives backward's gradients, fan-out and broadcasting included. */
+    @Test
+    void aSweepOfInputGradientsIsBackward() {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection x = cg.input("x");
+        Connection b = cg.variable(Tensor.vector(0.5, -1, 2), "b");
+        Connection h = cg.tanh(cg.sum(x, b), "h");                 // b broadcast over the rows of x
+        Connection both = cg.multiply(h, cg.sigmoid(h), "both");    // h used twice
+        Connection loss = cg.mean(cg.sum(both, cg.multiply(b, b))); // b used three times
+        cg.exp(x, "unused");                                        // the loss does not depend on it
+        SimulationContext ctx = new SimulationContext().forward(cg, Map.of(x, Tensor.randomNormal(3, 4, 3)));
+
+        Map<Connection, Tensor> grad = new java.util.HashMap<>();
+        grad.put(loss, Tensor.ones());
+        List<Node> nodes = cg.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node node = nodes.get(i);
+            Tensor dy = grad.get(node.output());
+            if (dy == null) continue;
+            Tensor[] dx = ctx.inputGradients(node, dy);
+            for (int k = 0; k < dx.length; k++) grad.merge(node.inputs().get(k), dx[k], Tensor::plus);
+        }
+        ctx.backward(cg, loss);
+        for (Connection c : List.of(x, b, h, both, loss)) assertClose(ctx.gradient(c), grad.get(c), 1e-12);
+        assertEquals(List.of(3), List.of(grad.get(b).shape()[0]), "b's gradient is summed back to b's shape");
+    }
+
+    @Test
+    void inputGradientsExplainsAMissingGradientAndAWrongShape() {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection x = cg.variable(Tensor.vector(1, 2), "x");
+        Connection y = cg.square(x, "y");
+        Node square = y.producer();
+        SimulationContext ctx = new SimulationContext();
+        assertTrue(assertThrows(DeepToyException.class, () -> ctx.inputGradients(square, Tensor.ones(2)))
+                .getMessage().contains("run ctx.forward"));
+        ctx.forward(cg);
+        String nullDy = assertThrows(DeepToyException.class, () -> ctx.inputGradients(square, null)).getMessage();
+        assertTrue(nullDy.contains("gradient of y, is null") && nullDy.contains("reverse topological order"), nullDy);
+        String shape = assertThrows(DeepToyException.class, () -> ctx.inputGradients(square, Tensor.ones(3))).getMessage();
+        assertTrue(shape.contains("dy has shape [3] but y has shape [2]"), shape);
+        assertClose(Tensor.vector(2, 4), ctx.inputGradients(square, Tensor.ones(2))[0], 0);
+    }
+
+    @Test
+    void inputGradientsGivesZerosWhereNoGradientFlows() {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection scores = cg.variable(Tensor.matrix(new double[] {1, 2}, new double[] {0, 1}), "scores");
+        Connection labels = cg.input("labels");
+        Connection loss = cg.softmaxCrossEntropy(scores, labels);
+        SimulationContext ctx = new SimulationContext().forward(cg, Map.of(labels, Tensor.vector(0, 1)));
+        Tensor[] dx = ctx.inputGradients(loss.producer(), Tensor.ones());
+        assertClose(ctx.backward(cg, loss).gradient(scores), dx[0], 1e-15);
+        assertClose(Tensor.zeros(2), dx[1], 0);
+    }
+
+    @Test
+    void plusAddsTensorsOfOneShapeIntoANewOne() {
+        Tensor a = Tensor.vector(1, 2), b = Tensor.vector(10, 20);
+        assertClose(Tensor.vector(11, 22), a.plus(b), 0);
+        assertClose(Tensor.vector(1, 2), a, 0);
+        String shapes = assertThrows(IllegalArgumentException.class, () -> a.plus(Tensor.ones(3))).getMessage();
+        assertTrue(shapes.contains("shapes [2] and [3] differ"), shapes);
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeptoy.graph.ComputationalGraph;
 import org.deeptoy.graph.Connection;
+import org.deeptoy.graph.Node;
 import org.deeptoy.data.Dataset;
 import org.deeptoy.data.Split;
 import org.deeptoy.nn.FitOptions;
@@ -20,6 +21,11 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /** Each check accepts the right answer and rejects typical wrong ones with the right explanation. */
@@ -199,6 +205,114 @@ class ChecksTest {
         double[] s = new double[dy.dim(1)];
         for (int i = 0; i < dy.dim(0); i++) for (int j = 0; j < dy.dim(1); j++) s[j] += scale * dy.get(i, j);
         return Tensor.vector(s);
+    }
+
+    // ---- notebook 3c: the backward sweep ----
+
+    private static List<Node> postOrder(Connection loss, boolean remember, boolean nodeFirst) {
+        List<Node> order = new ArrayList<>();
+        visit(loss, remember ? new HashSet<>() : null, order, nodeFirst);
+        return order;
+    }
+
+    private static void visit(Connection c, Set<Node> seen, List<Node> order, boolean nodeFirst) {
+        Node node = c.producer();
+        if (node == null || (seen != null && !seen.add(node))) return;
+        if (nodeFirst) order.add(node);
+        for (Connection in : node.inputs()) visit(in, seen, order, nodeFirst);
+        if (!nodeFirst) order.add(node);
+    }
+
+    @Test
+    void topologicalOrderAcceptsADepthFirstOrderAndExplainsDuplicatesAndOrder() {
+        verdict(true, () -> BackwardSweepChecks.topologicalOrder(loss -> postOrder(loss, true, false)));
+        verdict(true, () -> BackwardSweepChecks.topologicalOrder(loss -> loss.graph().nodes().stream()
+                .filter(n -> Check.behind(loss).contains(n.output())).toList()));
+        rejects("appears more than once", () -> BackwardSweepChecks.topologicalOrder(loss -> postOrder(loss, false, false)));
+        rejects("comes before", () -> BackwardSweepChecks.topologicalOrder(loss -> postOrder(loss, true, true)));
+        rejects("runs from the loss back", () -> BackwardSweepChecks.topologicalOrder(loss -> {
+            List<Node> o = new ArrayList<>(postOrder(loss, true, false));
+            Collections.reverse(o);
+            return o;
+        }));
+        rejects("does not depend on", () -> BackwardSweepChecks.topologicalOrder(loss -> loss.graph().nodes()));
+        rejects("your order is empty", () -> BackwardSweepChecks.topologicalOrder(loss -> new ArrayList<>()));
+    }
+
+    /** The notebook's sweep, with one of the classic mistakes when asked. */
+    private static BackwardSweepChecks.Sweep sweep(String mistake) {
+        return (loss, order, ctx, grad) -> {
+            if (!mistake.equals("no clearing")) grad.clear();
+            grad.put(loss, Tensor.full(mistake.equals("sign") ? -1 : 1, ctx.value(loss).shape()));
+            for (int j = 0; j < order.size(); j++) {
+                Node node = order.get(mistake.equals("forward") ? j : order.size() - 1 - j);
+                Tensor[] dx = ctx.inputGradients(node, grad.get(node.output()));
+                for (int k = 0; k < dx.length; k++) {
+                    if (mistake.equals("put")) grad.put(node.inputs().get(k), dx[k]);
+                    else grad.merge(node.inputs().get(k), dx[k], Tensor::plus);
+                }
+            }
+        };
+    }
+
+    @Test
+    void backwardSweepAcceptsTheSweepAndNamesEachClassicBug() {
+        verdict(true, () -> BackwardSweepChecks.backwardSweep(sweep("")));
+        rejects("no accumulation", () -> BackwardSweepChecks.backwardSweep(sweep("put")));
+        rejects("clear it when a pass starts", () -> BackwardSweepChecks.backwardSweep(sweep("no clearing")));
+        rejects("reverse topological order", () -> BackwardSweepChecks.backwardSweep(sweep("forward")));
+        rejects("wrong sign", () -> BackwardSweepChecks.backwardSweep(sweep("sign")));
+        rejects("grad has no entry for the loss", () -> BackwardSweepChecks.backwardSweep((loss, order, ctx, grad) -> {}));
+        rejects("called ctx.backward", () -> BackwardSweepChecks.backwardSweep((loss, order, ctx, grad) -> {
+            ctx.backward(loss.graph(), loss);
+            for (Connection c : Check.behind(loss)) grad.put(c, ctx.gradient(c));
+        }));
+        for (SweepBugs.Bug bug : SweepBugs.Bug.values()) {
+            String says = SweepBugs.whatTheCheckSays(SweepBugs.sweep(bug));
+            assertTrue(says.startsWith("✗ "), bug + ": " + says);
+        }
+        assertTrue(SweepBugs.whatTheCheckSays(sweep("")).startsWith("✓"));
+    }
+
+    // ---- notebook 5b: your own op ----
+
+    /** Softplus as a student writes it, with one of the typical mistakes when asked. */
+    private static final class Softplus extends Node {
+        private final String mistake;
+
+        Softplus(String mistake) {
+            super("softplus");
+            this.mistake = mistake;
+        }
+
+        @Override
+        protected Tensor forward(Tensor[] in) {
+            double[] x = in[0].data(), y = new double[x.length];
+            for (int i = 0; i < x.length; i++) y[i] = mistake.equals("exp") ? Math.exp(x[i]) : Math.log1p(Math.exp(x[i]));
+            return Tensor.wrap(y, in[0].shape());
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] in, Tensor out, Tensor dy, boolean[] need) {
+            double[] x = in[0].data(), g = dy.data(), dx = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                double s = 1 / (1 + Math.exp(-x[i]));
+                dx[i] = mistake.equals("no dy") ? s : mistake.equals("y") ? g[i] * out.data()[i] : g[i] * s;
+            }
+            return new Tensor[] {Tensor.wrap(dx, in[0].shape())};
+        }
+    }
+
+    @Test
+    void softplusAcceptsTheOpAndExplainsForwardAndBackwardMistakes() {
+        verdict(true, () -> OwnOpChecks.softplus(() -> new Softplus("")));
+        rejects("forgot the incoming gradient dy", () -> OwnOpChecks.softplus(() -> new Softplus("no dy")));
+        rejects("multiplies dy by y", () -> OwnOpChecks.softplus(() -> new Softplus("y")));
+        rejects("your forward gives eˣ", () -> OwnOpChecks.softplus(() -> new Softplus("exp")));
+        Softplus shared = new Softplus("");
+        ComputationalGraph other = new ComputationalGraph();
+        other.add(shared, null, other.input("x"));
+        rejects("make a new node each time", () -> OwnOpChecks.softplus(() -> shared));
     }
 
     // ---- notebook 8b ----
