@@ -8,6 +8,7 @@
 //   node run-lab.js --base http://127.0.0.1:PORT/ --token T --stored STORED.ipynb --live LIVE.ipynb
 //        --interactive INTERACTIVE.ipynb --screenshots DIR --user-data-dir DIR [--ui lab|notebook]
 //        [--chromium /usr/bin/chromium] [--timeout 300000] [--parts stored,live,interactive]
+//        [--skip restart]  (Notebook 7.4.7 on Debian 13's JupyterLab 4.0.11: Restart does nothing, see README)
 
 const { chromium } = require('playwright-core');
 const path = require('path');
@@ -44,6 +45,14 @@ async function open(page, opt, name) {
   const url = `${opt.base}${opt.ui === 'lab' ? 'lab/tree' : 'notebooks'}/${encodeURIComponent(name)}?token=${opt.token}`;
   log(`opening ${url.replace(/token=\w+/, 'token=…')}`);
   await page.goto(url, { waitUntil: 'load' });
+  if (opt.ui === 'lab') {
+    // Lab reopens the notebooks of earlier steps too: wait until this one is the current tab, else
+    // the checks below would look at (and the status bar would report on) the one before
+    await page.waitForFunction((n) => {
+      const tab = document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel');
+      return tab && tab.innerText.trim() === n;
+    }, name, { timeout: 120000 });
+  }
   await page.locator(`${PANEL} .jp-Notebook .jp-Cell`).first()
     .waitFor({ state: 'visible', timeout: 120000 });
   await dismissDialogs(page);
@@ -52,16 +61,17 @@ async function open(page, opt, name) {
 /**
  * The kernel named in the notebook starts by itself; cells sent before the page is connected to it
  * are dropped, so wait until the page says it is idle: Lab's status bar, Notebook 7's kernel
- * indicator in the top bar.
+ * indicator in the notebook's toolbar.
  */
 async function waitIdle(page, opt) {
   await page.waitForFunction(() => {
     const bar = document.querySelector('.jp-StatusBar-Widget');
     if (bar) return /Java \(DeepToy\) \| Idle/.test(bar.innerText);
-    const status = document.querySelector('.jp-NotebookKernelStatus');
-    return !!status && /idle/i.test(`${status.className} ${status.getAttribute('title') || ''}`);
+    const name = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar-kernelName');
+    const status = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
+    return !!name && /Java \(DeepToy\)/.test(name.innerText) && !!status && status.dataset.status === 'idle';
   }, null, { timeout: opt.timeout }).catch(async () => {
-    const bar = await page.evaluate(() => ((document.querySelector('.jp-StatusBar-Widget, #top-panel') || {}).innerText));
+    const bar = await page.evaluate(() => ((document.querySelector('.jp-StatusBar-Widget, .jp-NotebookPanel-toolbar') || {}).innerText));
     throw new Error(`the kernel did not become idle in ${opt.timeout / 1000} s (page says: ${bar})`);
   });
 }
@@ -105,11 +115,12 @@ async function tables(page) {
 }
 
 async function shot(page, file) {
-  // Lab scrolls inside the notebook: make the window as tall as the notebook, then take the page
+  // Lab and Notebook 7 scroll inside the notebook: make the window as tall as its content, then take it
   const height = await page.evaluate(() => {
-    const nb = document.querySelector(`.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer, `
-      + `.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook`);
-    return nb ? nb.scrollHeight + 160 : 900;
+    const panel = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+    const inner = [...document.querySelectorAll(`${panel} .jp-WindowedPanel-inner, ${panel} .jp-WindowedPanel-outer, `
+      + `${panel} .jp-Notebook`)].map((e) => e.scrollHeight);
+    return inner.length ? Math.max(...inner) + 200 : 900;
   });
   await page.setViewportSize({ width: 1200, height: Math.min(Math.max(height, 700), 4000) });
   await page.waitForTimeout(500);
@@ -132,7 +143,7 @@ async function stored(page, opt) {
     `.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output`)]
     .filter((o) => o.innerText.includes('Cannot display an untrusted SVG')).length);
   log(`untrusted view: ${pngs.length} PNG, ${svgs.length} SVG images, ${withheld} SVG withheld`);
-  check(svgs.length === 0, 'the notebook is opened untrusted (Lab shows none of its SVG)');
+  check(svgs.length === 0, 'the notebook is opened untrusted (the front end shows none of its SVG)');
   check(withheld === 0 && !trusted, 'no output says "Cannot display an untrusted SVG" (each graph has its PNG)');
   check(pngs.length >= opt.minPictures && pngs.every((i) => i.w > 50 && i.h > 30),
     `${pngs.length} pictures drawn from PNG (at least ${opt.minPictures}; sizes ${pngs.map((i) => `${i.w}x${i.h}`).join(', ')})`);
@@ -233,7 +244,13 @@ async function ran(page, i, before, timeout) {
 
 async function menu(page, top, item) {
   await page.locator('.lm-MenuBar-itemLabel', { hasText: new RegExp(`^${top}$`) }).click();
-  await page.locator('.lm-Menu-itemLabel', { hasText: item }).first().click();
+  const entry = page.locator('.lm-Menu-itemLabel', { hasText: item }).first();
+  await entry.waitFor({ state: 'visible', timeout: 10000 }).catch(async () => {
+    const items = await page.locator('.lm-Menu-itemLabel').allInnerTexts();
+    throw new Error(`the ${top} menu has no ${item} (it has: ${items.join(' | ')})`);
+  });
+  log(`menu ${top} > ${await entry.innerText()} (${await entry.evaluate((e) => e.closest('.lm-Menu-item').className)})`);
+  await entry.click();
 }
 
 /** A screenshot of the window as it is (the notebook scrolled to what the check looks at). */
@@ -360,8 +377,14 @@ async function input(page, opt) {
 async function restart(page, opt) {
   await menu(page, 'Kernel', /^Restart Kernel…?$/);
   const accept = page.locator('.jp-Dialog .jp-mod-accept');
-  await accept.waitFor({ state: 'visible', timeout: 30000 });
-  await accept.click();
+  // Lab asks first; a front end may be set to restart without asking: the check below tells
+  if (await accept.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) {
+    log(`restart dialog: ${(await page.locator('.jp-Dialog').innerText()).replace(/\s+/g, ' ')}`);
+    await accept.click();
+  } else {
+    log('Kernel > Restart Kernel… restarted without a dialog');
+    await view(page, opt, 'restart-no-dialog');
+  }
   await waitIdle(page, opt);
   await edit(page, 6);
   await page.keyboard.type('kept');
@@ -369,6 +392,7 @@ async function restart(page, opt) {
   const gone = await outputText(page, 6);
   check(/cannot find symbol/.test(gone) && /kept/.test(gone),
     `after Kernel > Restart the variables are gone ("kept": ${gone.split('\n')[0]})`);
+  await view(page, opt, 'restart-forgets');
   await edit(page, 6);
   await page.keyboard.press('Control+a');
   await page.keyboard.type('1 + 1');
@@ -386,13 +410,15 @@ async function interactive(page, opt) {
   await interrupt(page, opt);
   await completion(page, opt);
   await input(page, opt);
-  await restart(page, opt);
+  if (opt.skip.includes('restart')) log('SKIPPED: Kernel > Restart (--skip restart)');
+  else await restart(page, opt);
 }
 
 async function main() {
   const opt = args();
   opt.minPictures = Number(opt.minPictures || 1);
   UI = opt.ui;
+  opt.skip = (opt.skip || '').split(',').filter(Boolean);
   const context = await chromium.launchPersistentContext(opt.userDataDir, {
     executablePath: opt.chromium,
     headless: true,

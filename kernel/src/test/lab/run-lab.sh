@@ -15,7 +15,8 @@ shots="$(mkdir -p "${1:?usage: run-lab.sh SCREENSHOT_DIR [lab|notebook]}" && cd 
 ui="${2:-lab}"
 case "$ui" in
   lab) server_cmd=(jupyter lab); version() { jupyter lab --version; } ;;
-  notebook) server_cmd=(jupyter notebook); version() { python3 -c 'import notebook; print(notebook.__version__)'; } ;;
+  notebook) server_cmd=(python3 -m notebook);  # Debian's python3-notebook has no jupyter-notebook command
+            version() { python3 -c 'import notebook; print(notebook.__version__)'; } ;;
   *) echo "run-lab.sh: the front end is lab or notebook, not $ui" >&2; exit 2 ;;
 esac
 started=$(date +%s)
@@ -83,6 +84,7 @@ if [ "$status" != 0 ]; then
   echo "--- the server's log (end) ---"; tail -40 "$work/server.log"
   summary="[$ui] FAIL: $(grep -m1 "FAIL:" "$work/checks.log" | sed 's/^\[[a-z]*\] FAIL: //' | head -c 300) ($checks checks passed before it; $(( $(date +%s) - started )) s; screenshots in $shots)"
 else
-  summary="[$ui] PASS: $checks checks in $(( $(date +%s) - started )) s ($("${server_cmd[@]}" --version), screenshots in $shots)"
+  skipped=$(grep "^\[$ui\] SKIPPED:" "$work/checks.log" | sed 's/^\[[a-z]*\] //' | paste -sd';' - || true)
+  summary="[$ui] PASS${skipped:+ ($skipped)}: $checks checks in $(( $(date +%s) - started )) s ($("${server_cmd[@]}" --version), screenshots in $shots)"
 fi
 exit "$status"
