@@ -246,12 +246,13 @@ class ClassroomHubTest {
                 "assert u['storage']['type'] == 'dynamic' and u['storage']['capacity'], 'storage'",
                 "assert v['cull']['enabled'] and v['cull']['timeout'] > 0, 'culling'",
                 "assert u['lifecycleHooks']['postStart']['exec']['command'][0] == 'gitpuller', 'the course by nbgitpuller'",
-                "assert u['extraEnv']['JUPYTERHUB_SINGLEUSER_APP'] == 'notebook.notebookapp.NotebookApp', 'classic notebook'",
+                "assert 'JUPYTERHUB_SINGLEUSER_APP' not in u['extraEnv'], 'jupyter_server, not the classic notebook'",
+                "assert u['defaultUrl'].startswith('/lab/'), 'JupyterLab is the default UI'",
                 "print('values ok', u['image']['name'], u['memory'])");
         Commands.Result parsed = run(List.of("/usr/bin/python3", "-c", check, values.toString()), Map.of(), 60);
         assertEquals(0, parsed.exit(), () -> "z2jh-values.yaml:\n" + parsed.output());
 
-        // The Dockerfile: known instructions only, Debian 12, and the install scripts CI runs.
+        // The Dockerfile: known instructions only, Debian 13 with JupyterLab, and the install scripts CI runs.
         List<String> instructions = new ArrayList<>();
         String pending = "";
         for (String line : Files.readAllLines(ROOT.resolve("install/classroom/Dockerfile"))) {
@@ -271,8 +272,10 @@ class ClassroomHubTest {
         for (String i : instructions) {
             assertTrue(known.contains(i.split("\\s+")[0]), "unknown Dockerfile instruction: " + i);
         }
-        assertTrue(instructions.get(0).matches("FROM debian:12(\\S*)?"), instructions.get(0));
+        assertTrue(instructions.get(0).matches("FROM debian:13(\\S*)?"), instructions.get(0));
         String all = String.join("\n", instructions);
+        assertTrue(all.matches("(?s).*apt-get install [^\n]*\\bjupyterlab\\b.*"), "the image installs JupyterLab");
+        assertTrue(!all.contains("JUPYTERHUB_SINGLEUSER_APP"), "jupyterhub-singleuser runs on jupyter_server");
         assertTrue(all.contains("install/install.sh --prefix /usr/local"), "the image installs the kernel with install.sh");
         assertTrue(all.contains("install/classroom/FetchDatasets.java"), "and the datasets with classroom.sh's fetcher");
         for (String script : List.of("install/install.sh", "install/launch.in", "install/classroom/FetchDatasets.java")) {

@@ -240,6 +240,10 @@ public final class Evaluator {
         }
         LiveExecutionControl.forceStop(t);
         shell.shell().stop();
+        // JDK 20+: stop() only raises JShell's flag, checked at the snippet's next loop or call, and
+        // interrupts JShell's own thread, not this cell thread; a cell that caught the first interrupt
+        // and sleeps again would never reach that check: wake it once more
+        t.interrupt();
         try {
             t.join(STOP_GRACE_MS);
         } catch (InterruptedException e) {

@@ -74,7 +74,15 @@ public final class TrainingCharts {
         if (batch != null) {
             batch.setLineColor(new Color(0x9ecae1));
             batch.setLineWidth(1f);
-            batch.setMarker(SeriesMarkers.NONE);
+            // the first update of a live chart has one batch: a line of one point draws nothing
+            batch.setMarker(points == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            batch.setMarkerColor(new Color(0x6baed6));
+        }
+        if (batches > 0 && points > 0) {
+            // epochs from 0, at least the first whole one: a lone x of 1/batches would be its only,
+            // unrounded tick (".026315789473684")
+            chart.getStyler().setXAxisMin(0.0);
+            if (x[points - 1] < 1) chart.getStyler().setXAxisMax(1.0);
         }
         double[] epochLoss = h.loss();
         if (batches > 0 && epochLoss.length > 0) {
