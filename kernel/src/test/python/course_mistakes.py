@@ -62,6 +62,14 @@ MISTAKES = {
     "batchNorm": ("* (x.get(i, j) - mean) / n;", "* (x.get(i, j) - mean) / (n - 1);", "N - 1"),
     "chainFlops": ("return 2L * m * k * n + 2L * m * n * p;", "return 2L * k * n * p + 2L * m * k * p;", "the other order"),
     "stepFlops": ("total += l == 0 ? 2 * one : 3 * one;", "total += 3 * one;", "one of the backward products is not needed"),
+    "affineLayer": ("Tensor dW = times(x, true, dy, false);", "Tensor dW = times(dy, true, x, false);", "which product"),
+    "weightDecayStep": ("next[i] = w[i] - learningRate * (dw[i] + reg * w[i]);",
+                        "next[i] = w[i] - learningRate * dw[i] - reg * w[i];", "without the learning rate"),
+    "convForward": ("int r = i * stride - padding + u, q = j * stride - padding + v;",
+                    "int r = i * stride + u, q = j * stride + v;", "shifted"),
+    "convWeightGradient": ("for (int n = 0; n < N; n++) {", "for (int n = 0; n < 1; n++) {", "first image only"),
+    "maxPoolBackward": ("if (x.get(n, c, r, q) > x.get(n, c, br, bq)) {", "if (x.get(n, c, r, q) >= x.get(n, c, br, bq)) {",
+                        "the last of them"),
 }
 
 

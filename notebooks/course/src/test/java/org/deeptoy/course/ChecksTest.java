@@ -315,6 +315,164 @@ class ChecksTest {
         rejects("make a new node each time", () -> OwnOpChecks.softplus(() -> shared));
     }
 
+    // ---- notebook 7d: a two-layer net from your own layers ----
+
+    /** The affine layer as a student writes it (products by loops), with one of the typical mistakes when asked. */
+    private static final class Affine extends Node {
+        private final String mistake;
+
+        Affine(String mistake) {
+            super("affine");
+            this.mistake = mistake;
+        }
+
+        @Override
+        protected Tensor forward(Tensor[] in) {
+            Tensor x = in[0], w = in[1];
+            int n = x.dim(0), d = x.dim(1), h = w.dim(1);
+            double[] y = new double[n * h];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < h; j++) {
+                    y[i * h + j] = in[2].get(j);
+                    for (int k = 0; k < d; k++) y[i * h + j] += x.get(i, k) * w.get(k, j);
+                }
+            }
+            return Tensor.wrap(y, n, h);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] in, Tensor out, Tensor dy, boolean[] need) {
+            Tensor x = in[0], w = in[1];
+            int n = x.dim(0), d = x.dim(1), h = w.dim(1);
+            double[] dx = new double[n * d], dw = new double[d * h], db = new double[h];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < h; j++) {
+                    db[j] += mistake.equals("db mean") ? dy.get(i, j) / n : dy.get(i, j);
+                    for (int k = 0; k < d; k++) {
+                        dx[i * d + k] += dy.get(i, j) * w.get(k, j);
+                        if (mistake.equals("dW transposed")) dw[j * d + k] += x.get(i, k) * dy.get(i, j);
+                        else dw[k * h + j] += x.get(i, k) * dy.get(i, j);
+                    }
+                }
+            }
+            Tensor dW = mistake.equals("dW transposed") ? Tensor.wrap(dw, h, d) : Tensor.wrap(dw, d, h);
+            return new Tensor[] {mistake.equals("no dx") ? null : Tensor.wrap(dx, n, d), mistake.equals("blank") ? null : dW,
+                    Tensor.wrap(db, h)};
+        }
+    }
+
+    @Test
+    void affineLayerAcceptsItsBackwardAndExplainsShapesSumsAndMissingGradients() {
+        verdict(true, () -> TwoLayerNetChecks.affine(() -> new Affine("")));
+        rejects("which product", () -> TwoLayerNetChecks.affine(() -> new Affine("dW transposed")));
+        rejects("the mean of dy's columns", () -> TwoLayerNetChecks.affine(() -> new Affine("db mean")));
+        rejects("your dx is all zeros", () -> TwoLayerNetChecks.affine(() -> new Affine("no dx")));
+        rejects("your dW is all zeros", () -> TwoLayerNetChecks.affine(() -> new Affine("blank")));
+    }
+
+    @Test
+    void weightDecayStepAcceptsTheStepAndExplainsSignDecayAndCopies() {
+        verdict(true, () -> TwoLayerNetChecks.sgdStep((w, dw, lr, reg) -> {
+            double[] next = new double[w.length];
+            for (int i = 0; i < w.length; i++) next[i] = w[i] - lr * (dw[i] + reg * w[i]);
+            return next;
+        }));
+        rejects("without the learning rate", () -> TwoLayerNetChecks.sgdStep((w, dw, lr, reg) -> {
+            double[] next = new double[w.length];
+            for (int i = 0; i < w.length; i++) next[i] = w[i] - lr * dw[i] - reg * w[i];
+            return next;
+        }));
+        rejects("has a gradient of its own", () -> TwoLayerNetChecks.sgdStep((w, dw, lr, reg) -> {
+            double[] next = new double[w.length];
+            for (int i = 0; i < w.length; i++) next[i] = w[i] - lr * dw[i];
+            return next;
+        }));
+        rejects("up the gradient", () -> TwoLayerNetChecks.sgdStep((w, dw, lr, reg) -> {
+            double[] next = new double[w.length];
+            for (int i = 0; i < w.length; i++) next[i] = w[i] + lr * (dw[i] + reg * w[i]);
+            return next;
+        }));
+        rejects("changed w itself", () -> TwoLayerNetChecks.sgdStep((w, dw, lr, reg) -> {
+            for (int i = 0; i < w.length; i++) w[i] -= lr * (dw[i] + reg * w[i]);
+            return w;
+        }));
+        rejects("placeholder", () -> TwoLayerNetChecks.sgdStep((w, dw, lr, reg) -> w.clone()));
+    }
+
+    // ---- notebook 8c: convolution and max pooling by hand ----
+
+    /** The forward by loops; "flip" multiplies with the flipped filter, "unshifted" forgets to subtract the padding. */
+    private static Tensor convLoops(Tensor x, Tensor f, int stride, int padding, String mistake) {
+        int N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), O = f.dim(0), K = f.dim(2);
+        int OH = (H + 2 * padding - K) / stride + 1, OW = (W + 2 * padding - K) / stride + 1;
+        int shift = mistake.equals("unshifted") ? 0 : padding;
+        double[] y = new double[N * O * OH * OW];
+        for (int n = 0; n < N; n++) for (int o = 0; o < O; o++) for (int i = 0; i < OH; i++) for (int j = 0; j < OW; j++) {
+            for (int c = 0; c < C; c++) for (int u = 0; u < K; u++) for (int v = 0; v < K; v++) {
+                int r = i * stride - shift + u, q = j * stride - shift + v;
+                if (r < 0 || r >= H || q < 0 || q >= W) continue;
+                double w = mistake.equals("flip") ? f.get(o, c, K - 1 - u, K - 1 - v) : f.get(o, c, u, v);
+                y[((n * O + o) * OH + i) * OW + j] += w * x.get(n, c, r, q);
+            }
+        }
+        return Tensor.wrap(y, N, O, OH, OW);
+    }
+
+    /** dL/df by loops; "first" sums over the first image only. */
+    private static Tensor convWeightLoops(Tensor x, Tensor f, Tensor dy, int stride, int padding, String mistake) {
+        int N = mistake.equals("first") ? 1 : x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), O = f.dim(0), K = f.dim(2);
+        double[] df = new double[f.size()];
+        for (int n = 0; n < N; n++) for (int o = 0; o < O; o++) for (int i = 0; i < dy.dim(2); i++) for (int j = 0; j < dy.dim(3); j++) {
+            for (int c = 0; c < C; c++) for (int u = 0; u < K; u++) for (int v = 0; v < K; v++) {
+                int r = i * stride - padding + u, q = j * stride - padding + v;
+                if (r >= 0 && r < H && q >= 0 && q < W) df[((o * C + c) * K + u) * K + v] += dy.get(n, o, i, j) * x.get(n, c, r, q);
+            }
+        }
+        return Tensor.wrap(df, f.shape());
+    }
+
+    /** Max pooling's backward by loops; "last" takes the last maximum of a tie, "overwrite" keeps one window's gradient. */
+    private static Tensor poolLoops(Tensor x, Tensor dy, int size, int stride, String mistake) {
+        int N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
+        double[] dx = new double[x.size()];
+        for (int n = 0; n < N; n++) for (int c = 0; c < C; c++) for (int i = 0; i < dy.dim(2); i++) for (int j = 0; j < dy.dim(3); j++) {
+            int br = i * stride, bq = j * stride;
+            for (int u = 0; u < size; u++) for (int v = 0; v < size; v++) {
+                double a = x.get(n, c, i * stride + u, j * stride + v), b = x.get(n, c, br, bq);
+                if (a > b || (mistake.equals("last") && a == b)) {
+                    br = i * stride + u;
+                    bq = j * stride + v;
+                }
+            }
+            int at = ((n * C + c) * H + br) * W + bq;
+            dx[at] = mistake.equals("overwrite") ? dy.get(n, c, i, j) : dx[at] + dy.get(n, c, i, j);
+        }
+        return Tensor.wrap(dx, x.shape());
+    }
+
+    @Test
+    void convForwardAcceptsTheLoopsAndExplainsPaddingAndFlippedFilters() {
+        verdict(true, () -> ConvByHandChecks.convForward((x, f, s, p) -> convLoops(x, f, s, p, "")));
+        rejects("shifted", () -> ConvByHandChecks.convForward((x, f, s, p) -> convLoops(x, f, s, p, "unshifted")));
+        rejects("flipped the filter", () -> ConvByHandChecks.convForward((x, f, s, p) -> convLoops(x, f, s, p, "flip")));
+        rejects("placeholder", () -> ConvByHandChecks.convForward((x, f, s, p) -> Tensor.zeros(convLoops(x, f, s, p, "").shape())));
+        rejects("how many windows fit", () -> ConvByHandChecks.convForward((x, f, s, p) -> convLoops(x, f, s, 0, "")));
+    }
+
+    @Test
+    void convWeightGradientAcceptsTheLoopsAndExplainsTheBatchSum() {
+        verdict(true, () -> ConvByHandChecks.convWeightGradient((x, f, dy, s, p) -> convWeightLoops(x, f, dy, s, p, "")));
+        rejects("first image only", () -> ConvByHandChecks.convWeightGradient((x, f, dy, s, p) -> convWeightLoops(x, f, dy, s, p, "first")));
+        rejects("placeholder", () -> ConvByHandChecks.convWeightGradient((x, f, dy, s, p) -> Tensor.zeros(f.shape())));
+    }
+
+    @Test
+    void maxPoolBackwardAcceptsTheFirstMaximumAndExplainsTiesAndOverlaps() {
+        verdict(true, () -> ConvByHandChecks.maxPoolBackward((x, dy, size, s) -> poolLoops(x, dy, size, s, "")));
+        rejects("the last of them", () -> ConvByHandChecks.maxPoolBackward((x, dy, size, s) -> poolLoops(x, dy, size, s, "last")));
+        rejects("gets the sum", () -> ConvByHandChecks.maxPoolBackward((x, dy, size, s) -> poolLoops(x, dy, size, s, "overwrite")));
+    }
+
     // ---- notebook 8b ----
 
     @Test
