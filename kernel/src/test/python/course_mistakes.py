@@ -44,6 +44,17 @@ MISTAKES = {
     "momentumStep": ("        v[i] = mu * v[i] + g[i];\n        next[i] = w[i] - eta * v[i];",
                      "        double vi = mu * v[i] + g[i];\n        next[i] = w[i] - eta * vi;",
                      "the velocity v stays 0"),
+    "hingeLoss": [
+        ("            if (j == y[i]) continue;\n", "", "1 too high"),
+        ("                ds[i][j] += 1.0 / n;\n                ds[i][y[i]] -= 1.0 / n;",
+         "                ds[i][j] += 1;\n                ds[i][y[i]] -= 1;", "the batch size"),
+    ],
+    "softmaxLoss": [
+        ("Connection shifted = cg.subtract(s, cg.reduceMax(s, 1, true));", "Connection shifted = s;",
+         "overflows for large scores"),
+        ("Connection ds = cg.div(cg.subtract(p, onehot), cg.constant(n));",
+         "Connection ds = cg.div(cg.subtract(onehot, p), cg.constant(n));", "the sign of your dL/ds is wrong"),
+    ],
     "crossEntropy": ("for (double s : scores) max = Math.max(max, s);", "max = 0;", "overflows for large scores"),
     "gradient": ("    g[label] -= 1;\n", "", "the label's own term"),
     "softplus": ("dx[i] = g[i] / (1 + Math.exp(-x[i]));", "dx[i] = 1 / (1 + Math.exp(-x[i]));",

@@ -315,6 +315,74 @@ class ChecksTest {
         rejects("make a new node each time", () -> OwnOpChecks.softplus(() -> shared));
     }
 
+    // ---- notebook 4c: losses by hand ----
+
+    /** The hinge loss with loops as a student writes it, with one of the typical mistakes when asked. */
+    private static double hingeLoop(double[][] s, int[] y, double[][] ds, String mistake) {
+        int n = s.length, k = s[0].length;
+        double loss = 0, share = mistake.equals("no /n") ? 1 : 1.0 / n, sign = mistake.equals("sign") ? -1 : 1;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                if (j == y[i] && !mistake.equals("label counted")) continue;
+                double margin = s[i][j] - s[i][y[i]] + 1;
+                if (margin > 0) {
+                    loss += margin;
+                    ds[i][j] += sign * share;
+                    if (!mistake.equals("no label term")) ds[i][y[i]] -= sign * share;
+                }
+            }
+        }
+        if (mistake.equals("in place")) s[0][0] = 0;
+        return mistake.equals("sum") ? loss : loss / n;
+    }
+
+    @Test
+    void hingeLossAcceptsTheLoopsAndExplainsTheTypicalMistakes() {
+        verdict(true, () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "")));
+        rejects("1 too high", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "label counted")));
+        rejects("times the right one, the batch size", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "no /n")));
+        rejects("not their sum", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "sum")));
+        rejects("the sign of your dL/ds is wrong", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "sign")));
+        rejects("not for each example's label", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "no label term")));
+        rejects("changed the scores", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "in place")));
+        rejects("is the code written yet?", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> 0));
+        // the right loss with an empty ds
+        rejects("your dL/ds is all 0", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, new double[s.length][s[0].length], "")));
+    }
+
+    /** The softmax cross-entropy with whole-tensor ops as a student writes it, with one typical mistake when asked. */
+    private static Connection[] softmaxTensor(ComputationalGraph cg, Connection s, Connection onehot, int n, String mistake) {
+        Connection shifted = mistake.equals("no max") ? s : cg.subtract(s, cg.reduceMax(s, 1, true));
+        Connection e = cg.exp(shifted);
+        Connection z = cg.reduceSum(e, 1, true);
+        Connection p = cg.div(e, z);
+        Connection logp = mistake.equals("log of p") ? cg.log(p) : cg.subtract(shifted, cg.log(z));
+        Connection total = cg.negate(cg.reduceSum(cg.multiply(logp, onehot)));
+        Connection loss = mistake.equals("sum") ? total : cg.div(total, cg.constant(n));
+        Connection diff = mistake.equals("sign") ? cg.subtract(onehot, p) : mistake.equals("p only") ? p : cg.subtract(p, onehot);
+        Connection ds = mistake.equals("no /n") ? diff : cg.div(diff, cg.constant(n));
+        if (mistake.equals("per row")) loss = cg.div(cg.negate(cg.reduceSum(cg.multiply(logp, onehot), 1)), cg.constant(n));
+        if (mistake.equals("engine")) loss = cg.softmaxCrossEntropy(s, cg.constant(Tensor.zeros(n)));
+        return new Connection[] {loss, ds};
+    }
+
+    @Test
+    void softmaxLossAcceptsTheTensorOpsAndExplainsTheTypicalMistakes() {
+        verdict(true, () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "")));
+        // log(p) instead of log-sum-exp is fine for these scores (p_y never rounds to 0 here)
+        verdict(true, () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "log of p")));
+        rejects("overflows for large scores", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "no max")));
+        rejects("times the right one, the batch size", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "no /n")));
+        rejects("not their sum", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "sum")));
+        rejects("the sign of your dL/ds is wrong", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "sign")));
+        rejects("not for each example's label", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "p only")));
+        rejects("the loss of a batch is one number", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "per row")));
+        rejects("write the softmax yourself", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "engine")));
+        rejects("is the code written yet?", () -> LossesByHandChecks.softmaxLoss(
+                (cg, s, oh, n) -> new Connection[] {cg.constant(0), cg.multiply(s, cg.constant(0))}));
+        rejects("return two connections", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> new Connection[] {s}));
+    }
+
     // ---- notebook 8b ----
 
     @Test
