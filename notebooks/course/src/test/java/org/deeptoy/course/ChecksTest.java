@@ -383,6 +383,76 @@ class ChecksTest {
         rejects("return two connections", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> new Connection[] {s}));
     }
 
+    // ---- notebook 5c: layers by hand ----
+
+    private static void affineBackward(double[][] dout, double[][] x, double[][] w, double[][] dx, double[][] dw, double[] db,
+                                       String mistake) {
+        int n = x.length, d = w.length, m = w[0].length;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < m; k++) {
+                if (mistake.equals("db last row")) db[k] = dout[i][k];
+                else db[k] += dout[i][k];
+                for (int j = 0; j < d; j++) {
+                    dx[i][j] += dout[i][k] * w[j][k];
+                    dw[j][k] += mistake.equals("dW without x") ? dout[i][k] : x[i][j] * dout[i][k];
+                }
+            }
+        }
+        if (mistake.equals("sign")) for (double[] row : dx) for (int j = 0; j < row.length; j++) row[j] = -row[j];
+    }
+
+    @Test
+    void affineBackwardAcceptsTheLoopsAndRejectsWrongGradients() {
+        verdict(true, () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> affineBackward(o, x, w, dx, dw, db, "")));
+        rejects("db:", () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> affineBackward(o, x, w, dx, dw, db, "db last row")));
+        rejects("dW:", () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> affineBackward(o, x, w, dx, dw, db, "dW without x")));
+        rejects("dx: the sign is wrong", () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> affineBackward(o, x, w, dx, dw, db, "sign")));
+        rejects("dx: all your values are 0", () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> {}));
+        rejects("ArrayIndexOutOfBoundsException", () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> dx[0][x[0].length] = 1));
+    }
+
+    @Test
+    void reluBackwardAcceptsTheLoopsAndExplainsTheLocalDerivativeMistake() {
+        verdict(true, () -> LayersByHandChecks.reluBackward((o, x, dx) -> {
+            for (int i = 0; i < x.length; i++) for (int j = 0; j < x[i].length; j++) dx[i][j] = x[i][j] > 0 ? o[i][j] : 0;
+        }));
+        rejects("local derivative only", () -> LayersByHandChecks.reluBackward((o, x, dx) -> {
+            for (int i = 0; i < x.length; i++) for (int j = 0; j < x[i].length; j++) dx[i][j] = x[i][j] > 0 ? 1 : 0;
+        }));
+        rejects("dx: ", () -> LayersByHandChecks.reluBackward((o, x, dx) -> {
+            for (int i = 0; i < x.length; i++) for (int j = 0; j < x[i].length; j++) dx[i][j] = o[i][j];
+        }));
+    }
+
+    private static void batchNormBackward(double[][] dout, double[][] xhat, double[] gamma, double[] invStd, double[][] dx,
+                                          double[] dgamma, double[] dbeta, String mistake) {
+        int n = dout.length, d = dout[0].length;
+        for (int j = 0; j < d; j++) {
+            double sumDout = 0, sumDoutXhat = 0;
+            for (int i = 0; i < n; i++) {
+                sumDout += dout[i][j];
+                sumDoutXhat += dout[i][j] * xhat[i][j];
+            }
+            dbeta[j] = sumDout;
+            dgamma[j] = mistake.equals("dγ = dβ") ? sumDout : sumDoutXhat;
+            for (int i = 0; i < n; i++) {
+                dx[i][j] = switch (mistake) {
+                    case "inference" -> gamma[j] * invStd[j] * dout[i][j];
+                    case "no variance path" -> gamma[j] * invStd[j] / n * (n * dout[i][j] - sumDout);
+                    default -> gamma[j] * invStd[j] / n * (n * dout[i][j] - sumDout - xhat[i][j] * sumDoutXhat);
+                };
+            }
+        }
+    }
+
+    @Test
+    void batchNormBackwardAcceptsTheStepsAndExplainsTheInferenceFormula() {
+        verdict(true, () -> LayersByHandChecks.batchNormBackward((o, xh, g, inv, dx, dg, db) -> batchNormBackward(o, xh, g, inv, dx, dg, db, "")));
+        rejects("as constants", () -> LayersByHandChecks.batchNormBackward((o, xh, g, inv, dx, dg, db) -> batchNormBackward(o, xh, g, inv, dx, dg, db, "inference")));
+        rejects("dx: ", () -> LayersByHandChecks.batchNormBackward((o, xh, g, inv, dx, dg, db) -> batchNormBackward(o, xh, g, inv, dx, dg, db, "no variance path")));
+        rejects("dγ: ", () -> LayersByHandChecks.batchNormBackward((o, xh, g, inv, dx, dg, db) -> batchNormBackward(o, xh, g, inv, dx, dg, db, "dγ = dβ")));
+    }
+
     // ---- notebook 8b ----
 
     @Test
