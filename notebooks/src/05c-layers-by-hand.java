@@ -143,24 +143,27 @@ LayersByHandChecks.affineBackward((dout, x, w, dx, dw, db) -> affineBackward(dou
 // engine's gradients for the same graph, and the numeric gradient of `affineForward`.
 
 // %%
-double[][] ax = randomRows(4, 3), aw = randomRows(3, 5), adout = randomRows(4, 5);
-double[] ab = randomRows(1, 5)[0];
-double[][] adx = new double[4][3], adw = new double[3][5];
-double[] adb = new double[5];
-affineBackward(adout, ax, aw, adx, adw, adb);
-var ag = new ComputationalGraph();
-var acx = ag.variable(tensor(ax), "x");
-var acw = ag.variable(tensor(aw), "W");
-var acb = ag.variable(Tensor.vector(ab), "b");
-var aout = ag.sum(ag.matrixMultiply(acx, acw), acb, "out");
-var aloss = ag.reduceSum(ag.multiply(aout, ag.constant(tensor(adout), "dout"))).named("L");
-var actx = new SimulationContext().forward(ag).backward(ag, aloss);
-System.out.printf("affine: largest difference from the engine: dx %.2g, dW %.2g, db %.2g%n",
-        largestDifference(flat(adx), actx.gradient(acx).toArray()), largestDifference(flat(adw), actx.gradient(acw).toArray()),
-        largestDifference(adb, actx.gradient(acb).toArray()));
-System.out.printf("affine: largest difference from the numeric gradient: dx %.2g, dW %.2g%n",
-        largestDifference(flat(adx), flat(numericGradient(x -> affineForward(x, aw, ab), ax, adout))),
-        largestDifference(flat(adw), flat(numericGradient(w -> affineForward(ax, w, ab), aw, adout))));
+// One block: its names stay inside it, and the kernel compiles it at once (one snippet, not one per line).
+{
+    double[][] ax = randomRows(4, 3), aw = randomRows(3, 5), adout = randomRows(4, 5);
+    double[] ab = randomRows(1, 5)[0];
+    double[][] adx = new double[4][3], adw = new double[3][5];
+    double[] adb = new double[5];
+    affineBackward(adout, ax, aw, adx, adw, adb);
+    var ag = new ComputationalGraph();
+    var acx = ag.variable(tensor(ax), "x");
+    var acw = ag.variable(tensor(aw), "W");
+    var acb = ag.variable(Tensor.vector(ab), "b");
+    var aout = ag.sum(ag.matrixMultiply(acx, acw), acb, "out");
+    var aloss = ag.reduceSum(ag.multiply(aout, ag.constant(tensor(adout), "dout"))).named("L");
+    var actx = new SimulationContext().forward(ag).backward(ag, aloss);
+    System.out.printf("affine: largest difference from the engine: dx %.2g, dW %.2g, db %.2g%n",
+            largestDifference(flat(adx), actx.gradient(acx).toArray()), largestDifference(flat(adw), actx.gradient(acw).toArray()),
+            largestDifference(adb, actx.gradient(acb).toArray()));
+    System.out.printf("affine: largest difference from the numeric gradient: dx %.2g, dW %.2g%n",
+            largestDifference(flat(adx), flat(numericGradient(x -> affineForward(x, aw, ab), ax, adout))),
+            largestDifference(flat(adw), flat(numericGradient(w -> affineForward(ax, w, ab), aw, adout))));
+}
 
 // %% md
 // Your backward and the engine's agree to 4.4·10⁻¹⁶ (rounding: the same sums added in another order; `db`
@@ -202,15 +205,17 @@ void reluBackward(double[][] dout, double[][] x, double[][] dx) {
 LayersByHandChecks.reluBackward((dout, x, dx) -> reluBackward(dout, x, dx));
 
 // %%
-double[][] rx = randomRows(4, 6), rdout = randomRows(4, 6), rdx = new double[4][6];
-reluBackward(rdout, rx, rdx);
-var rg = new ComputationalGraph();
-var rcx = rg.variable(tensor(rx), "x");
-var rloss = rg.reduceSum(rg.multiply(rg.relu(rcx), rg.constant(tensor(rdout), "dout"))).named("L");
-var rctx = new SimulationContext().forward(rg).backward(rg, rloss);
-System.out.printf("relu: largest difference from the engine %.2g, from the numeric gradient %.2g%n",
-        largestDifference(flat(rdx), rctx.gradient(rcx).toArray()),
-        largestDifference(flat(rdx), flat(numericGradient(x -> reluForward(x), rx, rdout))));
+{
+    double[][] rx = randomRows(4, 6), rdout = randomRows(4, 6), rdx = new double[4][6];
+    reluBackward(rdout, rx, rdx);
+    var rg = new ComputationalGraph();
+    var rcx = rg.variable(tensor(rx), "x");
+    var rloss = rg.reduceSum(rg.multiply(rg.relu(rcx), rg.constant(tensor(rdout), "dout"))).named("L");
+    var rctx = new SimulationContext().forward(rg).backward(rg, rloss);
+    System.out.printf("relu: largest difference from the engine %.2g, from the numeric gradient %.2g%n",
+            largestDifference(flat(rdx), rctx.gradient(rcx).toArray()),
+            largestDifference(flat(rdx), flat(numericGradient(x -> reluForward(x), rx, rdout))));
+}
 
 // %% md
 // ## Dropout: training and inference
@@ -249,30 +254,32 @@ double[][] dropoutBackward(double[][] dout, double[][] mask) {
 // And the numeric gradient of our forward with the mask held fixed (the same seed each call).
 
 // %%
-double p = 0.5;
-double[][] big = randomRows(quick ? 200 : 2000, 100), bigMask = new double[big.length][100];
-double[][] bigOut = dropoutForward(big, p, true, new Random(1), bigMask);
-double dropped = Arrays.stream(flat(bigMask)).filter(v -> v == 0).count() / (double) (big.length * 100);
-System.out.printf("dropout p = %.1f on %d values: %.4f dropped; mean |x| %.4f, mean |out| %.4f%n", p, big.length * 100,
-        dropped, Arrays.stream(flat(big)).map(Math::abs).average().orElse(0), Arrays.stream(flat(bigOut)).map(Math::abs).average().orElse(0));
+{
+    double p = 0.5;
+    double[][] big = randomRows(quick ? 200 : 2000, 100), bigMask = new double[big.length][100];
+    double[][] bigOut = dropoutForward(big, p, true, new Random(1), bigMask);
+    double dropped = Arrays.stream(flat(bigMask)).filter(v -> v == 0).count() / (double) (big.length * 100);
+    System.out.printf("dropout p = %.1f on %d values: %.4f dropped; mean |x| %.4f, mean |out| %.4f%n", p, big.length * 100,
+            dropped, Arrays.stream(flat(big)).map(Math::abs).average().orElse(0), Arrays.stream(flat(bigOut)).map(Math::abs).average().orElse(0));
 
-double[][] dx0 = randomRows(4, 6), ddout = randomRows(4, 6);
-var dg = new ComputationalGraph();
-var dcx = dg.variable(tensor(dx0), "x");
-var dcout = dg.dropout(dcx, p, "dropout");
-var dloss = dg.reduceSum(dg.multiply(dcout, dg.constant(tensor(ddout), "dout"))).named("L");
-var dctx = new SimulationContext().training(true).seed(3).forward(dg).backward(dg, dloss);
-double[][] engineMask = new double[4][6];
-for (int i = 0; i < 4; i++) for (int j = 0; j < 6; j++) engineMask[i][j] = dctx.value(dcout).get(i, j) / dx0[i][j];
-double[][] fixedMask = new double[4][6];
-dropoutForward(dx0, p, true, new Random(2), fixedMask);
-System.out.printf("dropout, training: largest difference from the engine %.2g, from the numeric gradient %.2g%n",
-        largestDifference(flat(dropoutBackward(ddout, engineMask)), dctx.gradient(dcx).toArray()),
-        largestDifference(flat(dropoutBackward(ddout, fixedMask)),
-                flat(numericGradient(x -> dropoutForward(x, p, true, new Random(2), new double[4][6]), dx0, ddout))));
-var ictx = new SimulationContext().forward(dg).backward(dg, dloss); // inference: training is off by default
-System.out.printf("dropout, inference: largest difference of out from x %.2g, of the gradient from dout %.2g%n",
-        largestDifference(ictx.value(dcout).toArray(), flat(dx0)), largestDifference(ictx.gradient(dcx).toArray(), flat(ddout)));
+    double[][] dx0 = randomRows(4, 6), ddout = randomRows(4, 6);
+    var dg = new ComputationalGraph();
+    var dcx = dg.variable(tensor(dx0), "x");
+    var dcout = dg.dropout(dcx, p, "dropout");
+    var dloss = dg.reduceSum(dg.multiply(dcout, dg.constant(tensor(ddout), "dout"))).named("L");
+    var dctx = new SimulationContext().training(true).seed(3).forward(dg).backward(dg, dloss);
+    double[][] engineMask = new double[4][6];
+    for (int i = 0; i < 4; i++) for (int j = 0; j < 6; j++) engineMask[i][j] = dctx.value(dcout).get(i, j) / dx0[i][j];
+    double[][] fixedMask = new double[4][6];
+    dropoutForward(dx0, p, true, new Random(2), fixedMask);
+    System.out.printf("dropout, training: largest difference from the engine %.2g, from the numeric gradient %.2g%n",
+            largestDifference(flat(dropoutBackward(ddout, engineMask)), dctx.gradient(dcx).toArray()),
+            largestDifference(flat(dropoutBackward(ddout, fixedMask)),
+                    flat(numericGradient(x -> dropoutForward(x, p, true, new Random(2), new double[4][6]), dx0, ddout))));
+    var ictx = new SimulationContext().forward(dg).backward(dg, dloss); // inference: training is off by default
+    System.out.printf("dropout, inference: largest difference of out from x %.2g, of the gradient from dout %.2g%n",
+            largestDifference(ictx.value(dcout).toArray(), flat(dx0)), largestDifference(ictx.gradient(dcx).toArray(), flat(ddout)));
+}
 
 // %% md
 // With `p = 0.5`, 0.4989 of the 200 000 values were dropped, and the output's mean size, 0.7981, is the
@@ -367,14 +374,16 @@ show(bg, bctx);
 // that does all of this at once; its `dx` is the same as this graph's:
 
 // %%
-var fused = new ComputationalGraph();
-var fx = fused.variable(tensor(bx), "x");
-var fy = fused.batchNorm(fx, fused.variable(Tensor.vector(bgamma), "γ"), fused.variable(Tensor.vector(bbeta), "β"),
-        fused.constant(Tensor.zeros(2), "running mean"), fused.constant(Tensor.ones(2), "running variance"));
-var floss = fused.reduceSum(fused.multiply(fy, fused.constant(tensor(bdout), "dout")));
-var fctx = new SimulationContext().training(true).forward(fused).backward(fused, floss);
-System.out.printf("dx of the graph above and of cg.batchNorm (training): largest difference %.2g%n",
-        largestDifference(bctx.gradient(bcx).toArray(), fctx.gradient(fx).toArray()));
+{
+    var fused = new ComputationalGraph();
+    var fx = fused.variable(tensor(bx), "x");
+    var fy = fused.batchNorm(fx, fused.variable(Tensor.vector(bgamma), "γ"), fused.variable(Tensor.vector(bbeta), "β"),
+            fused.constant(Tensor.zeros(2), "running mean"), fused.constant(Tensor.ones(2), "running variance"));
+    var floss = fused.reduceSum(fused.multiply(fy, fused.constant(tensor(bdout), "dout")));
+    var fctx = new SimulationContext().training(true).forward(fused).backward(fused, floss);
+    System.out.printf("dx of the graph above and of cg.batchNorm (training): largest difference %.2g%n",
+            largestDifference(bctx.gradient(bcx).toArray(), fctx.gradient(fx).toArray()));
+}
 
 // %% md
 // ## Exercise 3: batch norm's backward
@@ -416,45 +425,47 @@ LayersByHandChecks.batchNormBackward((dout, xh, g, inv, dx, dgam, dbet) -> batch
 // after some training batches, against the engine's `cg.batchNorm` in an inference pass:
 
 // %%
-double[][] nx = randomRows(6, 3), ndout = randomRows(6, 3), nxhat = new double[6][3];
-double[] ngamma = {1.2, 0.7, -0.4}, nbeta = {0.3, 0, 0.5}, ninv = new double[3];
-batchNormTrain(nx, ngamma, nbeta, new double[3], new double[3], nxhat, ninv);
-double[][] ndx = new double[6][3];
-double[] ndg = new double[3], ndb = new double[3];
-batchNormBackward(ndout, nxhat, ngamma, ninv, ndx, ndg, ndb);
-double[][] numeric = numericGradient(x -> batchNormTrain(x, ngamma, nbeta, new double[3], new double[3], new double[6][3],
-        new double[3]), nx, ndout);
-var ng = new ComputationalGraph();
-var ncx = ng.variable(tensor(nx), "x");
-var nrm = ng.constant(Tensor.zeros(3), "running mean");
-var nrv = ng.constant(Tensor.ones(3), "running variance");
-var ny = ng.batchNorm(ncx, ng.variable(Tensor.vector(ngamma), "γ"), ng.variable(Tensor.vector(nbeta), "β"), nrm, nrv);
-var nloss = ng.reduceSum(ng.multiply(ny, ng.constant(tensor(ndout), "dout")));
-var nctx = new SimulationContext().training(true).forward(ng).backward(ng, nloss);
-System.out.printf("batch norm, training: largest difference from the engine %.2g, from the numeric gradient %.2g%n",
-        largestDifference(flat(ndx), nctx.gradient(ncx).toArray()), largestDifference(flat(ndx), flat(numeric)));
+{
+    double[][] nx = randomRows(6, 3), ndout = randomRows(6, 3), nxhat = new double[6][3];
+    double[] ngamma = {1.2, 0.7, -0.4}, nbeta = {0.3, 0, 0.5}, ninv = new double[3];
+    batchNormTrain(nx, ngamma, nbeta, new double[3], new double[3], nxhat, ninv);
+    double[][] ndx = new double[6][3];
+    double[] ndg = new double[3], ndb = new double[3];
+    batchNormBackward(ndout, nxhat, ngamma, ninv, ndx, ndg, ndb);
+    double[][] numeric = numericGradient(x -> batchNormTrain(x, ngamma, nbeta, new double[3], new double[3], new double[6][3],
+            new double[3]), nx, ndout);
+    var ng = new ComputationalGraph();
+    var ncx = ng.variable(tensor(nx), "x");
+    var nrm = ng.constant(Tensor.zeros(3), "running mean");
+    var nrv = ng.constant(Tensor.ones(3), "running variance");
+    var ny = ng.batchNorm(ncx, ng.variable(Tensor.vector(ngamma), "γ"), ng.variable(Tensor.vector(nbeta), "β"), nrm, nrv);
+    var nloss = ng.reduceSum(ng.multiply(ny, ng.constant(tensor(ndout), "dout")));
+    var nctx = new SimulationContext().training(true).forward(ng).backward(ng, nloss);
+    System.out.printf("batch norm, training: largest difference from the engine %.2g, from the numeric gradient %.2g%n",
+            largestDifference(flat(ndx), nctx.gradient(ncx).toArray()), largestDifference(flat(ndx), flat(numeric)));
 
-// running statistics: 20 training batches from the same distribution (mean 2, standard deviation 3), mine and the engine's
-double[] myMean = new double[3], myVar = {1, 1, 1};
-var ig = new ComputationalGraph();
-var ix = ig.input("x");
-var irm = ig.constant(Tensor.zeros(3), "running mean");
-var irv = ig.constant(Tensor.ones(3), "running variance");
-var iy = ig.batchNorm(ix, ig.constant(Tensor.vector(ngamma), "γ"), ig.constant(Tensor.vector(nbeta), "β"), irm, irv);
-for (int b = 0; b < 20; b++) {
-    double[][] xb = randomRows(32, 3);
-    for (double[] row : xb) for (int j = 0; j < 3; j++) row[j] = 2 + 3 * row[j];
-    batchNormTrain(xb, ngamma, nbeta, myMean, myVar, new double[32][3], new double[3]);
-    new SimulationContext().training(true).forward(ig, Map.of(ix, tensor(xb)), iy);
+    // running statistics: 20 training batches from the same distribution (mean 2, standard deviation 3), mine and the engine's
+    double[] myMean = new double[3], myVar = {1, 1, 1};
+    var ig = new ComputationalGraph();
+    var ix = ig.input("x");
+    var irm = ig.constant(Tensor.zeros(3), "running mean");
+    var irv = ig.constant(Tensor.ones(3), "running variance");
+    var iy = ig.batchNorm(ix, ig.constant(Tensor.vector(ngamma), "γ"), ig.constant(Tensor.vector(nbeta), "β"), irm, irv);
+    for (int b = 0; b < 20; b++) {
+        double[][] xb = randomRows(32, 3);
+        for (double[] row : xb) for (int j = 0; j < 3; j++) row[j] = 2 + 3 * row[j];
+        batchNormTrain(xb, ngamma, nbeta, myMean, myVar, new double[32][3], new double[3]);
+        new SimulationContext().training(true).forward(ig, Map.of(ix, tensor(xb)), iy);
+    }
+    System.out.println("running mean, mine:       " + Arrays.toString(Arrays.stream(myMean).map(v -> Math.round(v * 1e4) / 1e4).toArray()));
+    System.out.println("running mean, the engine: " + Arrays.toString(Arrays.stream(irm.value().toArray()).map(v -> Math.round(v * 1e4) / 1e4).toArray()));
+    System.out.println("running variance, mine:       " + Arrays.toString(Arrays.stream(myVar).map(v -> Math.round(v * 1e4) / 1e4).toArray()));
+    System.out.println("running variance, the engine: " + Arrays.toString(Arrays.stream(irv.value().toArray()).map(v -> Math.round(v * 1e4) / 1e4).toArray()));
+    double[][] one = {{2, 2, 2}};
+    System.out.printf("batch norm, inference on one example: largest difference from the engine %.2g%n",
+            largestDifference(flat(batchNormInfer(one, ngamma, nbeta, myMean, myVar)),
+                    new SimulationContext().forward(ig, Map.of(ix, tensor(one)), iy).value(iy).toArray()));
 }
-System.out.println("running mean, mine:       " + Arrays.toString(Arrays.stream(myMean).map(v -> Math.round(v * 1e4) / 1e4).toArray()));
-System.out.println("running mean, the engine: " + Arrays.toString(Arrays.stream(irm.value().toArray()).map(v -> Math.round(v * 1e4) / 1e4).toArray()));
-System.out.println("running variance, mine:       " + Arrays.toString(Arrays.stream(myVar).map(v -> Math.round(v * 1e4) / 1e4).toArray()));
-System.out.println("running variance, the engine: " + Arrays.toString(Arrays.stream(irv.value().toArray()).map(v -> Math.round(v * 1e4) / 1e4).toArray()));
-double[][] one = {{2, 2, 2}};
-System.out.printf("batch norm, inference on one example: largest difference from the engine %.2g%n",
-        largestDifference(flat(batchNormInfer(one, ngamma, nbeta, myMean, myVar)),
-                new SimulationContext().forward(ig, Map.of(ix, tensor(one)), iy).value(iy).toArray()));
 
 // %% md
 // Your backward agrees with the engine's to 6.7·10⁻¹⁶, and with the numeric gradient of `batchNormTrain`
