@@ -90,6 +90,11 @@ public final class ComputationalGraph {
     public Connection max(Connection x, double c) { return add(new Max(), null, x, constant(c)); }
     public Connection max(Connection x, double c, String name) { return add(new Max(), name, x, constant(c)); }
 
+    /** 1 where a > b, else 0, element by element (numpy's a > b as numbers): a mask; no gradient passes through. */
+    public Connection greater(Connection a, Connection b) { return add(new Greater(), null, a, b); }
+    public Connection greater(Connection a, Connection b, String name) { return add(new Greater(), name, a, b); }
+    public Connection greater(Connection x, double c) { return add(new Greater(), null, x, constant(c)); }
+
     /** -x. */
     public Connection negate(Connection x) { return add(new Negate(), null, x); }
     public Connection negate(Connection x, String name) { return add(new Negate(), name, x); }
@@ -135,6 +140,13 @@ public final class ComputationalGraph {
     public Connection reduceSum(Connection x, int axis, String name) { return add(new ReduceSum(axis, false), name, x); }
     /** The sum along one axis, keeping it with size 1 when {@code keepDims}. */
     public Connection reduceSum(Connection x, int axis, boolean keepDims) { return add(new ReduceSum(axis, keepDims), null, x); }
+
+    /** The largest value: a scalar. Its gradient goes to that value (the first one on a tie). */
+    public Connection reduceMax(Connection x) { return add(new ReduceMax(null, false), null, x); }
+    /** The largest value along one axis, which disappears from the shape (numpy's max(axis)). */
+    public Connection reduceMax(Connection x, int axis) { return add(new ReduceMax(axis, false), null, x); }
+    /** The largest value along one axis, keeping it with size 1 when {@code keepDims}. */
+    public Connection reduceMax(Connection x, int axis, boolean keepDims) { return add(new ReduceMax(axis, keepDims), null, x); }
 
     /** The mean of all values: a scalar. */
     public Connection mean(Connection x) { return add(new Mean(null, false), null, x); }

@@ -37,7 +37,8 @@ class BinaryOpsTest {
                 new Case("subtract", ComputationalGraph::subtract, (a, b) -> a - b),
                 new Case("multiply", ComputationalGraph::multiply, (a, b) -> a * b),
                 new Case("div", ComputationalGraph::div, (a, b) -> a / b),
-                new Case("max", ComputationalGraph::max, Math::max));
+                new Case("max", ComputationalGraph::max, Math::max),
+                new Case("greater", ComputationalGraph::greater, (a, b) -> a > b ? 1 : 0));
     }
 
     /** Shape pairs and the broadcast shape, as numpy gives it (written by hand). */
@@ -59,12 +60,12 @@ class BinaryOpsTest {
 
     /**
      * Inputs for the op: b away from 0 for div, and |a - b| >= 0.1 for max, so that finite
-     * differences never straddle a kink.
+     * differences never straddle a kink (for max and greater's step).
      */
     static Tensor[] inputs(String op, long seed, int[] sa, int[] sb, int[] out) {
         Tensor a = Tensor.randomNormal(seed, sa);
         Tensor b = op.equals("div") ? GradAssert.awayFromZero(seed + 1, 0.5, sb) : Tensor.randomNormal(seed + 1, sb);
-        if (op.equals("max")) {
+        if (op.equals("max") || op.equals("greater")) {
             // Whole numbers against halves: every pair is at least 0.5 apart, whatever broadcasting pairs up.
             Random r = new Random(seed);
             double[] da = a.data(), db = b.data();
@@ -143,6 +144,9 @@ class BinaryOpsTest {
                 run(ComputationalGraph::div, Tensor.of(new double[] {1, 2}, 2, 1), Tensor.vector(4, 8)), 0);
         assertClose(Tensor.vector(4, 5, 3), run(ComputationalGraph::max, Tensor.vector(1, 5, 3), Tensor.vector(4, 2, 3)), 0);
         assertClose(Tensor.vector(0, 0.5, 2), run((cg, a, b) -> cg.max(a, 0.0), Tensor.vector(-1, 0.5, 2), Tensor.scalar(0)), 0);
+        assertClose(Tensor.vector(0, 0, 1), run(ComputationalGraph::greater, Tensor.vector(1, 3, 3), Tensor.vector(4, 3, 2)), 0);
+        assertClose(Tensor.matrix(new double[] {0, 1}, new double[] {1, 0}),
+                run((cg, a, b) -> cg.greater(a, 0.0), Tensor.matrix(new double[] {-1, 0.5}, new double[] {2, 0}), Tensor.scalar(0)), 0);
     }
 
     @Test

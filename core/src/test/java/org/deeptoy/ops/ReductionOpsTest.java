@@ -114,4 +114,68 @@ class ReductionOpsTest {
         GradAssert.checkOp("reduceSum", 44, v -> v[0].graph().reduceSum(v[0], 0), Tensor.randomNormal(45, 5));
         GradAssert.checkOp("mean", 46, v -> v[0].graph().mean(v[0], 0), Tensor.randomNormal(47, 5));
     }
+
+    @Test
+    void reduceMaxHandComputed() {
+        Tensor m = Tensor.matrix(new double[] {1, 7, 3}, new double[] {9, 5, 6});
+        assertClose(Tensor.scalar(9), run(m, ComputationalGraph::reduceMax), 0);
+        assertClose(Tensor.vector(9, 7, 6), run(m, (cg, x) -> cg.reduceMax(x, 0)), 0);
+        assertClose(Tensor.vector(7, 9), run(m, (cg, x) -> cg.reduceMax(x, 1)), 0);
+        assertClose(Tensor.of(new double[] {7, 9}, 2, 1), run(m, (cg, x) -> cg.reduceMax(x, -1, true)), 0);
+        assertClose(Tensor.vector(-1), run(Tensor.vector(-3, -1, -2), (cg, x) -> cg.reduceMax(x, 0, true)), 0);
+    }
+
+    @Test
+    void reduceMaxPassesTheGradientToTheLargestValueOnlyTheFirstOnATie() {
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection x = cg.variable(Tensor.matrix(new double[] {1, 7, 7}, new double[] {9, 5, 6}), "x");
+        Connection loss = cg.reduceSum(cg.multiply(cg.reduceMax(x, 1), cg.constant(Tensor.vector(10, 20))));
+        SimulationContext ctx = new SimulationContext().forward(cg).backward(cg, loss);
+        assertClose(Tensor.matrix(new double[] {0, 10, 0}, new double[] {20, 0, 0}), ctx.gradient(x), 0);
+    }
+
+    /** reduceMax over every axis of a [2, 3, 4] tensor of distinct values, against loops, and its gradient check. */
+    @ParameterizedTest(name = "reduceMax axis={0} keepDims={1}")
+    @MethodSource("maxAxes")
+    void reduceMaxMatchesLoopsAndNumericGradient(Integer axis, boolean keepDims) {
+        Tensor x = Tensor.randomNormal(51, 2, 3, 4);
+        ComputationalGraph cg = new ComputationalGraph();
+        Connection y = axis == null ? cg.reduceMax(cg.constant(x, "x")) : cg.reduceMax(cg.constant(x, "x"), axis, keepDims);
+        Tensor got = new SimulationContext().forward(cg).value(y);
+        if (axis == null) {
+            assertClose(Tensor.scalar(x.max()), got, 0);
+        } else {
+            int a = axis < 0 ? axis + 3 : axis;
+            int[] shape = {2, 3, 4};
+            int[] out = shape.clone();
+            out[a] = 1;
+            double[] want = new double[out[0] * out[1] * out[2]];
+            java.util.Arrays.fill(want, Double.NEGATIVE_INFINITY);
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 3; j++) {
+                    for (int k = 0; k < 4; k++) {
+                        int[] o = {i, j, k};
+                        o[a] = 0;
+                        int flat = (o[0] * out[1] + o[1]) * out[2] + o[2];
+                        want[flat] = Math.max(want[flat], x.get(i, j, k));
+                    }
+                }
+            }
+            int[] wantShape = keepDims ? out : Axes.reduced(shape, a, false);
+            assertArrayEquals(wantShape, got.shape());
+            assertClose(Tensor.of(want, wantShape), got, 0);
+        }
+        GradAssert.checkOp("reduceMax", 53, v -> axis == null ? v[0].graph().reduceMax(v[0])
+                : v[0].graph().reduceMax(v[0], axis, keepDims), x);
+    }
+
+    static Stream<Arguments> maxAxes() {
+        List<Arguments> out = new ArrayList<>();
+        out.add(Arguments.of(null, false));
+        for (int axis : new int[] {0, 1, 2, -1}) {
+            out.add(Arguments.of(axis, false));
+            out.add(Arguments.of(axis, true));
+        }
+        return out.stream();
+    }
 }

@@ -471,6 +471,142 @@ class ChecksTest {
         verdict(true, () -> ConvByHandChecks.maxPoolBackward((x, dy, size, s) -> poolLoops(x, dy, size, s, "")));
         rejects("the last of them", () -> ConvByHandChecks.maxPoolBackward((x, dy, size, s) -> poolLoops(x, dy, size, s, "last")));
         rejects("gets the sum", () -> ConvByHandChecks.maxPoolBackward((x, dy, size, s) -> poolLoops(x, dy, size, s, "overwrite")));
+    // ---- notebook 4c: losses by hand ----
+
+    /** The hinge loss with loops as a student writes it, with one of the typical mistakes when asked. */
+    private static double hingeLoop(double[][] s, int[] y, double[][] ds, String mistake) {
+        int n = s.length, k = s[0].length;
+        double loss = 0, share = mistake.equals("no /n") ? 1 : 1.0 / n, sign = mistake.equals("sign") ? -1 : 1;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                if (j == y[i] && !mistake.equals("label counted")) continue;
+                double margin = s[i][j] - s[i][y[i]] + 1;
+                if (margin > 0) {
+                    loss += margin;
+                    ds[i][j] += sign * share;
+                    if (!mistake.equals("no label term")) ds[i][y[i]] -= sign * share;
+                }
+            }
+        }
+        if (mistake.equals("in place")) s[0][0] = 0;
+        return mistake.equals("sum") ? loss : loss / n;
+    }
+
+    @Test
+    void hingeLossAcceptsTheLoopsAndExplainsTheTypicalMistakes() {
+        verdict(true, () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "")));
+        rejects("1 too high", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "label counted")));
+        rejects("times the right one, the batch size", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "no /n")));
+        rejects("not their sum", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "sum")));
+        rejects("the sign of your dL/ds is wrong", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "sign")));
+        rejects("not for each example's label", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "no label term")));
+        rejects("changed the scores", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, ds, "in place")));
+        rejects("is the code written yet?", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> 0));
+        // the right loss with an empty ds
+        rejects("your dL/ds is all 0", () -> LossesByHandChecks.hingeLoss((s, y, ds) -> hingeLoop(s, y, new double[s.length][s[0].length], "")));
+    }
+
+    /** The softmax cross-entropy with whole-tensor ops as a student writes it, with one typical mistake when asked. */
+    private static Connection[] softmaxTensor(ComputationalGraph cg, Connection s, Connection onehot, int n, String mistake) {
+        Connection shifted = mistake.equals("no max") ? s : cg.subtract(s, cg.reduceMax(s, 1, true));
+        Connection e = cg.exp(shifted);
+        Connection z = cg.reduceSum(e, 1, true);
+        Connection p = cg.div(e, z);
+        Connection logp = mistake.equals("log of p") ? cg.log(p) : cg.subtract(shifted, cg.log(z));
+        Connection total = cg.negate(cg.reduceSum(cg.multiply(logp, onehot)));
+        Connection loss = mistake.equals("sum") ? total : cg.div(total, cg.constant(n));
+        Connection diff = mistake.equals("sign") ? cg.subtract(onehot, p) : mistake.equals("p only") ? p : cg.subtract(p, onehot);
+        Connection ds = mistake.equals("no /n") ? diff : cg.div(diff, cg.constant(n));
+        if (mistake.equals("per row")) loss = cg.div(cg.negate(cg.reduceSum(cg.multiply(logp, onehot), 1)), cg.constant(n));
+        if (mistake.equals("engine")) loss = cg.softmaxCrossEntropy(s, cg.constant(Tensor.zeros(n)));
+        return new Connection[] {loss, ds};
+    }
+
+    @Test
+    void softmaxLossAcceptsTheTensorOpsAndExplainsTheTypicalMistakes() {
+        verdict(true, () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "")));
+        // log(p) instead of log-sum-exp is fine for these scores (p_y never rounds to 0 here)
+        verdict(true, () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "log of p")));
+        rejects("overflows for large scores", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "no max")));
+        rejects("times the right one, the batch size", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "no /n")));
+        rejects("not their sum", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "sum")));
+        rejects("the sign of your dL/ds is wrong", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "sign")));
+        rejects("not for each example's label", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "p only")));
+        rejects("the loss of a batch is one number", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "per row")));
+        rejects("write the softmax yourself", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> softmaxTensor(cg, s, oh, n, "engine")));
+        rejects("is the code written yet?", () -> LossesByHandChecks.softmaxLoss(
+                (cg, s, oh, n) -> new Connection[] {cg.constant(0), cg.multiply(s, cg.constant(0))}));
+        rejects("return two connections", () -> LossesByHandChecks.softmaxLoss((cg, s, oh, n) -> new Connection[] {s}));
+    }
+
+    // ---- notebook 5c: layers by hand ----
+
+    private static void affineBackward(double[][] dout, double[][] x, double[][] w, double[][] dx, double[][] dw, double[] db,
+                                       String mistake) {
+        int n = x.length, d = w.length, m = w[0].length;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < m; k++) {
+                if (mistake.equals("db last row")) db[k] = dout[i][k];
+                else db[k] += dout[i][k];
+                for (int j = 0; j < d; j++) {
+                    dx[i][j] += dout[i][k] * w[j][k];
+                    dw[j][k] += mistake.equals("dW without x") ? dout[i][k] : x[i][j] * dout[i][k];
+                }
+            }
+        }
+        if (mistake.equals("sign")) for (double[] row : dx) for (int j = 0; j < row.length; j++) row[j] = -row[j];
+    }
+
+    @Test
+    void affineBackwardAcceptsTheLoopsAndRejectsWrongGradients() {
+        verdict(true, () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> affineBackward(o, x, w, dx, dw, db, "")));
+        rejects("db:", () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> affineBackward(o, x, w, dx, dw, db, "db last row")));
+        rejects("dW:", () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> affineBackward(o, x, w, dx, dw, db, "dW without x")));
+        rejects("dx: the sign is wrong", () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> affineBackward(o, x, w, dx, dw, db, "sign")));
+        rejects("dx: all your values are 0", () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> {}));
+        rejects("ArrayIndexOutOfBoundsException", () -> LayersByHandChecks.affineBackward((o, x, w, dx, dw, db) -> dx[0][x[0].length] = 1));
+    }
+
+    @Test
+    void reluBackwardAcceptsTheLoopsAndExplainsTheLocalDerivativeMistake() {
+        verdict(true, () -> LayersByHandChecks.reluBackward((o, x, dx) -> {
+            for (int i = 0; i < x.length; i++) for (int j = 0; j < x[i].length; j++) dx[i][j] = x[i][j] > 0 ? o[i][j] : 0;
+        }));
+        rejects("local derivative only", () -> LayersByHandChecks.reluBackward((o, x, dx) -> {
+            for (int i = 0; i < x.length; i++) for (int j = 0; j < x[i].length; j++) dx[i][j] = x[i][j] > 0 ? 1 : 0;
+        }));
+        rejects("dx: ", () -> LayersByHandChecks.reluBackward((o, x, dx) -> {
+            for (int i = 0; i < x.length; i++) for (int j = 0; j < x[i].length; j++) dx[i][j] = o[i][j];
+        }));
+    }
+
+    private static void batchNormBackward(double[][] dout, double[][] xhat, double[] gamma, double[] invStd, double[][] dx,
+                                          double[] dgamma, double[] dbeta, String mistake) {
+        int n = dout.length, d = dout[0].length;
+        for (int j = 0; j < d; j++) {
+            double sumDout = 0, sumDoutXhat = 0;
+            for (int i = 0; i < n; i++) {
+                sumDout += dout[i][j];
+                sumDoutXhat += dout[i][j] * xhat[i][j];
+            }
+            dbeta[j] = sumDout;
+            dgamma[j] = mistake.equals("dγ = dβ") ? sumDout : sumDoutXhat;
+            for (int i = 0; i < n; i++) {
+                dx[i][j] = switch (mistake) {
+                    case "inference" -> gamma[j] * invStd[j] * dout[i][j];
+                    case "no variance path" -> gamma[j] * invStd[j] / n * (n * dout[i][j] - sumDout);
+                    default -> gamma[j] * invStd[j] / n * (n * dout[i][j] - sumDout - xhat[i][j] * sumDoutXhat);
+                };
+            }
+        }
+    }
+
+    @Test
+    void batchNormBackwardAcceptsTheStepsAndExplainsTheInferenceFormula() {
+        verdict(true, () -> LayersByHandChecks.batchNormBackward((o, xh, g, inv, dx, dg, db) -> batchNormBackward(o, xh, g, inv, dx, dg, db, "")));
+        rejects("as constants", () -> LayersByHandChecks.batchNormBackward((o, xh, g, inv, dx, dg, db) -> batchNormBackward(o, xh, g, inv, dx, dg, db, "inference")));
+        rejects("dx: ", () -> LayersByHandChecks.batchNormBackward((o, xh, g, inv, dx, dg, db) -> batchNormBackward(o, xh, g, inv, dx, dg, db, "no variance path")));
+        rejects("dγ: ", () -> LayersByHandChecks.batchNormBackward((o, xh, g, inv, dx, dg, db) -> batchNormBackward(o, xh, g, inv, dx, dg, db, "dγ = dβ")));
     }
 
     // ---- notebook 8b ----
