@@ -471,6 +471,8 @@ class ChecksTest {
         verdict(true, () -> ConvByHandChecks.maxPoolBackward((x, dy, size, s) -> poolLoops(x, dy, size, s, "")));
         rejects("the last of them", () -> ConvByHandChecks.maxPoolBackward((x, dy, size, s) -> poolLoops(x, dy, size, s, "last")));
         rejects("gets the sum", () -> ConvByHandChecks.maxPoolBackward((x, dy, size, s) -> poolLoops(x, dy, size, s, "overwrite")));
+    }
+
     // ---- notebook 4c: losses by hand ----
 
     /** The hinge loss with loops as a student writes it, with one of the typical mistakes when asked. */
