@@ -728,4 +728,22 @@ class ChecksTest {
         String b = verdict(false, () -> CifarChecks.scores((x, w, b2) -> new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
         assertTrue(a.contains("(for ") && b.contains("(for "), a);
     }
+
+    // ---- notebook 6c ----
+
+    @Test
+    void heAcceptsHeWeightsAndNamesEachWrongSpread() {
+        verdict(true, () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, Math.sqrt(2.0 / in), in, out)));
+        rejects("relu sets about half of them to 0", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, Math.sqrt(1.0 / in), in, out)));
+        rejects("take a standard deviation", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, 2.0 / in, in, out)));
+        rejects("Xavier's spread", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, Math.sqrt(2.0 / (in + out)), in, out)));
+        rejects("it depends on fanOut", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, Math.sqrt(2.0 / out), in, out)));
+        rejects("too-large initialisation", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, 1, in, out)));
+        rejects("shape [fanOut, fanIn]", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, Math.sqrt(2.0 / in), out, in)));
+        rejects("placeholder", () -> InitChecks.he((r, in, out) -> Tensor.zeros(in, out)));
+        rejects("returns null", () -> InitChecks.he((r, in, out) -> null));
+        rejects("centred on 0", () -> InitChecks.he((r, in, out) -> Tensor.randomUniform(r, 0, Math.sqrt(24.0 / in), in, out)));
+        rejects("the random passed in", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(new java.util.Random(), 0, Math.sqrt(2.0 / in), in, out)));
+        rejects("the random passed in", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(new java.util.Random(1), 0, Math.sqrt(2.0 / in), in, out)));
+    }
 }
