@@ -63,6 +63,7 @@ MISTAKES = {
     "chainFlops": ("return 2L * m * k * n + 2L * m * n * p;", "return 2L * k * n * p + 2L * m * k * p;", "the other order"),
     "stepFlops": ("total += l == 0 ? 2 * one : 3 * one;", "total += 3 * one;", "one of the backward products is not needed"),
     "heWeights": ("Math.sqrt(2.0 / fanIn)", "Math.sqrt(1.0 / fanIn)", "relu sets about half of them to 0"),
+    "fromTable": ("var names = new TreeSet<String>();", "var names = new LinkedHashSet<String>();", "in the order they first appear"),
 }
 
 

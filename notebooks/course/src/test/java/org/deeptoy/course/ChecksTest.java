@@ -746,4 +746,38 @@ class ChecksTest {
         rejects("the random passed in", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(new java.util.Random(), 0, Math.sqrt(2.0 / in), in, out)));
         rejects("the random passed in", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(new java.util.Random(1), 0, Math.sqrt(2.0 / in), in, out)));
     }
+
+    // ---- notebook 9b ----
+
+    /** A student's fromTable, right or with one mistake. */
+    private static org.deeptoy.data.Dataset fromTable(tech.tablesaw.api.Table table, String labelColumn, String mistake) {
+        int rows = table.rowCount();
+        List<double[]> columns = new ArrayList<>();
+        for (var column : table.columns()) {
+            boolean isLabel = column.name().equals(labelColumn) && !mistake.equals("label as feature");
+            if (!isLabel && column instanceof tech.tablesaw.api.NumericColumn<?> numbers) columns.add(numbers.asDoubleArray());
+        }
+        double[] x = new double[rows * columns.size()];
+        for (int j = 0; j < columns.size(); j++) {
+            for (int i = 0; i < rows; i++) {
+                x[mistake.equals("column by column") ? j * rows + i : i * columns.size() + j] = columns.get(j)[i];
+            }
+        }
+        var label = table.column(labelColumn);
+        java.util.Collection<String> names = mistake.equals("first seen") ? new java.util.LinkedHashSet<>() : new java.util.TreeSet<>();
+        for (int i = 0; i < rows; i++) names.add(label.getString(i));
+        List<String> classes = new ArrayList<>(names);
+        int[] labels = new int[rows];
+        for (int i = 0; i < rows; i++) labels[i] = classes.indexOf(label.getString(i));
+        return new org.deeptoy.data.Dataset(table.name(), Tensor.wrap(x, rows, columns.size()), labels, classes);
+    }
+
+    @Test
+    void fromTableAcceptsTheConversionAndNamesEachMistake() {
+        verdict(true, () -> TableChecks.fromTable((t, l) -> fromTable(t, l, "")));
+        rejects("in the order they first appear", () -> TableChecks.fromTable((t, l) -> fromTable(t, l, "first seen")));
+        rejects("column by column", () -> TableChecks.fromTable((t, l) -> fromTable(t, l, "column by column")));
+        rejects("the label column is among your features", () -> TableChecks.fromTable((t, l) -> fromTable(t, l, "label as feature")));
+        rejects("returns null", () -> TableChecks.fromTable((t, l) -> null));
+    }
 }
