@@ -74,6 +74,18 @@ var noise = Tensor.randomNormal(42, 3, 4);   // seed 42, shape [3, 4], values fr
 noise
 
 // %% md
+// **In PyTorch** the same tensors (PyTorch seeds one global generator; DeepToy takes a seed with each call):
+//
+// ```python
+// import torch
+// t = torch.tensor([[1., 2, 3], [4, 5, 6]])
+// t.shape, t[1, 2], t.sum()          # torch.Size([2, 3]), tensor(6.), tensor(21.)
+// torch.manual_seed(42)
+// noise = torch.randn(3, 4)          # shape [3, 4], values from N(0, 1)
+// ```
+//
+// PyTorch's operations return new tensors too, except those whose name ends in `_` (`t.add_(1)` changes `t`).
+//
 // ## Charts
 //
 // Charts come from `org.deeptoy.kernel.render.Charts` (drawn with XChart). A chart as the last

@@ -106,6 +106,18 @@ System.out.println("before: y = " + run1.get(y).value().item() + ", after w = 2:
 //   `ctx.get(c).value()` reads.
 // - `cg` draws the graph, `show(cg, ctx)` draws it with a run's values.
 //
+// **In PyTorch** there is no separate building step: the graph is recorded while the numbers are computed
+// ("define by run"), for every tensor made with `requires_grad=True` and everything computed from it. A
+// graph is rebuilt at every run, so ordinary Python `if` and `for` decide its shape:
+//
+// ```python
+// import torch
+// x = torch.tensor(3.0)                       # data: like cg.input, fed by computing with it
+// w = torch.tensor(2.0, requires_grad=True)   # a weight: like cg.variable
+// y = w * x + 1                               # computed now: y = tensor(7., grad_fn=<AddBackward0>)
+// y.grad_fn.next_functions                    # the recorded graph, walked from y backwards
+// ```
+//
 // ## Exercises
 //
 // **Exercise 1.** In a new graph `mine`, build `(2 + 3) × 4` from the constants 2, 3 and 4, and put

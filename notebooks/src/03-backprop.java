@@ -134,6 +134,23 @@ run.get(shift).gradient()
 // - Gradients add up: over a value used twice, and over the copies broadcasting made.
 // - `GradientCheck.check(cg, loss, feeds)` compares backward with finite differences.
 //
+// **In PyTorch** `backward` is a method of the loss, and each leaf keeps its gradient in `.grad`:
+//
+// ```python
+// import torch
+// x = torch.tensor(-2.0, requires_grad=True)
+// y = torch.tensor(5.0, requires_grad=True)
+// z = torch.tensor(-4.0, requires_grad=True)
+// f = (x + y) * z
+// f.backward()                        # seeds df/df = 1 and walks the recorded graph backwards
+// x.grad, y.grad, z.grad              # tensor(-4.), tensor(-4.), tensor(3.)
+// torch.autograd.gradcheck(lambda a: (a * a).sum(), torch.randn(3, dtype=torch.float64, requires_grad=True))
+// ```
+//
+// Only leaves created with `requires_grad=True` keep `.grad` (DeepToy keeps every connection's gradient, for
+// teaching); `retain_grad()` keeps an intermediate one. Gradients add up there too, across calls of
+// `backward`, until `zero_grad` clears them (notebook 3c).
+//
 // ## Exercises
 //
 // **Exercise 1: sigmoid backward.** `y = sigmoid(x) = 1 / (1 + e^-x)` has the derivative

@@ -102,6 +102,22 @@ fitted.addSeries("ŷ = w·x + b", new double[] {-2, 2},
         .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
 fitted
 // %% md
+// **In PyTorch** the same three steps, with the update written out as here (`torch.no_grad()`: the update
+// itself is not part of the graph) and the gradients cleared after it, since PyTorch adds them up:
+//
+// ```python
+// for step in range(60):
+//     loss = ((w * x + b - y) ** 2).mean()   # 1. forward
+//     loss.backward()                        # 2. gradients in w.grad, b.grad
+//     with torch.no_grad():                  # 3. a step against each gradient
+//         for v in (w, b):
+//             v -= 0.1 * v.grad
+//             v.grad.zero_()
+// ```
+//
+// An optimizer object does step 3 for you: `opt = torch.optim.SGD([w, b], lr=0.1)`, then `opt.zero_grad()`,
+// `loss.backward()`, `opt.step()` (notebook 4b).
+//
 // ## The same loop on Iris
 // A classifier works the same way with another model and loss: scores `s = x·W + b` for the three species
 // (`W` `[4, 3]`), and as the loss the **softmax cross-entropy** (notebook 5 derives it): the scores of a

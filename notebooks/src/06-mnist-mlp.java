@@ -48,6 +48,21 @@ mlp.graph()
 // `W1` is `[784, 512]`: 401 408 of the 535 818 parameters. Each column of `W1` is a 28 × 28 pattern the
 // unit responds to.
 //
+// **In PyTorch** the same network is a stack of modules; `nn.Linear` holds its weight as `[out, in]`, the
+// transpose of `W1`:
+//
+// ```python
+// from torch import nn
+// mlp = nn.Sequential(nn.Flatten(),
+//                     nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2),
+//                     nn.Linear(512, 256), nn.ReLU(), nn.Dropout(0.2),
+//                     nn.Linear(256, 10))             # scores; nn.CrossEntropyLoss() adds the softmax
+// mlp.train()   # dropout on (fit does this for you); mlp.eval() before scoring: dropout off
+// ```
+//
+// There is no `fit`: a PyTorch program writes the loop of notebook 3b over a `DataLoader`'s batches
+// (notebook 9b), or takes one from a library such as PyTorch Lightning.
+//
 // ## Training
 // Adam with learning rate 0.001, multiplied by 0.3 every 3 epochs (a step schedule: big steps first,
 // then finer ones), batches of 64, and one more trick, **data augmentation**: in every epoch each training

@@ -90,6 +90,17 @@ cnn.scaler(Scaler.pixels());
 System.out.println(cnn);
 cnn.graph()
 // %% md
+// **In PyTorch** the same network; `padding=2` keeps the image size as DeepToy's "same" convolution does:
+//
+// ```python
+// from torch import nn
+// cnn = nn.Sequential(nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+//                     nn.Conv2d(16, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+//                     nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+// opt = torch.optim.Adam(cnn.parameters(), lr=1e-3)
+// schedule = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.3)
+// ```
+//
 // ## Training
 // Adam, learning rate 0.001 (× 0.3 after 2 epochs), batches of 64. A convolution costs more than a dense
 // layer of the same parameter count, because every weight is used at every position: four epochs over

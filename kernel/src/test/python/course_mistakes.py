@@ -85,6 +85,8 @@ MISTAKES = {
     "convWeightGradient": ("for (int n = 0; n < N; n++) {", "for (int n = 0; n < 1; n++) {", "first image only"),
     "maxPoolBackward": ("if (x.get(n, c, r, q) > x.get(n, c, br, bq)) {", "if (x.get(n, c, r, q) >= x.get(n, c, br, bq)) {",
                         "the last of them"),
+    "heWeights": ("Math.sqrt(2.0 / fanIn)", "Math.sqrt(1.0 / fanIn)", "relu sets about half of them to 0"),
+    "fromTable": ("var names = new TreeSet<String>();", "var names = new LinkedHashSet<String>();", "in the order they first appear"),
 }
 
 

@@ -43,6 +43,15 @@ public final class Datasets {
         return iris(DataLocator.fromEnvironment(), dir);
     }
 
+    /**
+     * Where {@code iris.csv} is (found, or downloaded, as for {@link #iris()}): a CSV file to read with a
+     * table library, e.g. Tablesaw's {@code Table.read().csv(Datasets.irisCsv().toFile())}, as you would
+     * read your own data.
+     */
+    public static Path irisCsv() {
+        return DataLocator.fromEnvironment().locate(IRIS, null).file("iris.csv");
+    }
+
     /** MNIST digits: train 60,000 and test 10,000 images [N, 1, 28, 28], pixels 0..255, classes "0".."9". */
     public static Split mnist() {
         return mnist(null);

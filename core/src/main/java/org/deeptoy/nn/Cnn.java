@@ -70,6 +70,7 @@ public final class Cnn extends Classifier {
         private boolean flat;
         private double l2;
         private long seed;
+        private Init init = Init.HE;
 
         /** The shape of one example: channels, height, width. */
         public Builder input(int... chw) {
@@ -82,7 +83,7 @@ public final class Cnn extends Classifier {
         public Builder conv(int filters, int size) {
             if (flat) throw new DeepToyException("Cnn: a conv layer cannot follow a dense layer");
             String k = String.valueOf(++convs);
-            layers.add(() -> new ConvLayer(filters, size, Init.HE, k));
+            layers.add(() -> new ConvLayer(filters, size, init, k));
             layers.add(() -> new ActivationLayer(Activation.RELU));
             return this;
         }
@@ -117,13 +118,23 @@ public final class Cnn extends Classifier {
         public Builder dense(int units) {
             flatten();
             String k = String.valueOf(++denses);
-            layers.add(() -> new DenseLayer(units, Init.HE, k));
+            layers.add(() -> new DenseLayer(units, init, k));
             layers.add(() -> new ActivationLayer(Activation.RELU));
             return this;
         }
 
         public Builder classes(int k) {
             classes = k;
+            return this;
+        }
+
+        /**
+         * How the filters and the hidden dense layers start (default He, which suits their relu); the last
+         * layer, which makes the scores, starts Xavier. Applies to every layer, wherever it is called.
+         */
+        public Builder init(Init i) {
+            if (i == null) throw new DeepToyException("Cnn.init: give an Init, e.g. init(Init.XAVIER)");
+            init = i;
             return this;
         }
 

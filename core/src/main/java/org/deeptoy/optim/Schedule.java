@@ -39,6 +39,23 @@ public interface Schedule {
         };
     }
 
+    /**
+     * Cosine annealing over {@code epochs} epochs: {@code base · (1 + cos(π · epoch / epochs)) / 2}, the full
+     * rate at epoch 0, half of it halfway, close to 0 in the last epoch (and 0 from epoch {@code epochs} on).
+     */
+    static Schedule cosine(int epochs) {
+        if (epochs <= 0) throw new IllegalArgumentException("Schedule.cosine: epochs must be positive, got " + epochs);
+        return new Schedule() {
+            public double rate(double base, int epoch) {
+                return base * (1 + Math.cos(Math.PI * Math.min(epoch, epochs) / epochs)) / 2;
+            }
+
+            public String toString() {
+                return String.format(Locale.ROOT, "cosine over %d epochs", epochs);
+            }
+        };
+    }
+
     enum Constant implements Schedule {
         INSTANCE;
 

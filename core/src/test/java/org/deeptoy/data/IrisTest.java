@@ -22,6 +22,17 @@ class IrisTest {
     }
 
     @Test
+    void irisCsvIsTheFileIrisIsReadFrom() throws java.io.IOException {
+        TestFiles.realRoot();
+        java.nio.file.Path csv = Datasets.irisCsv();
+        assertEquals("iris.csv", csv.getFileName().toString());
+        List<String> lines = java.nio.file.Files.readAllLines(csv);
+        assertEquals("sepal_length,sepal_width,petal_length,petal_width,species", lines.get(0));
+        assertEquals(151, lines.size());
+        assertEquals(Datasets.iris().x().sum(), Datasets.iris(csv.getParent()).x().sum());
+    }
+
+    @Test
     void followsFishersPaperNotTheUciErrata() {
         Dataset iris = Datasets.iris(TestFiles.realRoot());
         assertArrayEquals(new double[] {4.9, 3.1, 1.5, 0.2}, iris.example(34).data());

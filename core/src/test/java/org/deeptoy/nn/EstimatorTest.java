@@ -315,6 +315,25 @@ class EstimatorTest {
     }
 
     @Test
+    void cnnFiltersAndHiddenLayersStartHeUnlessInitSaysOtherwise() {
+        // conv 16 filters 5x5 on 4 channels: fan-in 100, fan-out 400; dense 300 units on 16·8·8 = 1024 inputs
+        Cnn he = Cnn.builder().input(4, 8, 8).conv(16, 5).dense(300).classes(10).seed(3).build();
+        Cnn xavier = Cnn.builder().input(4, 8, 8).conv(16, 5).dense(300).classes(10).init(Init.XAVIER).seed(3).build();
+        assertEquals(Math.sqrt(2.0 / 100), std(he.graph().find("K1").value()), 0.05 * Math.sqrt(2.0 / 100));
+        assertEquals(Math.sqrt(2.0 / 500), std(xavier.graph().find("K1").value()), 0.05 * Math.sqrt(2.0 / 500));
+        assertEquals(Math.sqrt(2.0 / 1024), std(he.graph().find("W1").value()), 0.02 * Math.sqrt(2.0 / 1024));
+        assertEquals(Math.sqrt(2.0 / 1324), std(xavier.graph().find("W1").value()), 0.02 * Math.sqrt(2.0 / 1324));
+        assertEquals(Math.sqrt(2.0 / 310), std(xavier.graph().find("W2").value()), 0.05 * Math.sqrt(2.0 / 310), "the scores layer stays Xavier");
+        assertThrows(DeepToyException.class, () -> Cnn.builder().init(null));
+    }
+
+    private static double std(Tensor t) {
+        double mean = t.mean(), s = 0;
+        for (double v : t.data()) s += (v - mean) * (v - mean);
+        return Math.sqrt(s / t.size());
+    }
+
+    @Test
     void savedCnnLoadsWithItsLayers(@TempDir Path dir) {
         Cnn cnn = Cnn.builder().input(1, 6, 6).conv(2, 3).pool(2).dense(4).classes(3).seed(5).build();
         Tensor x = Tensor.randomNormal(6, 2, 1, 6, 6);

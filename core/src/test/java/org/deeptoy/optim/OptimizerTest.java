@@ -90,6 +90,15 @@ class OptimizerTest {
             rates[e] = step.learningRate();
         }
         assertArrayEquals(new double[] {0.1, 0.1, 0.05, 0.05, 0.025}, rates, 1e-15);
+        Optimizer cosine = new Sgd(0.1).schedule(Schedule.cosine(4));
+        double[] annealed = new double[6];
+        for (int e = 0; e < 6; e++) {
+            cosine.startEpoch(e);
+            annealed[e] = cosine.learningRate();
+        }
+        double c = Math.cos(Math.PI / 4);
+        assertArrayEquals(new double[] {0.1, 0.05 * (1 + c), 0.05, 0.05 * (1 - c), 0, 0}, annealed, 1e-15);
+        assertTrue(cosine.toString().endsWith(", cosine over 4 epochs"), cosine.toString());
         Optimizer exp = new Adam(1).schedule(Schedule.exponential(0.9));
         exp.startEpoch(3);
         assertEquals(0.729, exp.learningRate(), 1e-12);

@@ -217,6 +217,17 @@ public final class Charts {
     }
 
     /**
+     * Small histograms in rows and columns as a PNG, e.g. the activations of each layer (columns) of a
+     * deep net under each initialisation (rows): {@code values[r][c]} are the numbers of row {@code r},
+     * column {@code c}. Each histogram has its standard deviation written under it; the histograms of a
+     * row share one x range, symmetric around 0, so values that shrink from layer to layer show as a
+     * narrowing spike.
+     */
+    public static byte[] histograms(String title, List<String> rows, List<String> columns, double[][][] values) {
+        return HistogramGrid.draw(title, rows, columns, values);
+    }
+
+    /**
      * A confusion matrix as a PNG heat map: rows are true classes, columns predicted ones, each cell
      * shows its count. The diagonal (right answers) is blue, shaded by the share of its row; the cells
      * off it (mistakes) have a red scale of their own, up to the largest mistake count, so that a good

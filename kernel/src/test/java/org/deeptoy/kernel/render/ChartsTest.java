@@ -182,6 +182,50 @@ class ChartsTest {
     }
 
     @Test
+    void histogramsShareARowsRangeAndWriteEachStd() throws IOException {
+        // Row "saturated": every value -1 or +1 (bars only at the two ends); row "shrinking": the second
+        // cell 100 times narrower than the first (a spike in the middle of the shared range); row "zero".
+        java.util.Random r = new java.util.Random(1);
+        double[] ends = new double[400], wide = new double[400], narrow = new double[400];
+        for (int i = 0; i < 400; i++) {
+            ends[i] = i % 2 == 0 ? -1 : 1;
+            wide[i] = r.nextGaussian();
+            narrow[i] = r.nextGaussian() / 100;
+        }
+        double[][][] values = {{ends, ends}, {wide, narrow}, {new double[50], new double[50]}};
+        byte[] png = Charts.histograms("Activations", List.of("saturated", "shrinking", "zero"), List.of("layer 1", "layer 2"), values);
+        Samples.write("histograms.png", png);
+        BufferedImage img = ImagesTest.decode(png);
+        int rowH = (img.getHeight() - 60) / 3;
+        int[] saturated = barColumns(img, 40, 40 + rowH / 2);
+        assertTrue(saturated.length >= 4, "bars drawn in the saturated row: " + saturated.length);
+        for (int x : saturated) {
+            int inCell = (x - saturated[0]) % 101; // cells are 93 pixels wide, 8 apart; the first bar starts the first cell
+            assertTrue(inCell < 4 || (inCell > 88 && inCell < 93),
+                    "a saturated row's bars sit at the ends of each cell, found one " + inCell + " pixels into its cell");
+        }
+        assertTrue(HistogramGrid.std(narrow) < 0.02 && Math.abs(HistogramGrid.std(ends) - 1) < 1e-12);
+        assertTrue(count(img, HistogramGrid.BAR) > 1000, "bars drawn");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.histograms("t", List.of("a", "b"), List.of("1", "2"), new double[][][]{{ends, ends}, {ends}}));
+        assertTrue(e.getMessage().contains("row 1 has 1 histograms, expected 2"), e.getMessage());
+    }
+
+    /** The x positions in rows y0..y1 where a bar colour is drawn. */
+    private static int[] barColumns(BufferedImage img, int y0, int y1) {
+        List<Integer> xs = new ArrayList<>();
+        for (int x = 0; x < img.getWidth(); x++) {
+            for (int y = y0; y < y1; y++) {
+                if ((img.getRGB(x, y) & 0xffffff) == (HistogramGrid.BAR.getRGB() & 0xffffff)) {
+                    xs.add(x);
+                    break;
+                }
+            }
+        }
+        return xs.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Test
     void confusionMatrixRejectsARaggedTable() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Charts.confusionMatrix(new int[][]{{1, 2}, {3}}, List.of("a", "b")));

@@ -1024,4 +1024,56 @@ class ChecksTest {
         String b = verdict(false, () -> CifarChecks.scores((x, w, b2) -> new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
         assertTrue(a.contains("(for ") && b.contains("(for "), a);
     }
+
+    // ---- notebook 6c ----
+
+    @Test
+    void heAcceptsHeWeightsAndNamesEachWrongSpread() {
+        verdict(true, () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, Math.sqrt(2.0 / in), in, out)));
+        rejects("relu sets about half of them to 0", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, Math.sqrt(1.0 / in), in, out)));
+        rejects("take a standard deviation", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, 2.0 / in, in, out)));
+        rejects("Xavier's spread", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, Math.sqrt(2.0 / (in + out)), in, out)));
+        rejects("it depends on fanOut", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, Math.sqrt(2.0 / out), in, out)));
+        rejects("too-large initialisation", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, 1, in, out)));
+        rejects("shape [fanOut, fanIn]", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(r, 0, Math.sqrt(2.0 / in), out, in)));
+        rejects("placeholder", () -> InitChecks.he((r, in, out) -> Tensor.zeros(in, out)));
+        rejects("returns null", () -> InitChecks.he((r, in, out) -> null));
+        rejects("centred on 0", () -> InitChecks.he((r, in, out) -> Tensor.randomUniform(r, 0, Math.sqrt(24.0 / in), in, out)));
+        rejects("the random passed in", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(new java.util.Random(), 0, Math.sqrt(2.0 / in), in, out)));
+        rejects("the random passed in", () -> InitChecks.he((r, in, out) -> Tensor.randomNormal(new java.util.Random(1), 0, Math.sqrt(2.0 / in), in, out)));
+    }
+
+    // ---- notebook 9b ----
+
+    /** A student's fromTable, right or with one mistake. */
+    private static org.deeptoy.data.Dataset fromTable(tech.tablesaw.api.Table table, String labelColumn, String mistake) {
+        int rows = table.rowCount();
+        List<double[]> columns = new ArrayList<>();
+        for (var column : table.columns()) {
+            boolean isLabel = column.name().equals(labelColumn) && !mistake.equals("label as feature");
+            if (!isLabel && column instanceof tech.tablesaw.api.NumericColumn<?> numbers) columns.add(numbers.asDoubleArray());
+        }
+        double[] x = new double[rows * columns.size()];
+        for (int j = 0; j < columns.size(); j++) {
+            for (int i = 0; i < rows; i++) {
+                x[mistake.equals("column by column") ? j * rows + i : i * columns.size() + j] = columns.get(j)[i];
+            }
+        }
+        var label = table.column(labelColumn);
+        java.util.Collection<String> names = mistake.equals("first seen") ? new java.util.LinkedHashSet<>() : new java.util.TreeSet<>();
+        for (int i = 0; i < rows; i++) names.add(label.getString(i));
+        List<String> classes = new ArrayList<>(names);
+        int[] labels = new int[rows];
+        for (int i = 0; i < rows; i++) labels[i] = classes.indexOf(label.getString(i));
+        return new org.deeptoy.data.Dataset(table.name(), Tensor.wrap(x, rows, columns.size()), labels, classes);
+    }
+
+    @Test
+    void fromTableAcceptsTheConversionAndNamesEachMistake() {
+        verdict(true, () -> TableChecks.fromTable((t, l) -> fromTable(t, l, "")));
+        rejects("in the order they first appear", () -> TableChecks.fromTable((t, l) -> fromTable(t, l, "first seen")));
+        rejects("column by column", () -> TableChecks.fromTable((t, l) -> fromTable(t, l, "column by column")));
+        rejects("the label column is among your features", () -> TableChecks.fromTable((t, l) -> fromTable(t, l, "label as feature")));
+        rejects("returns null", () -> TableChecks.fromTable((t, l) -> null));
+    }
 }
