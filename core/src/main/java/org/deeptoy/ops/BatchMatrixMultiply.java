@@ -90,15 +90,45 @@ public final class BatchMatrixMultiply extends Node {
         return dx;
     }
 
-    /** C[i] = op(A[i]) · op(B[i]) for each of the batch's products, each [m, n] with inner size k. */
+    /** Products with fewer multiply-adds than this run as Java loops (see {@link #products}). */
+    static final int SMALL = 32 * 32 * 32;
+
+    /**
+     * C[i] = op(A[i]) · op(B[i]) for each of the batch's products, each [m, n] with inner size k. Attention's
+     * products are small and many ([T, d] x [d, T] per sequence and head): a BLAS call each costs more than
+     * the arithmetic (and with two OpenBLAS threads on a busy machine, 10x more), so small ones run as loops
+     * here, in float when the precision is FLOAT32; large ones go to BLAS.
+     */
     private static void products(Precision precision, boolean transA, boolean transB, int batch, int m, int n, int k,
                                  double[] a, double[] b, double[] c) {
+        if ((long) m * n * k < SMALL) {
+            for (int i = 0; i < batch; i++) loops(precision, transA, transB, m, n, k, a, i * m * k, b, i * k * n, c, i * m * n);
+            return;
+        }
         double[] ai = new double[m * k], bi = new double[k * n], ci = new double[m * n];
         for (int i = 0; i < batch; i++) {
             System.arraycopy(a, i * ai.length, ai, 0, ai.length);
             System.arraycopy(b, i * bi.length, bi, 0, bi.length);
             Blas.current().gemm(precision, transA, transB, m, n, k, 1, ai, bi, 0, ci);
             System.arraycopy(ci, 0, c, i * ci.length, ci.length);
+        }
+    }
+
+    /** One small product C = op(A) · op(B) at the given offsets, summed in double or in float. */
+    static void loops(Precision precision, boolean transA, boolean transB, int m, int n, int k,
+                      double[] a, int offA, double[] b, int offB, double[] c, int offC) {
+        boolean single = precision == Precision.FLOAT32;
+        for (int r = 0; r < m; r++) {
+            for (int col = 0; col < n; col++) {
+                double sum = 0;
+                float sumF = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = a[offA + (transA ? p * m + r : r * k + p)], y = b[offB + (transB ? col * k + p : p * n + col)];
+                    if (single) sumF += (float) x * (float) y;
+                    else sum += x * y;
+                }
+                c[offC + r * n + col] = single ? sumF : sum;
+            }
         }
     }
 }

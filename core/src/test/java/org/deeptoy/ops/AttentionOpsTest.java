@@ -126,6 +126,30 @@ class AttentionOpsTest {
         assertTrue(r.passed(), r::toString);
     }
 
+    /** Products of at least SMALL multiply-adds go through BLAS: the same values and gradients as the loops. */
+    @Test
+    void largeProductsGoThroughBlasAndAgreeWithTheLoops() {
+        int m = 33, k = 32, n = 34;
+        assertTrue((long) m * n * k >= BatchMatrixMultiply.SMALL);
+        Tensor a = Tensor.randomNormal(26, 2, m, k), b = Tensor.randomNormal(27, 2, k, n), r = Tensor.randomNormal(28, 2, m, n);
+        for (Precision p : Precision.values()) {
+            ComputationalGraph cg = new ComputationalGraph();
+            Connection va = cg.variable(a, "a"), vb = cg.variable(b, "b"), y = cg.batchMatrixMultiply(va, vb);
+            Connection loss = cg.reduceSum(cg.multiply(y, cg.constant(r)));
+            SimulationContext ctx = new SimulationContext().precision(p).forward(cg).backward(cg, loss);
+            double[] want = new double[2 * m * n], da = new double[2 * m * k], db = new double[2 * k * n];
+            for (int i = 0; i < 2; i++) {
+                BatchMatrixMultiply.loops(Precision.FLOAT64, false, false, m, n, k, a.data(), i * m * k, b.data(), i * k * n, want, i * m * n);
+                BatchMatrixMultiply.loops(Precision.FLOAT64, false, true, m, k, n, r.data(), i * m * n, b.data(), i * k * n, da, i * m * k);
+                BatchMatrixMultiply.loops(Precision.FLOAT64, true, false, k, n, m, a.data(), i * m * k, r.data(), i * m * n, db, i * k * n);
+            }
+            double tol = p == Precision.FLOAT64 ? 1e-12 : 1e-4;
+            assertClose(Tensor.wrap(want, 2, m, n), ctx.value(y), tol);
+            assertClose(Tensor.wrap(da, 2, m, k), ctx.gradient(va), tol);
+            assertClose(Tensor.wrap(db, 2, k, n), ctx.gradient(vb), tol);
+        }
+    }
+
     @Test
     void batchMatrixMultiplyErrorsNameTheShapes() {
         String m = forwardError(cg -> cg.batchMatrixMultiply(cg.constant(Tensor.zeros(2, 3, 4), "q"), cg.constant(Tensor.zeros(2, 3, 4), "k")));
