@@ -62,6 +62,10 @@ MISTAKES = {
     "batchNorm": ("* (x.get(i, j) - mean) / n;", "* (x.get(i, j) - mean) / (n - 1);", "N - 1"),
     "chainFlops": ("return 2L * m * k * n + 2L * m * n * p;", "return 2L * k * n * p + 2L * m * k * p;", "the other order"),
     "stepFlops": ("total += l == 0 ? 2 * one : 3 * one;", "total += 3 * one;", "one of the backward products is not needed"),
+    "attention": [
+        ("cg.constant(1 / Math.sqrt(d))", "cg.constant(1.0)", "your scores are not scaled"),
+        ('cg.softmax(scaled, -1, "weights")', 'cg.softmax(scaled, 1, "weights")', "sum to 1 over the queries"),
+    ],
 }
 
 

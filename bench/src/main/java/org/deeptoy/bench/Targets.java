@@ -164,10 +164,10 @@ public final class Targets {
 
     /**
      * Notebook 10's transformer reversing 8 digits ({@link ReverseDigits}): one "epoch" is the whole run of
-     * 1200 steps, which must take at most 3 minutes; the accuracy is the share of held-out sequences exactly right.
+     * 300 steps, which must take at most 3 minutes; the accuracy is the share of held-out sequences exactly right.
      */
     private static void attention() {
-        ReverseDigits.Result r = new ReverseDigits().train(intProp("attention.steps", 1200));
+        ReverseDigits.Result r = new ReverseDigits().train(intProp("attention.steps", 300));
         System.out.printf(Locale.ROOT, "%nDigits: transformer reversing 8 digits, %d steps: training %.1f s (target <= 180 s),"
                 + " held-out sequences exactly right %.4f (target 0.950), digits right %.4f%n", r.steps(), r.seconds(),
                 r.sequences(), r.digits());
