@@ -87,6 +87,10 @@ MISTAKES = {
                         "the last of them"),
     "heWeights": ("Math.sqrt(2.0 / fanIn)", "Math.sqrt(1.0 / fanIn)", "relu sets about half of them to 0"),
     "fromTable": ("var names = new TreeSet<String>();", "var names = new LinkedHashSet<String>();", "in the order they first appear"),
+    "attention": [
+        ("cg.constant(1 / Math.sqrt(d))", "cg.constant(1.0)", "your scores are not scaled"),
+        ('cg.softmax(scaled, -1, "weights")', 'cg.softmax(scaled, 1, "weights")', "sum to 1 over the queries"),
+    ],
 }
 
 

@@ -103,6 +103,10 @@ public final class ComputationalGraph {
     public Connection matrixMultiply(Connection a, Connection b) { return add(new MatrixMultiply(), null, a, b); }
     public Connection matrixMultiply(Connection a, Connection b, String name) { return add(new MatrixMultiply(), name, a, b); }
 
+    /** One matrix product per batch entry: a [..., m, k] and b [..., k, n] with the same leading axes give [..., m, n]. */
+    public Connection batchMatrixMultiply(Connection a, Connection b) { return add(new BatchMatrixMultiply(), null, a, b); }
+    public Connection batchMatrixMultiply(Connection a, Connection b, String name) { return add(new BatchMatrixMultiply(), name, a, b); }
+
     // ---- element-wise functions -------------------------------------------------------------
 
     public Connection exp(Connection x) { return add(new Exp(), null, x); }
@@ -174,6 +178,23 @@ public final class ComputationalGraph {
     public Connection logSoftmax(Connection x) { return add(new LogSoftmax(-1), null, x); }
     public Connection logSoftmax(Connection x, int axis) { return add(new LogSoftmax(axis), null, x); }
     public Connection logSoftmax(Connection x, int axis, String name) { return add(new LogSoftmax(axis), name, x); }
+
+    /**
+     * Softmax along the last axis over the positions where {@code mask} (0/1, broadcast to x) is 1; the
+     * others get 0. {@code MaskedSoftmax.causal(t)} is the causal mask of attention.
+     */
+    public Connection maskedSoftmax(Connection x, Connection mask) { return add(new MaskedSoftmax(), null, x, mask); }
+    public Connection maskedSoftmax(Connection x, Connection mask, String name) { return add(new MaskedSoftmax(), name, x, mask); }
+
+    // ---- sequences --------------------------------------------------------------------------
+
+    /** Rows of {@code table} [V, D] picked by {@code ids} (whole numbers 0..V-1, any shape S): shape S + [D]. */
+    public Connection embedding(Connection table, Connection ids) { return add(new Embedding(), null, table, ids); }
+    public Connection embedding(Connection table, Connection ids, String name) { return add(new Embedding(), name, table, ids); }
+
+    /** Layer normalization of x [..., D] over its last axis, with scale γ and shift β [D] (variables); ε 1e-5. */
+    public Connection layerNorm(Connection x, Connection gamma, Connection beta) { return add(new LayerNorm(1e-5), null, x, gamma, beta); }
+    public Connection layerNorm(Connection x, Connection gamma, Connection beta, String name) { return add(new LayerNorm(1e-5), name, x, gamma, beta); }
 
     // ---- convolution ------------------------------------------------------------------------
 

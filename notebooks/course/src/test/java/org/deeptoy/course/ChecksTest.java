@@ -1076,4 +1076,36 @@ class ChecksTest {
         rejects("the label column is among your features", () -> TableChecks.fromTable((t, l) -> fromTable(t, l, "label as feature")));
         rejects("returns null", () -> TableChecks.fromTable((t, l) -> null));
     }
+
+    // ---- notebook 10: attention ----
+
+    /** Attention as a student builds it, with one typical mistake when asked. */
+    private static AttentionChecks.Attention attention(String mistake) {
+        return (cg, q, k, v, d) -> {
+            Connection scores = mistake.equals("k q") ? cg.batchMatrixMultiply(k, cg.transpose(q, 0, 2, 1))
+                    : cg.batchMatrixMultiply(q, cg.transpose(k, 0, 2, 1));
+            double scale = mistake.equals("no scale") ? 1 : mistake.equals("1/d") ? 1.0 / d : 1 / Math.sqrt(d);
+            Connection scaled = cg.multiply(scores, cg.constant(scale));
+            Connection weights = mistake.equals("no softmax") ? scaled : cg.softmax(scaled, mistake.equals("axis") ? 1 : -1);
+            if (mistake.equals("weights")) return weights;
+            if (mistake.equals("no transpose")) return cg.batchMatrixMultiply(cg.softmax(cg.batchMatrixMultiply(q, k)), v);
+            return cg.batchMatrixMultiply(weights, v);
+        };
+    }
+
+    @Test
+    void attentionAcceptsTheScaledDotProductAndExplainsTypicalMistakes() {
+        verdict(true, () -> AttentionChecks.attention(attention("")));
+        rejects("your scores are not scaled", () -> AttentionChecks.attention(attention("no scale")));
+        rejects("divided by d", () -> AttentionChecks.attention(attention("1/d")));
+        rejects("sum to 1 over the queries", () -> AttentionChecks.attention(attention("axis")));
+        rejects("one op is missing", () -> AttentionChecks.attention(attention("no softmax")));
+        rejects("compare each key with the queries", () -> AttentionChecks.attention(attention("k q")));
+        rejects("the weights are not the output yet", () -> AttentionChecks.attention(attention("weights")));
+        rejects("inner dimensions differ", () -> AttentionChecks.attention(attention("no transpose")));
+        rejects("is not computed from v", () -> AttentionChecks.attention((cg, q, k, v, d) ->
+                cg.batchMatrixMultiply(cg.softmax(cg.batchMatrixMultiply(q, cg.transpose(k, 0, 2, 1))), q)));
+        rejects("returns null", () -> AttentionChecks.attention((cg, q, k, v, d) -> null));
+        rejects("is not computed from q", () -> AttentionChecks.attention((cg, q, k, v, d) -> v)); // the student's stub
+    }
 }
