@@ -2,7 +2,8 @@
 # Trains each course model on its full real dataset and prints one row per model (dataset, model,
 # epochs, test accuracy, target, seconds per epoch, peak heap), ending with `targets met: N of M`.
 # The recipes are those of the notebooks (bench/src/main/java/org/deeptoy/bench/Targets.java).
-# Usage: bench/targets.sh [iris-svm iris-mlp mnist-mlp mnist-cnn cifar-svm cifar-mlp cifar-cnn]   (default: all)
+# Usage: bench/targets.sh [iris-svm iris-mlp mnist-mlp mnist-cnn cifar-svm cifar-mlp cifar-cnn cifar-resnet]   (default: all)
+# cifar-resnet also prints its training time (limit 10 min) and process CPU time.
 # Needs DEEPTOY_DATA (holding iris/, mnist/, cifar-10/). Takes about 20-30 minutes on 2 idle cores.
 # Peak heap is the sum of the heap pools' peaks while that model trained (an upper bound).
 set -euo pipefail

@@ -93,6 +93,14 @@ class OptimizerTest {
         Optimizer exp = new Adam(1).schedule(Schedule.exponential(0.9));
         exp.startEpoch(3);
         assertEquals(0.729, exp.learningRate(), 1e-12);
+        Optimizer cosine = new Adam(1).schedule(Schedule.cosine(4));
+        double[] c = new double[5];
+        for (int e = 0; e < 5; e++) {
+            cosine.startEpoch(e);
+            c[e] = cosine.learningRate();
+        }
+        double r2 = Math.sqrt(0.5);
+        assertArrayEquals(new double[] {1, (1 + r2) / 2, 0.5, (1 - r2) / 2, (1 - r2) / 2}, c, 1e-12, "full rate, half way, then the last rate kept");
     }
 
     private static double distance(double[] w) {
