@@ -135,7 +135,7 @@ Charts.curves("Gradient size per block at the start (log10 of the RMS of dL/dK·
 // 20 batches.
 // %%
 Dataset few = quick ? train.first(500) : train.first(10000);
-int compareEpochs = quick ? 1 : 3;
+int compareEpochs = quick ? 1 : 3, window = quick ? 2 : 20;
 double[] smoothed(List<Double> losses, int window) {
     double[] s = new double[losses.size() / window];
     for (int i = 0; i < s.length; i++) for (int k = 0; k < window; k++) s[i] += losses.get(i * window + k) / window;
@@ -146,11 +146,11 @@ for (boolean skip : new boolean[] {false, true}) {
     Cnn net = deep(skip);
     History h = net.fit(few, new FitOptions().epochs(compareEpochs).batchSize(64).optimizer(new Adam(2e-3)).seed(7).live(false));
     String name = skip ? "residual" : "plain";
-    lossCurves.put(name, smoothed(h.batchLosses(), 20));
+    lossCurves.put(name, smoothed(h.batchLosses(), window));
     System.out.println(String.format("%-8s: %.0f s, last epoch's training loss %.3f, test accuracy %.4f", name, h.totalSeconds(),
             h.epochs().get(h.epochs().size() - 1).loss(), net.score(test)));
 }
-Charts.curves("Training loss, 22 layers (mean of 20 batches)", "batches / 20", "loss", lossCurves)
+Charts.curves("Training loss, " + (2 + 2 * depth) + " layers (mean of " + window + " batches)", "batches / " + window, "loss", lossCurves)
 // %% md
 // The residual network starts worse: over its first 20 batches its loss averages 4.4 against the plain
 // network's 2.5, because its ten blocks each add their `F` to what passes through, so its first scores are
