@@ -2,9 +2,10 @@
 # Trains each course model on its full real dataset and prints one row per model (dataset, model,
 # epochs, test accuracy, target, seconds per epoch, peak heap), ending with `targets met: N of M`.
 # The recipes are those of the notebooks (bench/src/main/java/org/deeptoy/bench/Targets.java).
-# Usage: bench/targets.sh [iris-svm iris-mlp mnist-mlp mnist-cnn cifar-svm cifar-mlp cifar-cnn cifar-two-layer attention]
-#   (default: all)
-# attention: notebook 10's transformer reversing digits; its s / epoch is the whole training time (target <= 180 s).
+# Usage: bench/targets.sh [iris-svm iris-mlp mnist-mlp mnist-cnn cifar-svm cifar-mlp cifar-cnn cifar-two-layer cifar-resnet
+#   attention]   (default: all)
+# cifar-two-layer, cifar-resnet and attention also print their training time against their limits (3, 10 and 3 min);
+# attention's s / epoch is its whole training time.
 # Needs DEEPTOY_DATA (holding iris/, mnist/, cifar-10/). Takes about 20-30 minutes on 2 idle cores.
 # Peak heap is the sum of the heap pools' peaks while that model trained (an upper bound).
 set -euo pipefail

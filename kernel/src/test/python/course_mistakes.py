@@ -74,6 +74,7 @@ MISTAKES = {
     "distances": ("return cg.subtract(cg.sum(aa, bb),", "return cg.sum(cg.sum(aa, bb),", "the wrong sign"),
     "outputSize": ("return (in + 2 * padding - k) / stride + 1;", "return (in + 2 * padding - k) / stride;", "one too few"),
     "im2col": ("cols[u * k + v][i * ow + j]", "cols[v * k + u][i * ow + j]", "columns are positions row by row"),
+    "residualBlock": ("return cg.relu(cg.sum(f, x));", "return cg.relu(f);", "the skip is missing"),
     "batchNorm": ("* (x.get(i, j) - mean) / n;", "* (x.get(i, j) - mean) / (n - 1);", "N - 1"),
     "chainFlops": ("return 2L * m * k * n + 2L * m * n * p;", "return 2L * k * n * p + 2L * m * k * p;", "the other order"),
     "stepFlops": ("total += l == 0 ? 2 * one : 3 * one;", "total += 3 * one;", "one of the backward products is not needed"),

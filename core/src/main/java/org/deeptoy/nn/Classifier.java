@@ -95,6 +95,10 @@ public class Classifier {
             throw new DeepToyException("fit: FitOptions.shifts(" + o.shifts + ") moves images [C, H, W], but the examples of "
                     + train.name() + " have shape " + Shapes.toString(train.exampleShape()));
         }
+        if (o.flips && train.exampleShape().length != 3) {
+            throw new DeepToyException("fit: FitOptions.flips(true) mirrors images [C, H, W], but the examples of "
+                    + train.name() + " have shape " + Shapes.toString(train.exampleShape()));
+        }
         if (classNames.isEmpty()) classNames = train.classNames();
         Dataset validation = o.validation;
         if (o.validationSplit > 0) {

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * Cnn cnn = Cnn.builder().input(1, 28, 28).conv(16, 5).pool(2).conv(32, 5).pool(2).dense(128).classes(10).build();
  * }</pre>
  * Variables: K1, c1, K2, c2, ... for filters and their biases, W1, b1, ... for the dense layers,
- * gamma1, beta1, ... for batch norm.
+ * gamma1, beta1, ... for batch norm. A residual block takes the next conv number k: K{k}a, K{k}b (and
+ * K{k}s for its projection), gamma{k}a, ... (see {@link ResidualLayer}).
  */
 public final class Cnn extends Classifier {
 
@@ -57,6 +58,7 @@ public final class Cnn extends Classifier {
             else if (l instanceof DenseLayer d) sb.append(" dense:").append(d.units());
             else if (l instanceof DropoutLayer d) sb.append(" dropout:").append(d.p());
             else if (l instanceof BatchNormLayer) sb.append(" batchNorm");
+            else if (l instanceof ResidualLayer r) sb.append(r.skip() ? " residual:" : " plain:").append(r.channels()).append(r.norm() ? "" : "(no bn)");
         }
         return sb.append(" -> ").append(network().classes()).append(" classes, ").append(parameterCount()).append(" parameters").toString();
     }
@@ -67,7 +69,7 @@ public final class Cnn extends Classifier {
         /** Made fresh for every build: a layer owns the parameters of one graph. */
         private final List<Supplier<Layer>> layers = new ArrayList<>();
         private int classes, convs, denses, norms;
-        private boolean flat;
+        private boolean flat, blockNorm = true;
         private double l2;
         private long seed;
         private Init init = Init.HE;
@@ -104,6 +106,35 @@ public final class Cnn extends Classifier {
         public Builder batchNorm() {
             String k = String.valueOf(++norms);
             layers.add(() -> new BatchNormLayer(k));
+            return this;
+        }
+
+        /**
+         * A residual block to {@code channels} channels: y = relu(F(x) + x) with F two 3×3 convolutions,
+         * each followed by batch norm, the first also by relu; a 1×1 convolution of x (a projection)
+         * replaces x when the channels change. The picture keeps its size; pool to shrink it.
+         */
+        public Builder residual(int channels) {
+            return block(channels, true);
+        }
+
+        /** The same two convolutions as {@link #residual} without the skip: y = relu(F(x)), to compare with. */
+        public Builder plain(int channels) {
+            return block(channels, false);
+        }
+
+        /** Whether the blocks added after this call normalise with batch norm (default yes) or use biases. */
+        public Builder blockNorm(boolean on) {
+            blockNorm = on;
+            return this;
+        }
+
+        private Builder block(int channels, boolean skip) {
+            if (flat) throw new DeepToyException("Cnn: a residual block cannot follow a dense layer");
+            boolean norm = blockNorm;
+            String k = String.valueOf(++convs);
+            new ResidualLayer(channels, skip, norm, k); // checks the channels now
+            layers.add(() -> new ResidualLayer(channels, skip, norm, k));
             return this;
         }
 

@@ -2,6 +2,7 @@ package org.deeptoy.nn;
 
 import org.deeptoy.data.Batch;
 import org.deeptoy.data.Dataset;
+import org.deeptoy.data.Flips;
 import org.deeptoy.data.Shifts;
 import org.deeptoy.graph.Connection;
 import org.deeptoy.graph.DeepToyException;
@@ -72,6 +73,7 @@ final class FitLoop {
                     }
                     b++;
                     if (o.shifts > 0) batch = new Batch(Shifts.random(batch.x(), o.shifts, moves), batch.labels());
+                    if (o.flips) batch = new Batch(Flips.random(batch.x(), moves), batch.labels());
                     double l = model.trainStep(ctx, batch);
                     if (!Double.isFinite(l)) throw notANumber(l, epoch, b, batches);
                     m.add(l, ctx.value(model.scoresConnection()).argmaxRows(), batch.labels());

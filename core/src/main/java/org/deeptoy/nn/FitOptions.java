@@ -24,6 +24,7 @@ public final class FitOptions {
     Dataset validation;
     int patience = -1;
     int shifts = 0;
+    boolean flips;
     Supplier<? extends TrainingListener> display;
     Boolean verbose;
     boolean showLive = true;
@@ -94,6 +95,17 @@ public final class FitOptions {
     }
 
     /**
+     * Data augmentation for images: every training image is mirrored left to right with probability ½,
+     * drawn anew for each image in each epoch (seeded by {@link #seed}); with {@link #shifts} this is
+     * the classic CIFAR-10 augmentation (random crops of a padded photo, and flips). Scoring and
+     * validation see the images as they are.
+     */
+    public FitOptions flips(boolean on) {
+        flips = on;
+        return this;
+    }
+
+    /**
      * The live display for this fit: a listener made fresh for it (a notebook kernel lends one to
      * every fit of a cell; see {@link LiveDisplay}). Passing one here replaces the lent one.
      */
@@ -124,9 +136,10 @@ public final class FitOptions {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "FitOptions(epochs %d, batch %d, %s, seed %d%s%s%s)", epochs, batchSize,
+        return String.format(Locale.ROOT, "FitOptions(epochs %d, batch %d, %s, seed %d%s%s%s%s)", epochs, batchSize,
                 optimizer == null ? "default optimizer" : optimizer, seed,
                 validationSplit > 0 ? ", validation " + validationSplit : "",
-                patience >= 0 ? ", early stopping " + patience : "", shifts > 0 ? ", shifts " + shifts : "");
+                patience >= 0 ? ", early stopping " + patience : "", shifts > 0 ? ", shifts " + shifts : "",
+                flips ? ", flips" : "");
     }
 }

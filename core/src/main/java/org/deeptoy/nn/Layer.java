@@ -51,5 +51,6 @@ public interface Layer {
             ActivationLayer.KIND, ActivationLayer::read,
             DropoutLayer.KIND, DropoutLayer::read,
             BatchNormLayer.KIND, BatchNormLayer::read,
+            ResidualLayer.KIND, ResidualLayer::read,
             FlattenLayer.KIND, in -> new FlattenLayer());
 }

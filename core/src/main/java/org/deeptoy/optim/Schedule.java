@@ -40,14 +40,15 @@ public interface Schedule {
     }
 
     /**
-     * Cosine annealing over {@code epochs} epochs: {@code base · (1 + cos(π · epoch / epochs)) / 2}, the full
-     * rate at epoch 0, half of it halfway, close to 0 in the last epoch (and 0 from epoch {@code epochs} on).
+     * Cosine annealing over {@code epochs} epochs (Loshchilov and Hutter, 2017):
+     * {@code base · ½(1 + cos(π · epoch / epochs))}, from the full rate in the first epoch smoothly down
+     * to nearly 0 in the last; later epochs keep the last rate.
      */
     static Schedule cosine(int epochs) {
         if (epochs <= 0) throw new IllegalArgumentException("Schedule.cosine: epochs must be positive, got " + epochs);
         return new Schedule() {
             public double rate(double base, int epoch) {
-                return base * (1 + Math.cos(Math.PI * Math.min(epoch, epochs) / epochs)) / 2;
+                return base * 0.5 * (1 + Math.cos(Math.PI * Math.min(epoch, epochs - 1) / epochs));
             }
 
             public String toString() {

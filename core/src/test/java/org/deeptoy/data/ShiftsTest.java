@@ -68,4 +68,21 @@ class ShiftsTest {
         IllegalArgumentException large = assertThrows(IllegalArgumentException.class, () -> Shifts.random(image(), 3, new Random(1)));
         assertTrue(large.getMessage().contains("3 pixels") && large.getMessage().contains("3x3"), large.getMessage());
     }
+
+    @Test
+    void flipsMirrorSomeImagesLeftToRightAndKeepTheOthers() {
+        Tensor batch = Tensor.zeros(40, 2, 3, 3);
+        for (int i = 0; i < 40; i++) System.arraycopy(image().data(), 0, batch.data(), i * 18, 18);
+        Tensor out = Flips.random(batch, new Random(3));
+        double[] mirrored = {3, 2, 1, 6, 5, 4, 9, 8, 7, 30, 20, 10, 60, 50, 40, 90, 80, 70};
+        int flipped = 0;
+        for (int i = 0; i < 40; i++) {
+            double[] one = Arrays.copyOfRange(out.data(), i * 18, (i + 1) * 18);
+            if (Arrays.equals(one, mirrored)) flipped++;
+            else assertArrayEquals(image().data(), one, "image " + i + " either mirrored or unchanged");
+        }
+        assertTrue(flipped > 10 && flipped < 30, flipped + " of 40 mirrored");
+        assertEquals(1.0, batch.data()[0], "the batch itself stays");
+        assertThrows(IllegalArgumentException.class, () -> Flips.random(Tensor.zeros(2, 9), new Random(1)));
+    }
 }

@@ -233,7 +233,7 @@ class EstimatorTest {
         Files.write(g, s2.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         e = assertThrows(DeepToyException.class, () -> Classifier.load(g));
         assertEquals(g + ": corrupt model file: layer 2 has unknown kind 'activatiox' (known: [activation, batchNorm, conv, dense, "
-                + "dropout, flatten, pool])", e.getMessage());
+                + "dropout, flatten, pool, residual])", e.getMessage());
     }
 
     private static Path resource(String name) throws Exception {

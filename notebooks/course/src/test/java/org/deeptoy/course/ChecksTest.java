@@ -1108,4 +1108,26 @@ class ChecksTest {
         rejects("returns null", () -> AttentionChecks.attention((cg, q, k, v, d) -> null));
         rejects("is not computed from q", () -> AttentionChecks.attention((cg, q, k, v, d) -> v)); // the student's stub
     }
+
+    // ---- notebook 8d: residual connections ----
+
+    @Test
+    void residualBlockAcceptsReluOfFPlusXAndNamesTheClassicMistakes() {
+        verdict(true, () -> ResidualChecks.residualBlock((cg, x, k1, k2) ->
+                cg.relu(cg.sum(cg.conv2d(cg.relu(cg.conv2d(x, k1, 1, 1)), k2, 1, 1), x))));
+        rejects("the skip is missing", () -> ResidualChecks.residualBlock((cg, x, k1, k2) ->
+                cg.relu(cg.conv2d(cg.relu(cg.conv2d(x, k1, 1, 1)), k2, 1, 1))));
+        rejects("applies the last relu before adding x", () -> ResidualChecks.residualBlock((cg, x, k1, k2) ->
+                cg.sum(cg.relu(cg.conv2d(cg.relu(cg.conv2d(x, k1, 1, 1)), k2, 1, 1)), x)));
+        rejects("ends with a relu after the addition", () -> ResidualChecks.residualBlock((cg, x, k1, k2) ->
+                cg.sum(cg.conv2d(cg.relu(cg.conv2d(x, k1, 1, 1)), k2, 1, 1), x)));
+        rejects("F needs a relu between its two convolutions", () -> ResidualChecks.residualBlock((cg, x, k1, k2) ->
+                cg.relu(cg.sum(cg.conv2d(cg.conv2d(x, k1, 1, 1), k2, 1, 1), x))));
+        rejects("k1 comes first", () -> ResidualChecks.residualBlock((cg, x, k1, k2) ->
+                cg.relu(cg.sum(cg.conv2d(cg.relu(cg.conv2d(x, k2, 1, 1)), k1, 1, 1), x))));
+        rejects("which stride and padding keep the picture's size", () -> ResidualChecks.residualBlock((cg, x, k1, k2) ->
+                cg.relu(cg.conv2d(cg.relu(cg.conv2d(x, k1, 1, 0)), k2, 1, 0))));
+        rejects("returns x unchanged", () -> ResidualChecks.residualBlock((cg, x, k1, k2) -> x));
+        rejects("returns null", () -> ResidualChecks.residualBlock((cg, x, k1, k2) -> null));
+    }
 }
