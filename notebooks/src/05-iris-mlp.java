@@ -113,7 +113,7 @@ System.out.println("true species: " + String.join(", ", truth) + "; columns: " +
 mlp.predictProba(five.x())
 // %% md
 // **In PyTorch** the 4-16-3 network and its training, with `x_train`, `y_train` the 84 standardised flowers
-// it trains on and `x_val`, `y_val` the 21 that `validationSplit(0.2)` holds out:
+// it trains on, `x_val`, `y_val` the 21 that `validationSplit(0.2)` holds out and `x_test` the 45 test flowers:
 //
 // ```python
 // from torch import nn

@@ -103,7 +103,7 @@ Charts.heatMap("Linear SVM on CIFAR-10: validation accuracy", "learning rate η"
 // shared with other work).
 //
 // **In PyTorch** a grid search is the same two loops around a training run, and `random_split` holds out the
-// validation photos (`train_set`: the 50 000 training photos, standardised as in notebook 7's bridge, here
+// validation photos (`train_set`: the 50 000 training photos, standardised as in notebook 7's PyTorch code, here
 // without mirrors or moves):
 //
 // ```python
