@@ -84,6 +84,23 @@ show(cg, ctx);
 // %%
 ctx.gradient(scores)
 // %% md
+// **In PyTorch** this loss is `nn.MultiMarginLoss` (margin 1 by default), with one difference: it also
+// divides each example's sum by the number of classes, so the factor 3 below gives DeepToy's figure:
+//
+// ```python
+// import torch
+// from torch import nn
+// scores = torch.tensor([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]], requires_grad=True)
+// labels = torch.tensor([0, 1, 2])
+// hinge = 3 * nn.MultiMarginLoss()(scores, labels)   # 5.2667, as above (the mean over the 3 examples)
+// hinge.backward()
+// scores.grad                                        # the same [3, 3] gradient as above
+// ```
+//
+// The labels are a tensor of integer class indices (`int64`), the scores `float32` (PyTorch's default; DeepToy's
+// is `double`). Without the factor 3 the loss and its gradient are a third of DeepToy's, and so is
+// each step at the same learning rate.
+//
 // ## Training
 // The SVM's graph is `scores = x·W + b`, `loss = hinge(scores, labels) + λ·‖W‖²`. We hold out 30% of the
 // flowers (seeded, stratified: each species keeps its share) and never train on them. The features are
@@ -132,6 +149,32 @@ System.out.println(String.format("mean test accuracy over %d splits: %.4f", spli
 // %% md
 // Split 1 above happens to score 1.000; over 10 splits the accuracy ranges from 0.933 to 1.000 (three to
 // zero flowers wrong of 45), with a mean of 0.971. That mean is the figure to compare recipes with.
+//
+// **In PyTorch** the same SVM and recipe, with `x_train` the 105 training flowers `[105, 4]` (standardised
+// with their own mean and standard deviation, as `Scaler.standardize` does), `y_train` their labels, and
+// `x_test`, `y_test` the 45 others (scaled with the training flowers' figures):
+//
+// ```python
+// from torch.utils.data import DataLoader, TensorDataset
+// svm = nn.Linear(4, 3)                         # scores = x·Wᵀ + b: nn.Linear keeps W as [3, 4]
+// opt = torch.optim.SGD([{"params": [svm.weight], "weight_decay": 0.02},   # 2λ, as d(λ‖W‖²)/dW = 2λW
+//                        {"params": [svm.bias]}], lr=0.01, momentum=0.9)
+// loader = DataLoader(TensorDataset(x_train, y_train), batch_size=16, shuffle=True)
+// hinge = nn.MultiMarginLoss()
+// for epoch in range(200):
+//     for x, y in loader:                       # 7 batches: six of 16, one of 9
+//         opt.zero_grad()
+//         loss = 3 * hinge(svm(x), y)
+//         loss.backward()
+//         opt.step()
+// with torch.no_grad():
+//     accuracy = (svm(x_test).argmax(dim=1) == y_test).float().mean()
+// ```
+//
+// `weight_decay` adds `0.02 · W` to the weight's gradient inside the optimizer, so `loss` leaves the L2 term
+// out (DeepToy's loss includes it); the second group, with no `weight_decay`, keeps the bias free of it, as
+// DeepToy's L2 covers the weights only. In Python the split and the scaling usually come from scikit-learn:
+// `train_test_split(x, y, test_size=0.3, stratify=y)` and `StandardScaler`.
 //
 // ## Decision regions
 // A linear model splits the feature space with straight lines. To see them we train a second SVM on

@@ -51,6 +51,23 @@ ctx.value(probabilities)
 // %%
 ctx.gradient(scores)
 // %% md
+// **In PyTorch** the same probabilities, loss and gradient:
+//
+// ```python
+// import torch
+// import torch.nn.functional as F
+// scores = torch.tensor([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]], requires_grad=True)
+// labels = torch.tensor([0, 1, 2])
+// torch.softmax(scores, dim=1)              # the probabilities above
+// loss = F.cross_entropy(scores, labels)    # 2.7587, the mean over the 3 examples
+// loss.backward()
+// scores.grad                               # (p − onehot(y)) / 3, as above
+// ```
+//
+// `F.cross_entropy` (and the module `nn.CrossEntropyLoss`) takes the scores, not the probabilities, and
+// applies the softmax itself, the stable way, as `softmaxCrossEntropy` does. Handing it probabilities is a
+// classic mistake: it runs without an error and applies the softmax twice.
+//
 // ## A small MLP
 // A linear model draws straight boundaries. An MLP first maps the 4 measurements to 16 hidden features
 // `h = relu(x·W1 + b1)`, then scores them linearly, `s = h·W2 + b2`. The ReLU makes the map non-linear, so
@@ -95,6 +112,34 @@ for (int i = 0; i < 5; i++) truth[i] = five.className(five.labels()[i]);
 System.out.println("true species: " + String.join(", ", truth) + "; columns: " + five.classNames());
 mlp.predictProba(five.x())
 // %% md
+// **In PyTorch** the 4-16-3 network and its training, with `x_train`, `y_train` the 84 standardised flowers
+// it trains on, `x_val`, `y_val` the 21 that `validationSplit(0.2)` holds out and `x_test` the 45 test flowers:
+//
+// ```python
+// from torch import nn
+// from torch.utils.data import DataLoader, TensorDataset
+// mlp = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))      # scores; the loss adds the softmax
+// opt = torch.optim.Adam([{"params": [mlp[0].weight, mlp[2].weight], "weight_decay": 0.02},   # 2λ, λ = 0.01
+//                         {"params": [mlp[0].bias, mlp[2].bias]}], lr=0.01)
+// loader = DataLoader(TensorDataset(x_train, y_train), batch_size=16, shuffle=True)
+// for epoch in range(100):
+//     mlp.train()
+//     for x, y in loader:
+//         opt.zero_grad()
+//         F.cross_entropy(mlp(x), y).backward()
+//         opt.step()
+//     mlp.eval()
+//     with torch.no_grad():                 # one point of the validation curve
+//         val_accuracy = (mlp(x_val).argmax(dim=1) == y_val).float().mean()
+// with torch.no_grad():
+//     probabilities = torch.softmax(mlp(x_test[:5]), dim=1)             # as predictProba
+// ```
+//
+// `Adam`'s `weight_decay` adds `0.02 · W` to the gradient, which is what DeepToy's L2 term does (`AdamW`
+// instead shrinks the weights apart from the gradient, a different rule). The MLP with dropout compared below
+// is `nn.Sequential(nn.Linear(4, 64), nn.ReLU(), nn.Dropout(0.3), nn.Linear(64, 3))`; `mlp.train()` and
+// `mlp.eval()` switch its dropout on and off, where DeepToy's `fit` and `score` do that for you.
+//
 // ## MLP or SVM?
 // 45 test flowers decide a single accuracy to within 2.2 points, so one split cannot tell two good models
 // apart. We train both on 10 seeded splits and compare the means, with the recipes of `bench/targets.sh`:

@@ -68,6 +68,39 @@ History svmHistory = svm.fit(augmented, new FitOptions().epochs(quick ? 2 : 16).
 double svmAccuracy = svm.score(test);
 System.out.println(String.format("linear SVM test accuracy: %.4f", svmAccuracy));
 // %% md
+// **In PyTorch** the photos come from `torchvision.datasets.CIFAR10`, and the mirrors and moves are
+// *transforms*, applied to a photo each time a `DataLoader` fetches it:
+//
+// ```python
+// import torch
+// from torch import nn
+// from torch.utils.data import ConcatDataset, DataLoader
+// from torchvision import datasets, transforms
+// shift = transforms.RandomCrop(32, padding=1, padding_mode="edge")   # moved by up to 1 pixel, edges repeated
+// scale = [transforms.ToTensor(),                                       # [3, 32, 32], values in [0, 1]
+//          transforms.Normalize((0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616))]
+// photos = datasets.CIFAR10("data", train=True, download=True, transform=transforms.Compose([shift, *scale]))
+// mirrors = datasets.CIFAR10("data", train=True,
+//                            transform=transforms.Compose([transforms.RandomHorizontalFlip(p=1.0), shift, *scale]))
+// loader = DataLoader(ConcatDataset([photos, mirrors]), batch_size=200, shuffle=True)   # 100 000 photos
+// svm = nn.Sequential(nn.Flatten(), nn.Linear(3072, 10))
+// opt = torch.optim.SGD([{"params": [svm[1].weight], "weight_decay": 0.02},   # 2λ, λ = 0.01 (notebook 4)
+//                        {"params": [svm[1].bias]}], lr=1e-4, momentum=0.9)
+// schedule = torch.optim.lr_scheduler.StepLR(opt, step_size=4, gamma=0.5)   # halved every 4 epochs
+// hinge = nn.MultiMarginLoss()
+// for epoch in range(16):
+//     for x, y in loader:
+//         opt.zero_grad()
+//         (10 * hinge(svm(x), y)).backward()        # × 10 classes: DeepToy's hinge (notebook 4)
+//         opt.step()
+//     schedule.step()
+// ```
+//
+// `Normalize` standardises each colour channel with one mean and one standard deviation (those of the 50 000
+// training photos, the six figures above), where `Scaler.standardize` gives each of the 3072 pixel values its
+// own. The usual recipe flips with `RandomHorizontalFlip()` (probability 0.5, a coin toss per photo and epoch)
+// instead of adding every mirror, so an epoch stays at 50 000 photos.
+//
 // ## The SVM's templates
 // Column `j` of `W` holds one weight per pixel and colour: the score of class `j` is the dot product of the
 // (standardised) photo with that column. Drawn as an image (each stretched from its own smallest to largest
@@ -98,6 +131,26 @@ History mlpHistory = mlp.fit(augmented, new FitOptions().epochs(quick ? 2 : 8).b
 double mlpAccuracy = mlp.score(test);
 System.out.println(String.format("MLP test accuracy: %.4f", mlpAccuracy));
 // %% md
+// **In PyTorch** the MLP, its optimizer and the test photos, with the loop above over batches of 128:
+//
+// ```python
+// mlp = nn.Sequential(nn.Flatten(), nn.Linear(3072, 512), nn.ReLU(), nn.Linear(512, 10))
+// opt = torch.optim.Adam([{"params": [mlp[1].weight, mlp[3].weight], "weight_decay": 2e-4},   # 2λ, λ = 10⁻⁴
+//                         {"params": [mlp[1].bias, mlp[3].bias]}], lr=3e-4)
+// schedule = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.3)
+// loss_fn = nn.CrossEntropyLoss()
+// # ... 8 epochs of the loop above, with loss_fn(mlp(x), y) as the loss ...
+// test = datasets.CIFAR10("data", train=False, transform=transforms.Compose(scale))   # no mirrors, no moves
+// mlp.eval()
+// with torch.no_grad():
+//     right = sum((mlp(x).argmax(dim=1) == y).sum().item() for x, y in DataLoader(test, batch_size=1000))
+// print(f"MLP test accuracy: {right / len(test):.4f}")
+// ```
+//
+// The test photos get the same `Normalize`, with the training photos' figures, as `score` applies the scaler
+// measured on the training photos. scikit-learn's `confusion_matrix(y_true, y_pred)` makes the table of
+// counts used at the end of this notebook.
+//
 // ## Compared
 // Accuracy on the training photos and their mirrors (in the last epoch) next to the test photos. The gap between the two
 // is what the model memorised about its training photos without learning anything that carries over.

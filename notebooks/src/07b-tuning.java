@@ -102,6 +102,30 @@ Charts.heatMap("Linear SVM on CIFAR-10: validation accuracy", "learning rate η"
 // took 76 s in the run stored here, on two cores with nothing else running (about four minutes on a machine
 // shared with other work).
 //
+// **In PyTorch** a grid search is the same two loops around a training run, and `random_split` holds out the
+// validation photos (`train_set`: the 50 000 training photos, standardised as in notebook 7's PyTorch code, here
+// without mirrors or moves):
+//
+// ```python
+// from torch.utils.data import DataLoader, random_split
+// training, validation = random_split(train_set, [45000, 5000], generator=torch.Generator().manual_seed(1))
+// accuracy = {}
+// for lr in [3e-5, 1e-4, 3e-4, 1e-3]:
+//     for lam in [1e-4, 1e-3, 1e-2, 1e-1]:
+//         svm = nn.Sequential(nn.Flatten(), nn.Linear(3072, 10))
+//         opt = torch.optim.SGD([{"params": [svm[1].weight], "weight_decay": 2 * lam},   # L2 on the weights only
+//                                {"params": [svm[1].bias]}], lr=lr, momentum=0.9)
+//         schedule = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+//         train(svm, opt, schedule, DataLoader(training, batch_size=200, shuffle=True), epochs=8)
+//         accuracy[lr, lam] = evaluate(svm, DataLoader(validation, batch_size=1000))
+// ```
+//
+// `train` and `evaluate` stand for notebook 7's loops (hinge × 10, `schedule.step()` after each epoch). The
+// optimizer's *parameter groups* put a setting on some parameters and not on others, here the L2 strength on
+// the weights. One difference: PyTorch does not stop a run whose loss becomes infinite, as DeepToy does
+// above; its weights turn to `nan` and its accuracy to chance, so a grid search checks `torch.isfinite(loss)`
+// itself. Libraries such as Optuna run such searches, with smarter choices of the next values to try.
+//
 // ## Two more choices: mirrored and moved photos
 // The validation set can choose more than numbers. A horse facing left is as much a horse as one facing
 // right, so each training photo mirrored left to right is one more correct example: `withMirrors()`

@@ -65,6 +65,26 @@ show(tiny.graph(), inferenceRun);
 // hold the average statistics of the training batches, and inference normalises a single photo the way
 // training normalised a typical batch.
 //
+// **In PyTorch** the mode belongs to the network, not to a context: `train()` and `eval()` switch every batch
+// norm and dropout layer inside it.
+//
+// ```python
+// import torch
+// from torch import nn
+// tiny = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3), nn.ReLU(), nn.Linear(3, 2))
+// x = torch.randn(3, 4)
+// tiny.train()
+// tiny(x)          # the batch's statistics; running_mean and running_var move a tenth of the way
+// tiny.eval()
+// tiny(x)          # the running statistics
+// tiny[1].running_mean, tiny[1].running_var, tiny[1].weight, tiny[1].bias    # μ_run, σ²_run, γ, β
+// ```
+//
+// `nn.BatchNorm1d(3)` starts with DeepToy's settings: ε = 10⁻⁵, and `momentum=0.1`, PyTorch's name for the
+// share of the new batch (the 0.1 of `0.9 μ_run + 0.1 μ_c`). A forgotten `model.eval()` before testing is a
+// common PyTorch bug: each test batch is then normalised with its own statistics, and the running ones keep
+// moving.
+//
 // ## What batch norm does to training
 // The same small CNN, `conv(16) → pool → conv(32) → pool → dense(64)`, twice: once plain and once with
 // batch norm after each conv and the dense layer. Both train for two epochs on 10 000 photos with Adam at a
@@ -148,6 +168,26 @@ Table.create("CIFAR-10, 10 000 test photos", StringColumn.create("model", "linea
 // so a pattern learnt in one place is found in all others, and the pools let later layers see wider parts
 // of the photo. The training loss is still falling at the end of the third epoch: more epochs (and
 // wider layers) gain more, at the cost of waiting.
+//
+// **In PyTorch** the same network; `padding=1` keeps a 3 × 3 convolution's output at its input's size, as
+// DeepToy's convolutions do, and each block is conv → ReLU → batch norm → max-pool as here:
+//
+// ```python
+// from torchvision import transforms
+// def block(c_in, c_out):
+//     return [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(c_out), nn.MaxPool2d(2)]
+// cnn = nn.Sequential(*block(3, 16), *block(16, 32), *block(32, 64),       # 32 → 16 → 8 → 4 pixels
+//                     nn.Flatten(), nn.Linear(64 * 4 * 4, 128), nn.ReLU(), nn.Linear(128, 10))
+// normalize = transforms.Normalize((0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616))   # per colour channel
+// opt = torch.optim.Adam(cnn.parameters(), lr=2e-3)
+// schedule = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.3)
+// # 3 epochs over batches of 64 (notebook 7's loop with nn.CrossEntropyLoss): cnn.train() before them,
+// # cnn.eval() and torch.no_grad() while scoring the test photos
+// ```
+//
+// `cnn[0].weight` is `[16, 3, 3, 3]`, the layout of `K1` below, and `cnn[:2](x)` (the first conv and its ReLU)
+// gives the feature maps shown after it. `Normalize` with these figures is what `Scaler.standardizePerChannel`
+// does: each colour channel shifted and scaled by its mean and standard deviation over the training photos.
 // %% md
 // ## Looking inside: the first layer's filters
 // The 16 filters `K1` `[16, 3, 3, 3]` of the first conv layer, each a 3 × 3 patch of red, green and blue

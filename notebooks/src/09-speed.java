@@ -106,6 +106,25 @@ gemmChart
 // This kernel's JVM flags are printed above. The kernel runs the JVM's full JIT, as `bench/` does, so the
 // pure-Java figures here match the benchmarks'; the native library does not depend on the JIT at all.
 //
+// **In PyTorch** the same measurement: `torch.utils.benchmark.Timer` does the warm-up and the repetitions. The
+// backend is chosen when PyTorch is built (Intel's MKL in the usual builds for x86 processors;
+// `print(torch.__config__.show())` names it); the number of cores it uses is set at run time:
+//
+// ```python
+// import torch
+// from torch.utils import benchmark
+// torch.set_num_threads(2)                       # cores for one operation (by default about one per core)
+// n = 512
+// a, b = torch.randn(n, n), torch.randn(n, n)    # float32, PyTorch's default
+// timer = benchmark.Timer("a @ b", globals={"a": a, "b": b}, num_threads=torch.get_num_threads())
+// seconds = timer.blocked_autorange(min_run_time=1.0).median
+// print(f"{2 * n**3 / seconds / 1e9:.1f} GFLOP/s")
+// ```
+//
+// `Timer` measures on one thread unless given `num_threads`, so that runs compare fairly. PyTorch computes in
+// `float32` unless asked for `float64` (`torch.randn(n, n, dtype=torch.float64)`): one AVX2 instruction then
+// does 8 multiply-adds instead of 4, so the ceiling above doubles, and each number takes half the memory.
+//
 // ## The same MLP step on both backends
 // One training step of a 784-256-10 MLP on a batch of 128 MNIST digits: forward, backward, one SGD update.
 // A small wrapper around the backend counts and times every matrix product it is asked for.
@@ -197,6 +216,33 @@ bars
 // of a program only helps as much as that part's share of the time (Amdahl's law): the last line above is the
 // limit, what the step would take if the products cost nothing. (The "everything else" of the two runs
 // should be about equal; a difference is noise from other work on the machine.)
+//
+// **In PyTorch** the same step, and the profiler, which splits its time by operation as `MeasuredBlas` does
+// for the matrix products here:
+//
+// ```python
+// import torch.nn.functional as F
+// from torch import nn
+// from torch.profiler import profile
+// mlp = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+// opt = torch.optim.SGD(mlp.parameters(), lr=0.01)
+// x, y = torch.rand(128, 784), torch.randint(0, 10, (128,))    # stand-ins for the 128 digits
+// def step():
+//     opt.zero_grad()
+//     F.cross_entropy(mlp(x), y).backward()
+//     opt.step()
+// for _ in range(20):
+//     step()                                                    # warm-up
+// with profile() as prof:
+//     for _ in range(30):
+//         step()
+// print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=10))
+// ```
+//
+// The table lists the matrix products (`aten::addmm`, `aten::mm`) beside everything else, and Amdahl's law
+// holds there too. PyTorch's tools against the "everything else" are `torch.compile(mlp)`, which fuses small
+// element-wise operations into fewer passes over memory, and `torch.inference_mode()`, which records no graph
+// when only predictions are wanted.
 //
 // ## Exercises
 // **1. FLOPs of a chain of products.** `A` is `[m, k]`, `B` `[k, n]` and `C` `[n, p]`. Return the FLOPs of
