@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the DeepToy Jupyter kernel (kernelspec "deeptoy").
-#   install/install.sh [--user | --prefix DIR] [--memory 4g] [--no-build] [--uninstall]
-# --memory is the heap when the kernel finds no memory limit (MEM_LIMIT, cgroup): see install/launch.in.
+#   install/install.sh [--user | --prefix DIR] [--memory auto|4g] [--no-build] [--uninstall]
+# --memory is the heap when the kernel finds no memory limit (MEM_LIMIT, cgroup); auto (the default): half
+# the machine's memory, at most 8g: see install/launch.in.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 name=deeptoy
-memory=4g
+memory=auto
 prefix=""
 build=1
 uninstall=0
@@ -132,4 +133,4 @@ if ! check="$(JUPYTER_PATH="${prefix:+$prefix/share/jupyter${JUPYTER_PATH:+:}}${
   echo "$check" | sed 's/^/  /' >&2
   exit 1
 fi
-echo "Installed the Jupyter kernel 'Java (DeepToy)' (heap from MEM_LIMIT or the cgroup limit, else -Xmx$memory; Java $java_major)${prefix:+ under $prefix/share/jupyter/kernels/$name}: $check."
+echo "Installed the Jupyter kernel 'Java (DeepToy)' (heap from MEM_LIMIT or the cgroup limit, else -Xmx$memory (auto: half the memory, at most 8g); Java $java_major)${prefix:+ under $prefix/share/jupyter/kernels/$name}: $check."

@@ -2,6 +2,7 @@ package org.deeptoy.ops;
 
 import org.deeptoy.graph.Node;
 import org.deeptoy.graph.Pass;
+import org.deeptoy.tensor.Parallel;
 import org.deeptoy.tensor.Tensor;
 
 /**
@@ -42,22 +43,26 @@ public final class BatchNorm extends Node {
     protected Tensor forward(Tensor[] x, Pass pass) {
         if (!pass.training()) return forward(x);
         Layout l = layout(x);
-        double[] d = x[0].data(), mean = new double[l.c], var = new double[l.c];
-        for (int a = 0, i = 0; a < l.n; a++) {
-            for (int f = 0; f < l.c; f++) {
-                double sum = 0;
-                for (int end = i + l.inner; i < end; i++) sum += d[i];
-                mean[f] += sum;
+        double[] d = x[0].data();
+        double[] mean = sumPerFeature(l, (sums, a0, a1) -> {
+            for (int a = a0, i = a0 * l.c * l.inner; a < a1; a++) {
+                for (int f = 0; f < l.c; f++) {
+                    double sum = 0;
+                    for (int end = i + l.inner; i < end; i++) sum += d[i];
+                    sums[0][f] += sum;
+                }
             }
-        }
+        }, 1)[0];
         for (int f = 0; f < l.c; f++) mean[f] /= l.count;
-        for (int a = 0, i = 0; a < l.n; a++) {
-            for (int f = 0; f < l.c; f++) {
-                double m = mean[f], sum = 0;
-                for (int end = i + l.inner; i < end; i++) sum += (d[i] - m) * (d[i] - m);
-                var[f] += sum;
+        double[] var = sumPerFeature(l, (sums, a0, a1) -> {
+            for (int a = a0, i = a0 * l.c * l.inner; a < a1; a++) {
+                for (int f = 0; f < l.c; f++) {
+                    double m = mean[f], sum = 0;
+                    for (int end = i + l.inner; i < end; i++) sum += (d[i] - m) * (d[i] - m);
+                    sums[0][f] += sum;
+                }
             }
-        }
+        }, 1)[0];
         for (int f = 0; f < l.c; f++) var[f] /= l.count;
         updateRunning(mean, var, l.count);
         double[] inv = invStd(var);
@@ -74,29 +79,34 @@ public final class BatchNorm extends Node {
 
     private Tensor[] gradients(Tensor[] x, Tensor dy, boolean[] need, Saved s, boolean training) {
         Layout l = layout(x);
-        double[] g = dy.data(), xh = s.xhat, gamma = x[1].data(), sumDy = new double[l.c], sumDyXhat = new double[l.c];
-        for (int a = 0, i = 0; a < l.n; a++) {
-            for (int f = 0; f < l.c; f++) {
-                double sd = 0, sdx = 0;
-                for (int end = i + l.inner; i < end; i++) {
-                    sd += g[i];
-                    sdx += g[i] * xh[i];
+        double[] g = dy.data(), xh = s.xhat, gamma = x[1].data();
+        double[][] sums = sumPerFeature(l, (part, a0, a1) -> {
+            for (int a = a0, i = a0 * l.c * l.inner; a < a1; a++) {
+                for (int f = 0; f < l.c; f++) {
+                    double sd = 0, sdx = 0;
+                    for (int end = i + l.inner; i < end; i++) {
+                        sd += g[i];
+                        sdx += g[i] * xh[i];
+                    }
+                    part[0][f] += sd;
+                    part[1][f] += sdx;
                 }
-                sumDy[f] += sd;
-                sumDyXhat[f] += sdx;
             }
-        }
+        }, 2);
+        double[] sumDy = sums[0], sumDyXhat = sums[1];
         Tensor[] out = new Tensor[5];
         if (need[0]) {
             double[] dx = new double[g.length];
             double n = l.count;
-            for (int a = 0, i = 0; a < l.n; a++) {
-                for (int f = 0; f < l.c; f++) {
-                    double k = gamma[f] * s.invStd[f], sd = sumDy[f] / n, sdx = sumDyXhat[f] / n;
-                    if (training) for (int end = i + l.inner; i < end; i++) dx[i] = k * (g[i] - sd - xh[i] * sdx);
-                    else for (int end = i + l.inner; i < end; i++) dx[i] = k * g[i];
+            Parallel.run(l.n, grain(l), (part, a0, a1) -> {
+                for (int a = a0, i = a0 * l.c * l.inner; a < a1; a++) {
+                    for (int f = 0; f < l.c; f++) {
+                        double k = gamma[f] * s.invStd[f], sd = sumDy[f] / n, sdx = sumDyXhat[f] / n;
+                        if (training) for (int end = i + l.inner; i < end; i++) dx[i] = k * (g[i] - sd - xh[i] * sdx);
+                        else for (int end = i + l.inner; i < end; i++) dx[i] = k * g[i];
+                    }
                 }
-            }
+            });
             out[0] = Tensor.wrap(dx, x[0].shape());
         }
         if (need[1]) out[1] = Tensor.wrap(sumDyXhat, l.c);
@@ -126,25 +136,54 @@ public final class BatchNorm extends Node {
     private static double[] xhat(Tensor[] x, double[] mean, double[] inv) {
         Layout l = layout(x);
         double[] d = x[0].data(), xhat = new double[d.length];
-        for (int a = 0, i = 0; a < l.n; a++) {
-            for (int f = 0; f < l.c; f++) {
-                double m = mean[f], k = inv[f];
-                for (int end = i + l.inner; i < end; i++) xhat[i] = (d[i] - m) * k;
+        Parallel.run(l.n, grain(l), (part, a0, a1) -> {
+            for (int a = a0, i = a0 * l.c * l.inner; a < a1; a++) {
+                for (int f = 0; f < l.c; f++) {
+                    double m = mean[f], k = inv[f];
+                    for (int end = i + l.inner; i < end; i++) xhat[i] = (d[i] - m) * k;
+                }
             }
-        }
+        });
         return xhat;
     }
 
     private static Tensor scaleShift(Tensor[] x, double[] xhat) {
         Layout l = layout(x);
         double[] gamma = x[1].data(), beta = x[2].data(), y = new double[xhat.length];
-        for (int a = 0, i = 0; a < l.n; a++) {
-            for (int f = 0; f < l.c; f++) {
-                double k = gamma[f], b = beta[f];
-                for (int end = i + l.inner; i < end; i++) y[i] = k * xhat[i] + b;
+        Parallel.run(l.n, grain(l), (part, a0, a1) -> {
+            for (int a = a0, i = a0 * l.c * l.inner; a < a1; a++) {
+                for (int f = 0; f < l.c; f++) {
+                    double k = gamma[f], b = beta[f];
+                    for (int end = i + l.inner; i < end; i++) y[i] = k * xhat[i] + b;
+                }
             }
-        }
+        });
         return Tensor.wrap(y, x[0].shape());
+    }
+
+    /** Sums per feature over the rows of x: each part of the rows ({@link Parallel}) into its own k arrays, then the parts in order. */
+    private static double[][] sumPerFeature(Layout l, Rows body, int k) {
+        double[][][] parts = new double[Parallel.PARTS][][];
+        int used = Parallel.run(l.n, grain(l), (part, a0, a1) -> {
+            parts[part] = new double[k][l.c];
+            body.sum(parts[part], a0, a1);
+        });
+        double[][] sums = new double[k][l.c];
+        for (int p = 0; p < used; p++) {
+            for (int j = 0; j < k; j++) for (int f = 0; f < l.c; f++) sums[j][f] += parts[p][j][f];
+        }
+        return sums;
+    }
+
+    /** Adds the sums of rows [a0, a1) into sums[j][feature]. */
+    @FunctionalInterface
+    private interface Rows {
+        void sum(double[][] sums, int a0, int a1);
+    }
+
+    /** Rows per part: enough values that a part is worth a thread. */
+    private static int grain(Layout l) {
+        return Math.max(1, 32768 / Math.max(1, l.c * l.inner));
     }
 
     /** x seen as [n, c, inner] (inner = h·w, or 1 for [n, c]); count = n·inner values per feature. The loops run over a, f, then the inner run. */

@@ -1,6 +1,7 @@
 package org.deeptoy.ops;
 
 import org.deeptoy.graph.Node;
+import org.deeptoy.tensor.Parallel;
 import org.deeptoy.tensor.Shapes;
 import org.deeptoy.tensor.Tensor;
 
@@ -45,6 +46,9 @@ abstract class BinaryOp extends Node {
         for (int k = 0; k < n; k++) y[yo + k] = f(a, b[bo + k]);
     }
 
+    /** Values per part ({@link Parallel}) of the loops below. */
+    private static final int GRAIN = 65536;
+
     @Override
     protected Tensor forward(Tensor[] in) {
         int[] shape = outShape(in[0], in[1]);
@@ -52,27 +56,31 @@ abstract class BinaryOp extends Node {
         int n = y.length;
         int[] blk;
         if (a.length == n && b.length == n) {
-            vv(a, 0, b, 0, y, 0, n);
+            Parallel.run(n, GRAIN, (part, from, to) -> vv(a, from, b, from, y, from, to - from));
         } else if (a.length == n && (blk = Shapes.blockBroadcast(in[1].shape(), shape)) != null) { // e.g. x·W + b
-            int pos = 0, mid = blk[1], inner = blk[2];
-            for (int o = 0; o < blk[0]; o++) {
-                if (inner == 1) {
-                    vv(a, pos, b, 0, y, pos, mid);
-                    pos += mid;
-                } else {
-                    for (int m = 0; m < mid; m++, pos += inner) vs(a, pos, b[m], y, pos, inner);
+            int mid = blk[1], inner = blk[2];
+            Parallel.run(blk[0], Math.max(1, GRAIN / (mid * inner)), (part, o0, o1) -> {
+                for (int o = o0, pos = o0 * mid * inner; o < o1; o++) {
+                    if (inner == 1) {
+                        vv(a, pos, b, 0, y, pos, mid);
+                        pos += mid;
+                    } else {
+                        for (int m = 0; m < mid; m++, pos += inner) vs(a, pos, b[m], y, pos, inner);
+                    }
                 }
-            }
+            });
         } else if (b.length == n && (blk = Shapes.blockBroadcast(in[0].shape(), shape)) != null) {
-            int pos = 0, mid = blk[1], inner = blk[2];
-            for (int o = 0; o < blk[0]; o++) {
-                if (inner == 1) {
-                    vv(a, 0, b, pos, y, pos, mid);
-                    pos += mid;
-                } else {
-                    for (int m = 0; m < mid; m++, pos += inner) sv(a[m], b, pos, y, pos, inner);
+            int mid = blk[1], inner = blk[2];
+            Parallel.run(blk[0], Math.max(1, GRAIN / (mid * inner)), (part, o0, o1) -> {
+                for (int o = o0, pos = o0 * mid * inner; o < o1; o++) {
+                    if (inner == 1) {
+                        vv(a, 0, b, pos, y, pos, mid);
+                        pos += mid;
+                    } else {
+                        for (int m = 0; m < mid; m++, pos += inner) sv(a[m], b, pos, y, pos, inner);
+                    }
                 }
-            }
+            });
         } else {
             return forwardGeneric(in);
         }

@@ -2,6 +2,7 @@ package org.deeptoy.ops;
 
 import org.deeptoy.ops.Conv2d.Geometry;
 import org.deeptoy.tensor.Blas;
+import org.deeptoy.tensor.Parallel;
 import org.deeptoy.tensor.Tensor;
 
 import java.util.Arrays;
@@ -17,61 +18,88 @@ final class Conv2dFloat32 {
     private Conv2dFloat32() {}
 
     static Tensor forward(Tensor in, Tensor filters, Geometry g, int step) {
-        int plane = g.oh() * g.ow();
-        float[] f = toFloat(filters.data()), x = toFloat(in.data());
-        float[] cols = new float[g.k() * step * plane], yc = new float[g.o() * step * plane];
+        int plane = g.oh() * g.ow(), image = g.c() * g.h() * g.w();
+        float[] f = toFloat(filters.data()), x = new float[in.size()];
         double[] y = new double[g.n() * g.o() * plane];
-        for (int n0 = 0; n0 < g.n(); n0 += step) {
-            int b = Math.min(step, g.n() - n0);
-            im2col(x, g, n0, b, cols);
-            Blas.current().gemm(false, false, g.o(), b * plane, g.k(), 1f, f, cols, 0f, yc);
-            for (int o = 0; o < g.o(); o++) {
-                for (int n = 0; n < b; n++) {
-                    int src = (o * b + n) * plane, dst = ((n0 + n) * g.o() + o) * plane;
-                    for (int p = 0; p < plane; p++) y[dst + p] = yc[src + p];
+        Parallel.run(chunks(g, step), 1, (part, first, end) -> {
+            float[] cols = new float[g.k() * step * plane], yc = new float[g.o() * step * plane];
+            round(in.data(), x, first * step * image, Math.min(end * step, g.n()) * image);
+            for (int n0 = first * step; n0 < Math.min(end * step, g.n()); n0 += step) {
+                int b = Math.min(step, g.n() - n0);
+                im2col(x, g, n0, b, cols);
+                Blas.current().gemm(false, false, g.o(), b * plane, g.k(), 1f, f, cols, 0f, yc);
+                for (int o = 0; o < g.o(); o++) {
+                    for (int n = 0; n < b; n++) {
+                        int src = (o * b + n) * plane, dst = ((n0 + n) * g.o() + o) * plane;
+                        for (int p = 0; p < plane; p++) y[dst + p] = yc[src + p];
+                    }
                 }
             }
-        }
+        });
         return Tensor.wrap(y, g.n(), g.o(), g.oh(), g.ow());
     }
 
+    /**
+     * The groups of images are cut into parts ({@link Parallel}); each part sums its own dL/dF, and
+     * the parts' sums are added in order.
+     */
     static Tensor[] backward(Tensor in, Tensor filters, Tensor dout, boolean[] need, Geometry g, int step) {
-        int plane = g.oh() * g.ow();
-        float[] f = toFloat(filters.data()), x = need[1] ? toFloat(in.data()) : null;
-        float[] cols = new float[g.k() * step * plane], dyc = new float[g.o() * step * plane];
-        float[] df = need[1] ? new float[g.o() * g.k()] : null, dx = need[0] ? new float[in.size()] : null;
-        double[] dy = dout.data();
-        for (int n0 = 0; n0 < g.n(); n0 += step) {
-            int b = Math.min(step, g.n() - n0), width = b * plane;
-            for (int o = 0; o < g.o(); o++) { // dY of these images as [O, b·P]
-                for (int n = 0; n < b; n++) {
-                    int src = ((n0 + n) * g.o() + o) * plane, dst = (o * b + n) * plane;
-                    for (int p = 0; p < plane; p++) dyc[dst + p] = (float) dy[src + p];
+        int plane = g.oh() * g.ow(), image = g.c() * g.h() * g.w();
+        float[] f = toFloat(filters.data()), x = need[1] ? new float[in.size()] : null;
+        float[] dx = need[0] ? new float[in.size()] : null;
+        float[][] dfParts = new float[Parallel.PARTS][];
+        double[] dy = dout.data(), dxd = need[0] ? new double[in.size()] : null;
+        int parts = Parallel.run(chunks(g, step), 1, (part, first, end) -> {
+            int from = first * step, to = Math.min(end * step, g.n());
+            float[] cols = new float[g.k() * step * plane], dyc = new float[g.o() * step * plane];
+            float[] df = need[1] ? new float[g.o() * g.k()] : null;
+            if (need[1]) round(in.data(), x, from * image, to * image);
+            for (int n0 = from; n0 < to; n0 += step) {
+                int b = Math.min(step, g.n() - n0), width = b * plane;
+                for (int o = 0; o < g.o(); o++) { // dY of these images as [O, b·P]
+                    for (int n = 0; n < b; n++) {
+                        int src = ((n0 + n) * g.o() + o) * plane, dst = (o * b + n) * plane;
+                        for (int p = 0; p < plane; p++) dyc[dst + p] = (float) dy[src + p];
+                    }
+                }
+                if (need[1]) {
+                    im2col(x, g, n0, b, cols);
+                    Blas.current().gemm(false, true, g.o(), g.k(), width, 1f, dyc, cols, n0 == from ? 0f : 1f, df);
+                }
+                if (need[0]) {
+                    Blas.current().gemm(true, false, g.k(), width, g.o(), 1f, f, dyc, 0f, cols);
+                    col2im(cols, g, n0, b, dx);
                 }
             }
-            if (need[1]) {
-                im2col(x, g, n0, b, cols);
-                Blas.current().gemm(false, true, g.o(), g.k(), width, 1f, dyc, cols, n0 == 0 ? 0f : 1f, df);
+            if (need[0]) for (int i = from * image; i < to * image; i++) dxd[i] = dx[i];
+            dfParts[part] = df;
+        });
+        Tensor df = null;
+        if (need[1]) {
+            double[] sum = new double[g.o() * g.k()];
+            for (int p = 0; p < parts; p++) {
+                float[] part = dfParts[p];
+                for (int i = 0; i < sum.length; i++) sum[i] = (float) (sum[i] + part[i]);
             }
-            if (need[0]) {
-                Blas.current().gemm(true, false, g.k(), width, g.o(), 1f, f, dyc, 0f, cols);
-                col2im(cols, g, n0, b, dx);
-            }
+            df = Tensor.wrap(sum, filters.shape());
         }
-        return new Tensor[] {need[0] ? Tensor.wrap(toDouble(dx), in.shape()) : null,
-                need[1] ? Tensor.wrap(toDouble(df), filters.shape()) : null};
+        return new Tensor[] {need[0] ? Tensor.wrap(dxd, in.shape()) : null, df};
+    }
+
+    /** Groups of {@code step} images, the last one maybe smaller. */
+    private static int chunks(Geometry g, int step) {
+        return (g.n() + step - 1) / step;
+    }
+
+    /** x[i] = (float) d[i] for i in [from, to). */
+    private static void round(double[] d, float[] x, int from, int to) {
+        for (int i = from; i < to; i++) x[i] = (float) d[i];
     }
 
     private static float[] toFloat(double[] x) {
         float[] f = new float[x.length];
         for (int i = 0; i < f.length; i++) f[i] = (float) x[i];
         return f;
-    }
-
-    private static double[] toDouble(float[] x) {
-        double[] d = new double[x.length];
-        for (int i = 0; i < d.length; i++) d[i] = x[i];
-        return d;
     }
 
     /** As Conv2d's im2col: cols[(c·KH + u)·KW + v, (n·OH + i)·OW + j] = X[n, c, i·s - p + u, j·s - p + v]. */

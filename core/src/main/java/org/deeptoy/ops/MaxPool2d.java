@@ -3,6 +3,7 @@ package org.deeptoy.ops;
 import org.deeptoy.graph.DeepToyException;
 import org.deeptoy.graph.Node;
 import org.deeptoy.graph.Pass;
+import org.deeptoy.tensor.Parallel;
 import org.deeptoy.tensor.Tensor;
 
 /**
@@ -62,21 +63,23 @@ public final class MaxPool2d extends Node {
         int[] s = outputShape(in);
         int h = in.dim(2), w = in.dim(3), oh = s[2], ow = s[3];
         double[] x = in.data(), y = new double[s[0] * s[1] * oh * ow];
-        int out = 0;
-        for (int plane = 0; plane < s[0] * s[1]; plane++) {
-            int base = plane * h * w;
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++, out++) {
-                    int corner = base + i * stride * w + j * stride;
-                    if (size == 2 && argmax != null) {
-                        argmax[out] = max2(x, corner, w, y, out);
-                        continue;
+        Parallel.run(s[0] * s[1], grain(h * w), (part, first, end) -> {
+            int out = first * oh * ow;
+            for (int plane = first; plane < end; plane++) {
+                int base = plane * h * w;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++, out++) {
+                        int corner = base + i * stride * w + j * stride;
+                        if (size == 2 && argmax != null) {
+                            argmax[out] = max2(x, corner, w, y, out);
+                            continue;
+                        }
+                        y[out] = max(x, corner, w);
+                        if (argmax != null) argmax[out] = firstEqual(x, corner, w, y[out]);
                     }
-                    y[out] = max(x, corner, w);
-                    if (argmax != null) argmax[out] = firstEqual(x, corner, w, y[out]);
                 }
             }
-        }
+        });
         return Tensor.wrap(y, s);
     }
 
@@ -85,8 +88,12 @@ public final class MaxPool2d extends Node {
         Argmax kept = pass.kept(this);
         if (!need[0] || kept == null || kept.y() != out) return backward(in, out, dout, need);
         double[] dy = dout.data(), dx = new double[in[0].size()];
-        int[] index = kept.index();
-        for (int o = 0; o < index.length; o++) dx[index[o]] += dy[o];
+        int[] index = kept.index(), s = outputShape(in[0]);
+        int perPlane = s[2] * s[3];
+        // a plane's outputs scatter into the same plane of dx: parts of whole planes never meet
+        Parallel.run(s[0] * s[1], grain(in[0].dim(2) * in[0].dim(3)), (part, first, end) -> {
+            for (int o = first * perPlane; o < end * perPlane; o++) dx[index[o]] += dy[o];
+        });
         return new Tensor[] {Tensor.wrap(dx, in[0].shape())};
     }
 
@@ -106,6 +113,11 @@ public final class MaxPool2d extends Node {
             }
         }
         return new Tensor[] {Tensor.wrap(dx, in[0].shape())};
+    }
+
+    /** Planes per part ({@link Parallel}): enough pixels that a part is worth a thread. */
+    private static int grain(int pixelsPerPlane) {
+        return Math.max(1, 32768 / Math.max(1, pixelsPerPlane));
     }
 
     /**

@@ -30,16 +30,16 @@ public final class Relu extends UnaryOp {
     }
 
     @Override
-    void map(double[] x, double[] y) {
-        for (int i = 0; i < x.length; i++) {
+    void map(double[] x, double[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
             long b = Double.doubleToRawLongBits(x[i]);
             y[i] = Double.longBitsToDouble(b & positive(b));
         }
     }
 
     @Override
-    void mapBackward(double[] x, double[] y, double[] dy, double[] dx) {
-        for (int i = 0; i < x.length; i++) {
+    void mapBackward(double[] x, double[] y, double[] dy, double[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
             dx[i] = dy[i] * Double.longBitsToDouble(ONE & positive(Double.doubleToRawLongBits(x[i])));
         }
     }

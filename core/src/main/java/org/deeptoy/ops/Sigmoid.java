@@ -17,8 +17,8 @@ public final class Sigmoid extends UnaryOp {
     }
 
     @Override
-    void map(double[] x, double[] y) {
-        for (int i = 0; i < x.length; i++) {
+    void map(double[] x, double[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
             // f's two branches with one exp and a select the JIT can make branch-free
             boolean up = x[i] >= 0;
             double e = Math.exp(up ? -x[i] : x[i]);
@@ -27,7 +27,7 @@ public final class Sigmoid extends UnaryOp {
     }
 
     @Override
-    void mapBackward(double[] x, double[] y, double[] dy, double[] dx) {
-        for (int i = 0; i < x.length; i++) dx[i] = dy[i] * (y[i] * (1 - y[i]));
+    void mapBackward(double[] x, double[] y, double[] dy, double[] dx, int from, int to) {
+        for (int i = from; i < to; i++) dx[i] = dy[i] * (y[i] * (1 - y[i]));
     }
 }

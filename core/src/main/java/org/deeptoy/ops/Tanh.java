@@ -17,12 +17,12 @@ public final class Tanh extends UnaryOp {
     }
 
     @Override
-    void map(double[] x, double[] y) {
-        for (int i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]);
+    void map(double[] x, double[] y, int from, int to) {
+        for (int i = from; i < to; i++) y[i] = Math.tanh(x[i]);
     }
 
     @Override
-    void mapBackward(double[] x, double[] y, double[] dy, double[] dx) {
-        for (int i = 0; i < x.length; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
+    void mapBackward(double[] x, double[] y, double[] dy, double[] dx, int from, int to) {
+        for (int i = from; i < to; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
     }
 }

@@ -1,6 +1,7 @@
 package org.deeptoy.ops;
 
 import org.deeptoy.graph.Node;
+import org.deeptoy.tensor.Parallel;
 import org.deeptoy.tensor.Tensor;
 
 /**
@@ -24,24 +25,27 @@ abstract class UnaryOp extends Node {
     @Override
     protected Tensor forward(Tensor[] in) {
         double[] x = in[0].data(), y = new double[x.length];
-        map(x, y);
+        Parallel.run(x.length, GRAIN, (part, from, to) -> map(x, y, from, to));
         return Tensor.wrap(y, in[0].shape());
     }
 
-    /** {@code y[i] = f(x[i])}. */
-    void map(double[] x, double[] y) {
-        for (int i = 0; i < x.length; i++) y[i] = f(x[i]);
+    /** Values per part ({@link Parallel}): fewer cost more in handing over than they save. */
+    private static final int GRAIN = 65536;
+
+    /** {@code y[i] = f(x[i])} for i in [from, to). */
+    void map(double[] x, double[] y, int from, int to) {
+        for (int i = from; i < to; i++) y[i] = f(x[i]);
     }
 
-    /** {@code dx[i] = dy[i] * df(x[i], y[i])}. */
-    void mapBackward(double[] x, double[] y, double[] dy, double[] dx) {
-        for (int i = 0; i < x.length; i++) dx[i] = dy[i] * df(x[i], y[i]);
+    /** {@code dx[i] = dy[i] * df(x[i], y[i])} for i in [from, to). */
+    void mapBackward(double[] x, double[] y, double[] dy, double[] dx, int from, int to) {
+        for (int i = from; i < to; i++) dx[i] = dy[i] * df(x[i], y[i]);
     }
 
     @Override
     protected Tensor[] backward(Tensor[] in, Tensor out, Tensor dout, boolean[] need) {
         double[] x = in[0].data(), y = out.data(), dy = dout.data(), dx = new double[x.length];
-        mapBackward(x, y, dy, dx);
+        Parallel.run(x.length, GRAIN, (part, from, to) -> mapBackward(x, y, dy, dx, from, to));
         return new Tensor[] {Tensor.wrap(dx, in[0].shape())};
     }
 }

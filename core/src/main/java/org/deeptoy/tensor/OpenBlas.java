@@ -2,6 +2,7 @@ package org.deeptoy.tensor;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
@@ -60,7 +61,8 @@ public final class OpenBlas implements Blas {
         } catch (IllegalArgumentException e) { // a typo should not cost the native backend
             System.err.println("DeepToy: " + e.getMessage() + "; using " + DEFAULT_THREADS);
         }
-        blas.threads(threads);
+        // with more than one thread, the products are cut into parts of rows (Parallel), each on one thread
+        blas.threads(Parallel.threads() > 1 ? 1 : threads);
         return blas;
     }
 
@@ -88,8 +90,10 @@ public final class OpenBlas implements Blas {
         pa.put(a, 0, sizeA);
         pb.put(b, 0, sizeB);
         if (beta != 0) pc.put(c, 0, sizeC);
-        openblas_nolapack.cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                m, n, k, alpha, pa, transA ? m : k, pb, transB ? k : n, beta, pc, n);
+        Parallel.run(m, rowsPerPart(n, k), (part, r0, r1) -> openblas_nolapack.cblas_dgemm(CblasRowMajor,
+                transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, r1 - r0, n, k, alpha,
+                at(pa, transA ? r0 : (long) r0 * k), transA ? m : k, pb, transB ? k : n, beta,
+                at(pc, (long) r0 * n), n));
         pc.get(c, 0, sizeC);
     }
 
@@ -138,8 +142,24 @@ public final class OpenBlas implements Blas {
 
     private static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, FloatPointer b,
                               float beta, FloatPointer c) {
-        openblas_nolapack.cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                m, n, k, alpha, a, transA ? m : k, b, transB ? k : n, beta, c, n);
+        Parallel.run(m, rowsPerPart(n, k), (part, r0, r1) -> openblas_nolapack.cblas_sgemm(CblasRowMajor,
+                transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, r1 - r0, n, k, alpha,
+                at(a, transA ? r0 : (long) r0 * k), transA ? m : k, b, transB ? k : n, beta,
+                at(c, (long) r0 * n), n));
+    }
+
+    /** The pointer {@code offset} elements into p (p itself at 0: a new pointer is made by reflection). */
+    private static <P extends Pointer> P at(P p, long offset) {
+        return offset == 0 ? p : p.getPointer(offset);
+    }
+
+    /**
+     * Rows of C per part ({@link Parallel}): each part a product of rows r0..r1 of op(A) with B into the
+     * same rows of C (op(A)'s row r starts at r·k, or at column r when A is stored transposed), of at
+     * least 2^20 multiply-adds, below which handing a part to another thread costs more than it saves.
+     */
+    private static int rowsPerPart(int n, int k) {
+        return (int) Math.max(1, (1L << 20) / Math.max(1L, (long) n * k));
     }
 
     /**

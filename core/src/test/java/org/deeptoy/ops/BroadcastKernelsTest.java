@@ -186,8 +186,8 @@ class BroadcastKernelsTest {
         for (int i = 0; i < dy.length; i++) dy[i] = i < special.length ? special[special.length - 1 - i] : r.nextGaussian();
         for (UnaryOp op : List.of(new Relu(), new Exp(), new Sigmoid(), new Tanh())) {
             double[] y = new double[x.length], dx = new double[x.length];
-            op.map(x, y);
-            op.mapBackward(x, y, dy, dx);
+            op.map(x, y, 0, x.length);
+            op.mapBackward(x, y, dy, dx, 0, x.length);
             for (int i = 0; i < x.length; i++) {
                 double f = op.f(x[i]), g = dy[i] * op.df(x[i], y[i]);
                 assertEquals(Double.doubleToRawLongBits(f), Double.doubleToRawLongBits(y[i]), op.op() + "(" + x[i] + ") = " + f + " but the loop gave " + y[i]);
