@@ -133,4 +133,4 @@ if ! check="$(JUPYTER_PATH="${prefix:+$prefix/share/jupyter${JUPYTER_PATH:+:}}${
   echo "$check" | sed 's/^/  /' >&2
   exit 1
 fi
-echo "Installed the Jupyter kernel 'Java (DeepToy)' (heap from MEM_LIMIT or the cgroup limit, else -Xmx$memory (auto: half the memory, at most 8g); Java $java_major)${prefix:+ under $prefix/share/jupyter/kernels/$name}: $check."
+echo "Installed the Jupyter kernel 'Java (DeepToy)' (heap from MEM_LIMIT or the cgroup limit, else $([ "$memory" = auto ] && echo "half the memory, at most 8 GB" || echo "-Xmx$memory"); Java $java_major)${prefix:+ under $prefix/share/jupyter/kernels/$name}: $check."
