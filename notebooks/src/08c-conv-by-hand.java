@@ -380,8 +380,8 @@ System.out.printf("loops: %.1f ms, engine: %.1f ms (%.0f times faster); largest 
 
 // %% md
 // The same 3.5 million multiply-adds (16 · 8 · 32 · 32 · 27) and the same result (to 5·10⁻¹⁵); in the stored
-// run the loops took 535 ms and the engine 7.1 ms, 76 times faster (on a machine shared with other jobs: the
-// ratio moves from run to run). The loops read every pixel through `get(n, c, r, q)`, which works out its
+// run the loops took 56 ms and the engine 2.9 ms, 19 times faster (the ratio moves from run to run, and more on a
+// machine shared with other jobs). The loops read every pixel through `get(n, c, r, q)`, which works out its
 // offset anew, one multiply-add at a time; the engine copies the windows out once (im2col, notebook 8) and
 // hands one matrix product to BLAS. Loops are for getting the indices right, and the engine's op is checked
 // against such loops and against finite differences, as yours were here.
