@@ -14,9 +14,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cp="$("$here/build.sh")"
 # As the kernel runs for a lone user (install/launch.in): G1 with 32 MB regions, half the memory (at most
 # 8 GB) as heap, the engine's loops and products on every core.
-lone_user="-Xmx$(awk '/^MemTotal:/ {m = int($2 / 2048); print (m > 8192 ? 8192 : m) "m"}' /proc/meminfo) -XX:+UseG1GC
-  -XX:G1HeapRegionSize=32m -XX:G1PeriodicGCInterval=20000 -XX:-G1PeriodicGCInvokesConcurrent -XX:MinHeapFreeRatio=10
-  -XX:MaxHeapFreeRatio=30"
+lone_user="-Xmx$(awk '/^MemTotal:/ {m = int($2 / 2048); print (m > 8192 ? 8192 : m) "m"}' /proc/meminfo) -XX:+UseG1GC"
+lone_user="$lone_user -XX:G1HeapRegionSize=32m -XX:G1PeriodicGCInterval=20000 -XX:-G1PeriodicGCInvokesConcurrent"
+lone_user="$lone_user -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
 read -r -a jvm <<< "${DEEPTOY_BENCH_JAVA_OPTS:-$lone_user}"
 export DEEPTOY_BLAS_THREADS="${DEEPTOY_BLAS_THREADS:-$(nproc)}"
 echo "JVM: ${jvm[*]}; threads: $DEEPTOY_BLAS_THREADS"

@@ -190,6 +190,39 @@ System.out.println(String.format("early stopping: %d epochs run, validation accu
 // the 0.8197 the plain run ended with, and 11 epochs trained instead of 40. Early stopping cannot beat the
 // best epoch of the run it watches; what it saves is the fall after it.
 //
+// **In PyTorch** the first three cures are one argument, one layer and a few lines of the training loop, here
+// with `loader` the 1000 training digits in batches of 100 and `x_val`, `y_val` the validation digits:
+//
+// ```python
+// import copy
+// import torch
+// from torch import nn
+// mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.5), nn.Linear(512, 10))  # cure 2
+// opt = torch.optim.Adam(mlp.parameters(), lr=1e-3, weight_decay=2 * 0.01)                  # cure 1: 2λ
+// best, best_state, waited = 0.0, None, 0
+// for epoch in range(40):
+//     mlp.train()                                  # dropout on
+//     for x, y in loader:
+//         opt.zero_grad()
+//         nn.functional.cross_entropy(mlp(x), y).backward()
+//         opt.step()
+//     mlp.eval()                                   # dropout off
+//     with torch.no_grad():
+//         accuracy = (mlp(x_val).argmax(dim=1) == y_val).float().mean().item()
+//     if accuracy > best:                          # cure 3: keep the best weights ...
+//         best, best_state, waited = accuracy, copy.deepcopy(mlp.state_dict()), 0
+//     else:
+//         waited += 1
+//         if waited == 5:                          # ... stop after 5 epochs without a better one
+//             break
+// mlp.load_state_dict(best_state)                  # and put them back
+// ```
+//
+// `weight_decay` adds `2λ·w` to the gradient of every parameter it is given, biases included, unless they get a
+// group of their own (notebook 4's PyTorch code); DeepToy's L2 covers the weights only. `mlp.train()` and
+// `mlp.eval()` switch dropout on and off, as a training context does here. PyTorch has no `fit`, so early
+// stopping is part of your loop (libraries built on it, such as PyTorch Lightning, offer it as a callback).
+//
 // ## Cure 4: more data
 // Often the best cure, when it can be had: four times as many digits, mislabelled in the same share, one
 // in five.
