@@ -26,7 +26,9 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
  * variable {@code DEEPTOY_BLAS_THREADS}; by default {@value #DEFAULT_THREADS}. On the 2-core test
  * machine a second thread made an MNIST MLP epoch about 1.35x faster while the other core was
  * idle, but a training step over 2x slower while it was busy; a notebook shares its machine, so
- * one thread is the safe default (figures in bench/README.md).
+ * one thread is the safe default (figures in bench/README.md). The setting is also the engine's thread
+ * count ({@link Parallel}): with more than one, a product is cut into parts of rows and OpenBLAS itself
+ * runs on one thread.
  */
 public final class OpenBlas implements Blas {
     /** The thread count used unless configured; chosen from measurements (bench/README.md). */
